@@ -1,0 +1,357 @@
+"""Loading a data repository: files -> validated models, plus every problem found on the way.
+
+`load_repository` never raises for bad data. It returns a `Repository` (with whatever
+could be loaded) and a list of `Problem`s, each placed at its line and column
+(beancount's loader returns entries *and* errors in the same way).
+
+Layout of a data repository::
+
+    plan.yaml                         the plan document        (model.Plan)
+    units.yaml                        unit registry            (model.UnitRegistry)
+    people.yaml                       people registry          (model.PeopleRegistry)
+    projects/<project>.yaml           one per project          (model.Project)
+    indicators/<project>/<YYYY-MM>.yaml  monthly reports       (model.MonthlyReport)
+    issues/<project>.yaml             problem closure list     (model.ProblemList)
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel, ValidationError
+from yaml.nodes import Node
+
+from . import model as m
+from .problems import Loc, Problem
+from .yamlio import locate, read_file
+
+T = TypeVar("T", bound=BaseModel)
+
+# Files every repository needs.
+REQUIRED = ("plan.yaml", "units.yaml", "people.yaml")
+# From this many files on, parsing is shared between processes (measured in bench/: below it,
+# starting the workers costs more than it saves).
+PARALLEL_FROM = 200
+
+_PERIOD_FILE = re.compile(r"^20[0-9]{2}-(0[1-9]|1[0-2])\.yaml$")
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    """One data file: where it is (as shown to the user) and what kind of file it is."""
+
+    path: Path  # as displayed: the --data argument joined with the relative path
+    rel: str  # relative to the data root, with forward slashes
+    kind: str  # a key of model.FILE_MODELS
+
+
+@dataclass(frozen=True, slots=True)
+class Loaded(Generic[T]):
+    """A validated model and the file it came from."""
+
+    model: T
+    source: SourceFile
+
+
+@dataclass
+class Repository:
+    root: Path
+    plan: Loaded[m.Plan] | None = None
+    units: Loaded[m.UnitRegistry] | None = None
+    people: Loaded[m.PeopleRegistry] | None = None
+    projects: list[Loaded[m.Project]] = field(default_factory=list)
+    reports: list[Loaded[m.MonthlyReport]] = field(default_factory=list)
+    problem_lists: list[Loaded[m.ProblemList]] = field(default_factory=list)
+    files: list[SourceFile] = field(default_factory=list)
+
+    def project(self, ref: str) -> Loaded[m.Project] | None:
+        """A project by id or by its number ("p03", "3")."""
+        for p in self.projects:
+            if p.model.id == ref or str(p.model.number) == ref.lstrip("0"):
+                return p
+        return None
+
+
+# --------------------------------------------------------------------------- discovery
+
+
+def classify(rel: str) -> str | None:
+    """The kind of file at a relative path, or None when yunhe expects no file there."""
+    parts = rel.split("/")
+    if len(parts) == 1:
+        return {"plan.yaml": "plan", "units.yaml": "units", "people.yaml": "people"}.get(parts[0])
+    if len(parts) == 2 and parts[0] == "projects" and parts[1].endswith(".yaml"):
+        return "project"
+    if len(parts) == 2 and parts[0] == "issues" and parts[1].endswith(".yaml"):
+        return "problems"
+    if len(parts) == 3 and parts[0] == "indicators" and _PERIOD_FILE.match(parts[2]):
+        return "report"
+    return None
+
+
+def discover(root: Path) -> tuple[list[SourceFile], list[Problem]]:
+    """Every YAML file under `root`, classified; links leading outside `root` are refused."""
+    files: list[SourceFile] = []
+    problems: list[Problem] = []
+    real_root = root.resolve()
+    for path in _walk(root, real_root, problems):
+        rel = path.relative_to(root).as_posix()
+        kind = classify(rel)
+        if kind is None:
+            hint = " (use the ending .yaml)" if rel.endswith(".yml") else ""
+            problems.append(Problem(path, "Y012", f"yunhe expects no file at {rel}{hint}", (), 1, 1))
+            continue
+        files.append(SourceFile(path, rel, kind))
+    present = {f.rel for f in files}
+    for name in REQUIRED:
+        if name not in present:
+            problems.append(Problem(root / name, "Y013", f"the data folder has no {name}", (), 1, 1))
+    files.sort(key=lambda f: f.rel)
+    return files, problems
+
+
+def _walk(folder: Path, real_root: Path, problems: list[Problem]) -> Iterator[Path]:
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError as exc:
+        problems.append(Problem(folder, "Y012", f"cannot read the folder: {exc.strerror}", (), 1, 1))
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        path = folder / entry.name
+        if entry.is_symlink():
+            target = path.resolve()
+            if not target.is_relative_to(real_root):
+                problems.append(Problem(path, "Y010", f"this link points outside the data folder, to {target}",
+                                        (), 1, 1))
+                continue
+        if entry.is_dir():
+            yield from _walk(path, real_root, problems)
+        elif entry.name.endswith((".yaml", ".yml")):
+            yield path
+
+
+# --------------------------------------------------------------------------- one file
+
+
+@dataclass(slots=True)
+class FileResult:
+    source: SourceFile
+    model: BaseModel | None
+    problems: list[Problem]
+
+
+def load_file(source: SourceFile) -> tuple[FileResult, Node | None]:
+    """Read, parse and validate one file against its model. Never raises for bad data."""
+    _, parsed = read_file(source.path)
+    if parsed.problems or not isinstance(parsed.data, dict):
+        return FileResult(source, None, parsed.problems), parsed.root
+    model_cls = m.FILE_MODELS[source.kind]
+    try:
+        model = model_cls.model_validate(parsed.data)
+    except ValidationError as exc:
+        problems = [
+            p.placed(*locate(parsed.root, p.loc, p.at_key))
+            for p in schema_problems(exc, source.path, parsed.data, model_cls)
+        ]
+        return FileResult(source, None, problems), parsed.root
+    return FileResult(source, model, []), parsed.root
+
+
+def _load_file_detached(source: SourceFile) -> FileResult:
+    # In a worker process: the node tree stays behind (it is not worth pickling).
+    return load_file(source)[0]
+
+
+# --------------------------------------------------------------------------- schema errors
+
+
+def schema_problems(exc: ValidationError, path: Path, data: Any, model_cls: type[BaseModel]) -> list[Problem]:
+    """pydantic's errors as placed-later Problems, with messages written for analysts.
+
+    `include_input=False`: rendering the input of a large or nested value is what makes
+    a message slow; where the input matters, it is looked up here, shortened.
+    """
+    problems: list[Problem] = []
+    seen: set[tuple[Loc, str]] = set()
+    for err in exc.errors(include_input=False, include_url=False):
+        loc: Loc = tuple(err["loc"])
+        if (loc, err["type"]) in seen:
+            continue
+        seen.add((loc, err["type"]))
+        problems.append(_schema_problem(err["type"], loc, err.get("ctx") or {}, err["msg"], path, data, model_cls))
+    return problems
+
+
+def _schema_problem(kind: str, loc: Loc, ctx: dict[str, Any], msg: str, path: Path, data: Any,
+                    model_cls: type[BaseModel]) -> Problem:
+    where = _dotted(loc)
+    value = _value_at(data, loc)
+    shown = _short(value)
+    if kind == "missing":
+        return Problem(path, "S101", f"{where}: this key is required", loc[:-1])
+    if kind == "extra_forbidden":
+        key = str(loc[-1])
+        allowed = _allowed_keys(model_cls, loc[:-1])
+        close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+        hint = f"; did you mean {close[0]!r}?" if close else (f"; allowed: {', '.join(allowed)}" if allowed else "")
+        return Problem(path, "S102", f"unknown key {key!r}{hint}", loc, at_key=True)
+    if kind in ("float_type", "int_type", "float_parsing", "int_parsing") and isinstance(value, str):
+        return Problem(path, "S104", f"{where}: {shown} is not a number; {_number_hint(value)}", loc)
+    if kind == "literal_error":
+        expected = ctx.get("expected", "")
+        return Problem(path, "S105", f"{where}: {shown} is not allowed; use one of {expected}", loc)
+    if kind == "string_pattern_mismatch":
+        if loc and loc[-1] == "period":
+            return Problem(path, "S107", f"{where}: {shown} is not a month written YYYY-MM", loc)
+        return Problem(
+            path, "S106",
+            f"{where}: {shown} is not a valid id; use lower-case letters, digits, '-' and '_' "
+            "(at most 64, no path characters)",
+            loc,
+        )
+    if kind in ("date_type", "date_parsing", "date_from_datetime_inexact"):
+        return Problem(path, "S103", f"{where}: {shown} is not a date; write YYYY-MM-DD", loc)
+    if kind == "string_type":
+        return Problem(path, "S103", f"{where}: {shown} is not text; put it in quotes", loc)
+    if kind in ("dict_type", "model_type", "model_attributes_type"):
+        return Problem(path, "S103", f"{where}: expected a mapping of keys, found {_type_name(value)}", loc)
+    if kind == "list_type":
+        return Problem(path, "S103", f"{where}: expected a list, found {_type_name(value)}", loc)
+    if kind.endswith("_type"):
+        return Problem(path, "S103", f"{where}: {shown} is the wrong type ({msg.lower()})", loc)
+    if kind == "value_error":
+        text = msg.removeprefix("Value error, ")
+        return Problem(path, "S107", f"{where}: {text}" if loc else text, loc)
+    return Problem(path, "S107", f"{where}: {msg}" if loc else msg, loc)
+
+
+def _number_hint(value: str) -> str:
+    stripped = value.strip()
+    if any("\uff10" <= ch <= "\uff19" for ch in stripped) or "\uff0e" in stripped:
+        ascii_digits = stripped.translate({0xFF0E: ".", **{0xFF10 + i: str(i) for i in range(10)}})
+        return f"it has full-width digits; write {ascii_digits.rstrip('%％')} with ASCII digits"
+    if stripped.endswith(("%", "％")):
+        return f"write {stripped.rstrip('%％').strip()} without %: the indicator's unit says it is a percentage"
+    return "write the figure alone, without quotes or units"
+
+
+def _dotted(loc: Loc) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(top level)"
+
+
+def _value_at(data: Any, loc: Loc) -> Any:
+    for part in loc:
+        if isinstance(data, dict) and part in data:
+            data = data[part]
+        elif isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data):
+            data = data[part]
+        else:
+            return None
+    return data
+
+
+def _short(value: Any) -> str:
+    if isinstance(value, dict | list):
+        return _type_name(value)
+    text = repr(value) if not isinstance(value, str) else f"'{value}'"
+    return text if len(text) <= 40 else text[:37] + "...'"
+
+
+def _type_name(value: Any) -> str:
+    return {dict: "a mapping", list: "a list", str: "text", bool: "true/false", type(None): "nothing"}.get(
+        type(value), type(value).__name__
+    )
+
+
+def _allowed_keys(model_cls: type[BaseModel], loc: Loc) -> list[str]:
+    """The keys the model accepts at `loc` (list indexes are stepped over)."""
+    cls: Any = model_cls
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        info = cls.model_fields.get(part) if isinstance(cls, type) and issubclass(cls, BaseModel) else None
+        if info is None:
+            return []
+        cls = _model_in(info.annotation)
+        if cls is None:
+            return []
+    if isinstance(cls, type) and issubclass(cls, BaseModel):
+        return list(cls.model_fields)
+    return []
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()) or ():
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
+
+
+# --------------------------------------------------------------------------- the repository
+
+
+def load_repository(root: Path, workers: int | None = None) -> tuple[Repository, list[Problem]]:
+    """Load every file under `root`. `workers`: None picks by the number of files."""
+    repo = Repository(root=root)
+    if not root.is_dir():
+        return repo, [Problem(root, "Y013", "the data folder does not exist", (), 1, 1)]
+    files, problems = discover(root)
+    repo.files = files
+    for result in _load_all(files, workers):
+        problems.extend(result.problems)
+        if result.model is not None:
+            _attach(repo, result.source, result.model)
+    return repo, problems
+
+
+def _load_all(files: list[SourceFile], workers: int | None) -> Iterable[FileResult]:
+    if workers is None:
+        workers = min(2, os.cpu_count() or 1) if len(files) >= PARALLEL_FROM else 1
+    if workers <= 1:
+        return [load_file(f)[0] for f in files]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(_load_file_detached, files, chunksize=max(1, len(files) // (workers * 4))))
+
+
+def _attach(repo: Repository, source: SourceFile, model: BaseModel) -> None:
+    if isinstance(model, m.Plan):
+        repo.plan = Loaded(model, source)
+    elif isinstance(model, m.UnitRegistry):
+        repo.units = Loaded(model, source)
+    elif isinstance(model, m.PeopleRegistry):
+        repo.people = Loaded(model, source)
+    elif isinstance(model, m.Project):
+        repo.projects.append(Loaded(model, source))
+    elif isinstance(model, m.MonthlyReport):
+        repo.reports.append(Loaded(model, source))
+    elif isinstance(model, m.ProblemList):
+        repo.problem_lists.append(Loaded(model, source))
+
+
+def place(problems: Iterable[Problem]) -> list[Problem]:
+    """Give every problem that has none a line and column, reading each file once more at most."""
+    roots: dict[Path, Node | None] = {}
+    out = []
+    for p in problems:
+        if p.line:
+            out.append(p)
+            continue
+        if p.path not in roots:
+            roots[p.path] = read_file(p.path)[1].root if p.path.is_file() else None
+        out.append(p.placed(*locate(roots[p.path], p.loc, p.at_key)))
+    return sorted(out, key=Problem.sort_key)

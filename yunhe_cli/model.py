@@ -1,0 +1,365 @@
+"""The domain model: one pydantic model per kind of data file, and the types inside them.
+
+Everything here is plain data with the rules that a single file can check by itself
+(unknown keys refused, types strict, a milestone has no number, a `~` target may have
+a tolerance ...). Rules that need more than one file live in `checks.py`.
+
+Titles and descriptions carry the plan's Chinese terms: they end up in the JSON Schemas
+under `schemas/`, which editors show while an analyst types.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,63}$"
+PERIOD_PATTERN = r"^20[0-9]{2}-(0[1-9]|1[0-2])$"
+
+Id = Annotated[
+    str,
+    StringConstraints(pattern=ID_PATTERN),
+    Field(description="标识 id: lower-case letters, digits, '-' and '_' (no path characters)"),
+]
+Text = Annotated[str, StringConstraints(min_length=1)]
+Number = float  # strict float still takes a YAML int; bools and text are refused
+# A reference to a unit or a person: its id, its name, or one of its aliases.
+UnitRef = Annotated[Text, Field(description="单位 unit: id, name or alias from units.yaml")]
+PersonRef = Annotated[Text, Field(description="人员 person: id or name from people.yaml")]
+
+Kind = Literal["cumulative", "level", "growth", "annual", "milestone"]
+Comparator = Literal[">=", ">", "<=", "~"]
+ReportedAs = Literal["year_to_date", "plan_to_date", "point"]
+TaskStatus = Literal["not_started", "in_progress", "done", "blocked"]
+ProblemStatus = Literal["open", "closed"]
+ProblemSource = Literal["月调度", "季分析", "年总结", "督查", "其他"]
+
+# Units an indicator may be measured in; the plan's own spelling, e.g. 套（间） with full-width brackets.
+UNITS: dict[str, str] = {
+    "亿元": "100 million yuan",
+    "万元": "10 thousand yuan",
+    "%": "percent",
+    "个百分点": "percentage points",
+    "个": "items",
+    "家": "enterprises",
+    "亩": "mu",
+    "万千瓦": "10 MW",
+    "岁": "years of age",
+    "年": "years",
+    "套（间）": "units (rooms)",
+    "户": "households",
+    "人": "people",
+}
+Unit = Literal["亿元", "万元", "%", "个百分点", "个", "家", "亩", "万千瓦", "岁", "年", "套（间）", "户", "人"]
+
+
+class Strict(BaseModel):
+    """Unknown keys are refused and nothing is coerced (a quoted "63" is not a number)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+# --------------------------------------------------------------------------- the plan document
+
+
+class Horizon(Strict):
+    start: Annotated[dt.date, Field(description="起始日期 start of the plan period")]
+    end: Annotated[dt.date, Field(description="截止日期 end of the plan period")]
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Horizon:
+        if self.end <= self.start:
+            raise ValueError("the horizon ends before it starts")
+        return self
+
+
+class Reporting(Strict):
+    monthly_due_day: Annotated[
+        int,
+        Field(ge=1, le=28, description="月报截止日 day of the following month by which a monthly report is due"),
+    ] = 10
+
+
+class Plan(Strict):
+    """`plan.yaml`: the plan document itself (总体方案)."""
+
+    model_config = ConfigDict(title="总体方案 plan")
+
+    doc_number: Annotated[Text, Field(description="文号 document number, e.g. 云政办发〔2023〕19号")]
+    title: Annotated[Text, Field(description="标题 title")]
+    title_en: Annotated[Text | None, Field(description="英文标题 title in English")] = None
+    issuer: Annotated[UnitRef, Field(description="发文单位 issuing office")]
+    issued_on: Annotated[dt.date, Field(description="成文日期 date signed")]
+    printed_on: Annotated[dt.date | None, Field(description="印发日期 date printed and sent")] = None
+    horizon: Annotated[Horizon, Field(description="规划期 plan horizon (2023–2027)")]
+    chief_convener: Annotated[PersonRef, Field(description="总召集人 chief convener")]
+    office_unit: Annotated[UnitRef, Field(description="总专班所在单位 unit hosting the general task force")]
+    supervision_unit: Annotated[UnitRef | None, Field(description="督查单位 unit in charge of supervision")] = None
+    mechanism: Annotated[
+        list[Text], Field(description="工作机制 working mechanism as the plan states it")
+    ] = []
+    reporting: Annotated[Reporting, Field(description="报送规则 reporting rules")] = Reporting()
+
+
+# --------------------------------------------------------------------------- registries
+
+
+class UnitEntry(Strict):
+    id: Id
+    name: Annotated[Text, Field(description="单位名称 name as the plan writes it")]
+    name_en: Annotated[Text | None, Field(description="英文名称 name in English")] = None
+    aliases: Annotated[list[Text], Field(description="别名 other spellings used in the plan")] = []
+
+
+class UnitRegistry(Strict):
+    """`units.yaml`: every unit the plan names (单位名录)."""
+
+    model_config = ConfigDict(title="单位名录 unit registry")
+
+    units: Annotated[list[UnitEntry], Field(min_length=1, description="单位 units")]
+
+
+class Person(Strict):
+    id: Id
+    name: Annotated[Text, Field(description="姓名 name")]
+    title: Annotated[Text, Field(description="职务 title as the plan writes it")]
+    title_en: Annotated[Text | None, Field(description="职务（英文） title in English")] = None
+
+
+class PeopleRegistry(Strict):
+    """`people.yaml`: conveners and other people the plan names (人员)."""
+
+    model_config = ConfigDict(title="人员名录 people registry")
+
+    people: Annotated[list[Person], Field(min_length=1, description="人员 people")]
+
+
+# --------------------------------------------------------------------------- projects
+
+
+class Target(Strict):
+    value: Annotated[Number | None, Field(description="目标值 target value (none for a milestone)")] = None
+    by: Annotated[dt.date, Field(description="目标日期 date by which the target is due")]
+
+
+class Baseline(Strict):
+    value: Annotated[Number, Field(description="基数 baseline value")]
+    on: Annotated[dt.date, Field(description="基数日期 date of the baseline")]
+
+
+class AnnualTarget(Strict):
+    year: Annotated[int, Field(ge=2000, le=2100, description="年度 year")]
+    value: Annotated[Number, Field(description="年度目标 target for that year")]
+
+
+class Indicator(Strict):
+    """主要指标: one quantitative target or qualitative goal of a project."""
+
+    id: Id
+    name: Annotated[Text, Field(description="指标名称 name")]
+    name_en: Annotated[Text | None, Field(description="指标名称（英文） name in English")] = None
+    kind: Annotated[
+        Kind,
+        Field(
+            description=(
+                "指标类型 kind: cumulative 累计(五年累计), level 时点/水平(累计数达到), growth 年均增长, "
+                "annual 每年, milestone 定性目标"
+            )
+        ),
+    ]
+    unit: Annotated[Unit | None, Field(description="计量单位 unit (none for a milestone)")] = None
+    comparator: Annotated[
+        Comparator | None,
+        Field(description="比较 comparator: >= 以上/达到, > 突破/超过, <= 以内/控制在, ~ 左右"),
+    ] = None
+    tolerance: Annotated[
+        Number | None, Field(ge=0, description="允许偏差 tolerance of a ~ (左右) target, in the indicator's unit")
+    ] = None
+    target: Annotated[Target, Field(description="目标 target")]
+    baseline: Annotated[Baseline | None, Field(description="基数 baseline (not in the plan: set it when known)")] = None
+    annual_targets: Annotated[list[AnnualTarget], Field(description="年度目标 yearly targets")] = []
+    reported_as: Annotated[
+        ReportedAs | None,
+        Field(
+            description=(
+                "报送口径 how the monthly figure is published: year_to_date 1–N月累计, "
+                "plan_to_date 自规划期初累计, point 时点数"
+            )
+        ),
+    ] = None
+    level_unit: Annotated[
+        Unit | None,
+        Field(description="水平值单位 unit of the level a growth indicator may be computed from"),
+    ] = None
+    owner: Annotated[UnitRef | None, Field(description="责任单位 owner (default: the project's lead unit)")] = None
+    source_text: Annotated[Text | None, Field(description="方案原文 the plan's own words")] = None
+    note: Annotated[Text | None, Field(description="备注 note")] = None
+
+    @model_validator(mode="after")
+    def _kind_rules(self) -> Indicator:
+        if self.kind == "milestone":
+            for name in ("unit", "comparator", "tolerance", "reported_as", "level_unit", "baseline"):
+                if getattr(self, name) is not None:
+                    raise ValueError(f"a milestone has no {name}")
+            if self.target.value is not None:
+                raise ValueError("a milestone's target has no value, only the date `by`")
+            if self.annual_targets:
+                raise ValueError("a milestone has no annual targets")
+            return self
+        missing = [n for n in ("unit", "comparator", "reported_as") if getattr(self, n) is None]
+        if missing:
+            raise ValueError(f"a {self.kind} indicator needs {', '.join(missing)}")
+        if self.target.value is None:
+            raise ValueError(f"a {self.kind} indicator's target needs a value")
+        if self.tolerance is not None and self.comparator != "~":
+            raise ValueError("a tolerance belongs only to a ~ (左右) target")
+        if self.level_unit is not None and self.kind != "growth":
+            raise ValueError("level_unit belongs only to a growth indicator")
+        years = [a.year for a in self.annual_targets]
+        if len(set(years)) != len(years):
+            raise ValueError("an annual target is given twice for one year")
+        return self
+
+
+class TaskMilestone(Strict):
+    title: Annotated[Text, Field(description="节点 milestone")]
+    due: Annotated[dt.date, Field(description="节点时间 due date")]
+
+
+class KeyTask(Strict):
+    """重点任务: one key task, with its owner and dated milestones (节点时间化)."""
+
+    id: Id
+    title: Annotated[Text, Field(description="任务 title")]
+    owner: Annotated[UnitRef | None, Field(description="责任单位 owner (default: the project's lead unit)")] = None
+    start: Annotated[dt.date | None, Field(description="开始日期 start")] = None
+    due: Annotated[dt.date, Field(description="完成时限 due date")]
+    milestones: Annotated[list[TaskMilestone], Field(description="节点 dated milestones")] = []
+    source_text: Annotated[Text | None, Field(description="方案原文 the plan's own words")] = None
+    note: Annotated[Text | None, Field(description="备注 note")] = None
+
+
+class Project(Strict):
+    """`projects/<id>.yaml`: one of the ten major projects (重大工程)."""
+
+    model_config = ConfigDict(title="重大工程 project")
+
+    id: Id
+    number: Annotated[int, Field(ge=1, le=99, description="序号 number in the plan (一 … 十)")]
+    name: Annotated[Text, Field(description="工程名称 name")]
+    name_en: Annotated[Text | None, Field(description="工程名称（英文） name in English")] = None
+    convener: Annotated[PersonRef, Field(description="召集人 convener")]
+    lead_unit: Annotated[UnitRef, Field(description="牵头单位 lead unit")]
+    responsible_units: Annotated[list[UnitRef], Field(description="责任单位 responsible units")] = []
+    responsible_units_open: Annotated[
+        bool, Field(description="责任单位列表以“等”结尾 the plan's list ends with 等 (not exhaustive)")
+    ] = False
+    goal: Annotated[Text, Field(description="目标任务 the goal text as the plan writes it")]
+    indicators: Annotated[list[Indicator], Field(description="主要指标 indicators")] = []
+    tasks: Annotated[list[KeyTask], Field(description="重点任务 key tasks")] = []
+
+
+# --------------------------------------------------------------------------- monthly reports
+
+
+class ReportedValue(Strict):
+    indicator: Annotated[Id, Field(description="指标 indicator id within the project")]
+    value: Annotated[Number | None, Field(description="数值 the figure as published, in the indicator's unit")] = None
+    level: Annotated[
+        Number | None, Field(description="水平值 for a growth indicator: the level it is computed from")
+    ] = None
+    achieved: Annotated[bool | None, Field(description="是否完成 for a milestone: achieved or not")] = None
+    achieved_on: Annotated[dt.date | None, Field(description="完成日期 for a milestone: when")] = None
+    note: Annotated[Text | None, Field(description="说明 note")] = None
+
+    @model_validator(mode="after")
+    def _something(self) -> ReportedValue:
+        if self.value is None and self.level is None and self.achieved is None:
+            raise ValueError("give value (or level, for a growth indicator, or achieved, for a milestone)")
+        if self.achieved_on is not None and self.achieved is not True:
+            raise ValueError("achieved_on needs achieved: true")
+        return self
+
+
+class TaskUpdate(Strict):
+    task: Annotated[Id, Field(description="任务 key task id within the project")]
+    status: Annotated[TaskStatus, Field(description="状态 not_started 未开始, in_progress 推进中, done 已完成, blocked 受阻")]
+    percent: Annotated[int | None, Field(ge=0, le=100, description="完成百分比 percent done")] = None
+    done_on: Annotated[dt.date | None, Field(description="完成日期 date done")] = None
+    note: Annotated[Text | None, Field(description="进展说明 progress note")] = None
+
+    @model_validator(mode="after")
+    def _done(self) -> TaskUpdate:
+        if self.done_on is not None and self.status != "done":
+            raise ValueError("done_on is only for a task whose status is done")
+        return self
+
+
+class MonthlyReport(Strict):
+    """`indicators/<project>/<YYYY-MM>.yaml`: one project's report for one month (月调度)."""
+
+    model_config = ConfigDict(title="月度报送 monthly report")
+
+    project: Annotated[Id, Field(description="工程 project id")]
+    period: Annotated[str, StringConstraints(pattern=PERIOD_PATTERN), Field(description="报送期 month, YYYY-MM")]
+    submitted_on: Annotated[dt.date | None, Field(description="报送日期 date submitted")] = None
+    submitted_by: Annotated[UnitRef | None, Field(description="报送单位 unit that submitted")] = None
+    values: Annotated[list[ReportedValue], Field(description="指标数值 indicator figures")] = []
+    tasks: Annotated[list[TaskUpdate], Field(description="任务进展 key task updates")] = []
+    notes: Annotated[Text | None, Field(description="说明 notes")] = None
+
+
+# --------------------------------------------------------------------------- problems (问题销号)
+
+
+class Reopening(Strict):
+    on: Annotated[dt.date, Field(description="重新打开日期 date reopened")]
+    reason: Annotated[Text, Field(description="原因 reason")]
+
+
+class PlanProblem(Strict):
+    """问题: one problem to be crossed off (销号)."""
+
+    id: Id
+    title: Annotated[Text, Field(description="问题 title")]
+    owner: Annotated[UnitRef, Field(description="责任单位 owner unit")]
+    raised_on: Annotated[dt.date, Field(description="提出日期 date raised")]
+    due: Annotated[dt.date, Field(description="销号时限 due date")]
+    status: Annotated[ProblemStatus, Field(description="状态 open 未销号, closed 已销号")] = "open"
+    closed_on: Annotated[dt.date | None, Field(description="销号日期 date closed")] = None
+    resolution: Annotated[Text | None, Field(description="解决情况 resolution")] = None
+    evidence: Annotated[list[Text], Field(description="佐证材料 evidence")] = []
+    source: Annotated[ProblemSource | None, Field(description="来源 月调度, 季分析, 年总结, 督查 or 其他")] = None
+    task: Annotated[Id | None, Field(description="关联任务 related key task id")] = None
+    reopened: Annotated[list[Reopening], Field(description="重新打开记录 reopenings")] = []
+    note: Annotated[Text | None, Field(description="备注 note")] = None
+
+    @model_validator(mode="after")
+    def _closing(self) -> PlanProblem:
+        if self.status == "closed" and (self.closed_on is None or self.resolution is None):
+            raise ValueError("a closed problem (销号) needs closed_on and resolution")
+        if self.status == "open" and self.closed_on is not None:
+            raise ValueError("an open problem has no closed_on")
+        return self
+
+
+class ProblemList(Strict):
+    """`issues/<project>.yaml`: the problem closure list (问题销号清单) of one project."""
+
+    model_config = ConfigDict(title="问题销号清单 problem list")
+
+    project: Annotated[Id, Field(description="工程 project id")]
+    problems: Annotated[list[PlanProblem], Field(description="问题 problems")] = []
+
+
+# Every kind of file, by the schema name it is published under.
+FILE_MODELS: dict[str, type[Strict]] = {
+    "plan": Plan,
+    "units": UnitRegistry,
+    "people": PeopleRegistry,
+    "project": Project,
+    "report": MonthlyReport,
+    "problems": ProblemList,
+}

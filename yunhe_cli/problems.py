@@ -1,0 +1,87 @@
+"""Problems found in a data repository, as data.
+
+Loading and checking never print and never raise for bad data: they return
+`Problem` values (beancount's loader returns entries *and* errors). Only the
+command layer decides what to print and which exit status to use.
+
+Every kind of problem has a stable code, listed in `CODES` and in the README.
+A problem carries the file and the *logical* place inside it (a key path such
+as ``("indicators", 2, "target", "value")``); `yamlio.locate` turns that into a
+line and column when the problem is reported.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+Loc = tuple[str | int, ...]
+
+# code -> (short name, what it means). The codes are a public contract: never reuse one.
+CODES: dict[str, tuple[str, str]] = {
+    # Reading a file
+    "Y001": ("encoding", "the file is not UTF-8"),
+    "Y002": ("yaml-syntax", "the file is not valid YAML"),
+    "Y003": ("duplicate-key", "a key appears twice in one mapping"),
+    "Y004": ("tab", "a tab character is used for indentation"),
+    "Y005": ("tag", "an explicit YAML tag (such as !!python/object) is not allowed"),
+    "Y006": ("anchor", "anchors, aliases and merge keys are not allowed"),
+    "Y007": ("empty", "the file is empty"),
+    "Y008": ("not-mapping", "the top level of the file is not a mapping"),
+    "Y009": ("too-large", "the file is larger than the size limit"),
+    "Y010": ("outside", "a symbolic link points outside the data folder"),
+    "Y011": ("bad-scalar", "a value cannot be read (an invalid date, for example)"),
+    "Y012": ("unexpected-file", "a file where yunhe expects none, or with the wrong name"),
+    "Y013": ("missing-file", "a file that every data repository needs is missing"),
+    # Shape of the data (schema)
+    "S101": ("missing-key", "a required key is missing"),
+    "S102": ("unknown-key", "a key that the schema does not know"),
+    "S103": ("wrong-type", "a value of the wrong type"),
+    "S104": ("not-a-number", "text where a number belongs"),
+    "S105": ("not-allowed", "a value outside the allowed choices"),
+    "S106": ("bad-id", "an id with characters other than a-z, 0-9, - and _"),
+    "S107": ("invalid", "a value that breaks a rule of the schema"),
+    # References and identity across files
+    "R201": ("name-mismatch", "the file name does not agree with the id or period inside"),
+    "R202": ("duplicate-id", "an id (or name) is used twice"),
+    "R203": ("unknown-unit", "a unit that is not in the unit registry"),
+    "R204": ("unknown-person", "a person who is not in the people registry"),
+    "R205": ("unknown-project", "a project that does not exist"),
+    "R206": ("unknown-indicator", "an indicator that the project does not have"),
+    "R207": ("unknown-task", "a key task that the project does not have"),
+    # Dates
+    "D301": ("outside-horizon", "a date outside the plan's horizon"),
+    "D302": ("date-order", "dates in the wrong order (closed before raised, due before start, ...)"),
+    "D303": ("milestone-order", "milestones not in date order, or outside their task"),
+    # Reported values
+    "V401": ("implausible-value", "a reported value that cannot be right for its unit"),
+    "V402": ("wrong-value-kind", "a value of the wrong kind for the indicator (a number for a milestone, ...)"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One problem in one file. `line`/`col` are 1-based; 0 means 'not known yet'."""
+
+    path: Path
+    code: str
+    message: str
+    loc: Loc = ()
+    line: int = 0
+    col: int = 0
+    # Pointing at the key (for an unknown key) rather than at its value.
+    at_key: bool = field(default=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.code not in CODES:
+            raise ValueError(f"unregistered problem code {self.code}")
+
+    @property
+    def name(self) -> str:
+        return CODES[self.code][0]
+
+    def placed(self, line: int, col: int) -> Problem:
+        return Problem(self.path, self.code, self.message, self.loc, line, col, self.at_key)
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (str(self.path), self.line, self.col, self.code)
