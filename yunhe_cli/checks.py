@@ -13,6 +13,7 @@ import math
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from . import model as m
 from .loader import Loaded, Repository
@@ -67,9 +68,10 @@ class Index:
 
 
 Check = Callable[[Repository, Index], Iterable[Problem]]
+AnyLoaded = Loaded[Any]
 
 
-def _p(source: Loaded[object] | Path, code: str, message: str, loc: Loc, at_key: bool = False) -> Problem:
+def _p(source: AnyLoaded | Path, code: str, message: str, loc: Loc, at_key: bool = False) -> Problem:
     path = source if isinstance(source, Path) else source.source.path
     return Problem(path, code, message, loc, at_key=at_key)
 
@@ -86,30 +88,47 @@ def check_file_names(repo: Repository, index: Index) -> Iterator[Problem]:
     for proj in repo.projects:
         stem = proj.source.rel.split("/")[-1].removesuffix(".yaml")
         if proj.model.id != stem:
-            yield _p(proj, "R201", f"the file is named {stem}.yaml but the project's id is {proj.model.id!r}", ("id",))
+            yield _p(
+                proj,
+                "R201",
+                f"the file is named {stem}.yaml but the project's id is {proj.model.id!r}",
+                ("id",),
+            )
     for rep in repo.reports:
         _, folder, name = rep.source.rel.split("/")
         if rep.model.project != folder:
-            yield _p(rep, "R201", f"the report is in the folder {folder}/ but names the project {rep.model.project!r}",
-                     ("project",))
+            yield _p(
+                rep,
+                "R201",
+                f"the report is in the folder {folder}/ but names the project {rep.model.project!r}",
+                ("project",),
+            )
         if rep.model.period != name.removesuffix(".yaml"):
-            yield _p(rep, "R201", f"the file is named {name} but the period inside is {rep.model.period!r}",
-                     ("period",))
+            yield _p(
+                rep,
+                "R201",
+                f"the file is named {name} but the period inside is {rep.model.period!r}",
+                ("period",),
+            )
     for lst in repo.problem_lists:
         stem = lst.source.rel.split("/")[-1].removesuffix(".yaml")
         if lst.model.project != stem:
-            yield _p(lst, "R201", f"the file is named {stem}.yaml but names the project {lst.model.project!r}",
-                     ("project",))
+            yield _p(
+                lst,
+                "R201",
+                f"the file is named {stem}.yaml but names the project {lst.model.project!r}",
+                ("project",),
+            )
 
 
 # --------------------------------------------------------------------------- uniqueness
 
 
-def _duplicates(items: Iterable[tuple[str, Loaded[object] | Path, Loc]], what: str) -> Iterator[Problem]:
-    first: dict[str, tuple[Loaded[object] | Path, Loc]] = {}
+def _duplicates(items: Iterable[tuple[str, AnyLoaded | Path, Loc]], what: str) -> Iterator[Problem]:
+    first: dict[str, tuple[AnyLoaded | Path, Loc]] = {}
     for key, source, loc in items:
         if key in first:
-            other_src, other_loc = first[key]
+            other_src, _ = first[key]
             other_path = other_src if isinstance(other_src, Path) else other_src.source.path
             yield _p(source, "R202", f"{what} {key!r} is used twice (first in {other_path})", loc)
         else:
@@ -118,10 +137,13 @@ def _duplicates(items: Iterable[tuple[str, Loaded[object] | Path, Loc]], what: s
 
 def check_unique_ids(repo: Repository, index: Index) -> Iterator[Problem]:
     yield from _duplicates(((p.model.id, p, ("id",)) for p in repo.projects), "the project id")
-    yield from _duplicates(((str(p.model.number), p, ("number",)) for p in repo.projects), "the project number")
+    yield from _duplicates(
+        ((str(p.model.number), p, ("number",)) for p in repo.projects), "the project number"
+    )
     for proj in repo.projects:
         yield from _duplicates(
-            ((ind.id, proj, ("indicators", i, "id")) for i, ind in enumerate(proj.model.indicators)), "the indicator id"
+            ((ind.id, proj, ("indicators", i, "id")) for i, ind in enumerate(proj.model.indicators)),
+            "the indicator id",
         )
         yield from _duplicates(
             ((t.id, proj, ("tasks", i, "id")) for i, t in enumerate(proj.model.tasks)), "the task id"
@@ -173,11 +195,11 @@ def check_unique_ids(repo: Repository, index: Index) -> Iterator[Problem]:
 
 
 def check_references(repo: Repository, index: Index) -> Iterator[Problem]:
-    def unit(src: Loaded[object], ref: str | None, loc: Loc) -> Iterator[Problem]:
+    def unit(src: AnyLoaded, ref: str | None, loc: Loc) -> Iterator[Problem]:
         if ref is not None and repo.units is not None and ref not in index.units:
             yield _p(src, "R203", f"the unit {ref!r} is not in units.yaml{_suggest(ref, index.units)}", loc)
 
-    def person(src: Loaded[object], ref: str, loc: Loc) -> Iterator[Problem]:
+    def person(src: AnyLoaded, ref: str, loc: Loc) -> Iterator[Problem]:
         if repo.people is not None and ref not in index.people:
             yield _p(src, "R204", f"{ref!r} is not in people.yaml{_suggest(ref, index.people)}", loc)
 
@@ -202,28 +224,47 @@ def check_references(repo: Repository, index: Index) -> Iterator[Problem]:
         yield from unit(rep, rm.submitted_by, ("submitted_by",))
         target = index.projects.get(rm.project)
         if target is None:
-            yield _p(rep, "R205", f"there is no project {rm.project!r}{_suggest(rm.project, index.projects)}",
-                     ("project",))
+            yield _p(
+                rep,
+                "R205",
+                f"there is no project {rm.project!r}{_suggest(rm.project, index.projects)}",
+                ("project",),
+            )
             continue
         indicator_ids = [ind.id for ind in target.indicators]
         for i, v in enumerate(rm.values):
             if v.indicator not in indicator_ids:
-                yield _p(rep, "R206", f"project {rm.project} has no indicator {v.indicator!r}"
-                         f"{_suggest(v.indicator, indicator_ids)}", ("values", i, "indicator"))
+                yield _p(
+                    rep,
+                    "R206",
+                    f"project {rm.project} has no indicator {v.indicator!r}"
+                    f"{_suggest(v.indicator, indicator_ids)}",
+                    ("values", i, "indicator"),
+                )
         task_ids = [t.id for t in target.tasks]
         for i, t in enumerate(rm.tasks):
             if t.task not in task_ids:
-                yield _p(rep, "R207", f"project {rm.project} has no task {t.task!r}{_suggest(t.task, task_ids)}",
-                         ("tasks", i, "task"))
+                yield _p(
+                    rep,
+                    "R207",
+                    f"project {rm.project} has no task {t.task!r}{_suggest(t.task, task_ids)}",
+                    ("tasks", i, "task"),
+                )
     for lst in repo.problem_lists:
         target = index.projects.get(lst.model.project)
         if target is None:
-            yield _p(lst, "R205", f"there is no project {lst.model.project!r}"
-                     f"{_suggest(lst.model.project, index.projects)}", ("project",))
+            yield _p(
+                lst,
+                "R205",
+                f"there is no project {lst.model.project!r}{_suggest(lst.model.project, index.projects)}",
+                ("project",),
+            )
         for i, prob in enumerate(lst.model.problems):
             yield from unit(lst, prob.owner, ("problems", i, "owner"))
             if target is not None and prob.task is not None and prob.task not in [t.id for t in target.tasks]:
-                yield _p(lst, "R207", f"project {target.id} has no task {prob.task!r}", ("problems", i, "task"))
+                yield _p(
+                    lst, "R207", f"project {target.id} has no task {prob.task!r}", ("problems", i, "task")
+                )
 
 
 # --------------------------------------------------------------------------- dates
@@ -232,13 +273,18 @@ def check_references(repo: Repository, index: Index) -> Iterator[Problem]:
 def check_dates(repo: Repository, index: Index) -> Iterator[Problem]:
     horizon = index.horizon
 
-    def inside(src: Loaded[object], day: dt.date | None, loc: Loc, what: str) -> Iterator[Problem]:
+    def inside(src: AnyLoaded, day: dt.date | None, loc: Loc, what: str) -> Iterator[Problem]:
         if horizon is not None and day is not None and not horizon.start <= day <= horizon.end:
-            yield _p(src, "D301", f"{what} {day} is outside the plan's horizon "
-                     f"({horizon.start} to {horizon.end})", loc)
+            yield _p(
+                src,
+                "D301",
+                f"{what} {day} is outside the plan's horizon ({horizon.start} to {horizon.end})",
+                loc,
+            )
 
-    def order(src: Loaded[object], early: dt.date | None, late: dt.date | None, loc: Loc,
-              message: str) -> Iterator[Problem]:
+    def order(
+        src: AnyLoaded, early: dt.date | None, late: dt.date | None, loc: Loc, message: str
+    ) -> Iterator[Problem]:
         if early is not None and late is not None and late < early:
             yield _p(src, "D302", message.format(early=early, late=late), loc)
 
@@ -247,47 +293,97 @@ def check_dates(repo: Repository, index: Index) -> Iterator[Problem]:
             yield from inside(proj, ind.target.by, ("indicators", i, "target", "by"), "the target date")
             for j, annual in enumerate(ind.annual_targets):
                 if horizon is not None and not horizon.start.year <= annual.year <= horizon.end.year:
-                    yield _p(proj, "D301", f"the year {annual.year} is outside the plan's horizon",
-                             ("indicators", i, "annual_targets", j, "year"))
+                    yield _p(
+                        proj,
+                        "D301",
+                        f"the year {annual.year} is outside the plan's horizon",
+                        ("indicators", i, "annual_targets", j, "year"),
+                    )
             if ind.baseline is not None and ind.baseline.on > ind.target.by:
-                yield _p(proj, "D302", "the baseline is dated after the target date", ("indicators", i, "baseline", "on"))
+                yield _p(
+                    proj,
+                    "D302",
+                    "the baseline is dated after the target date",
+                    ("indicators", i, "baseline", "on"),
+                )
         for i, task in enumerate(proj.model.tasks):
             yield from inside(proj, task.start, ("tasks", i, "start"), "the start")
             yield from inside(proj, task.due, ("tasks", i, "due"), "the due date")
-            yield from order(proj, task.start, task.due, ("tasks", i, "due"), "due {late} is before the start {early}")
+            yield from order(
+                proj, task.start, task.due, ("tasks", i, "due"), "due {late} is before the start {early}"
+            )
             previous: dt.date | None = None
             for j, ms in enumerate(task.milestones):
                 loc: Loc = ("tasks", i, "milestones", j, "due")
                 if previous is not None and ms.due < previous:
-                    yield _p(proj, "D303", f"this milestone ({ms.due}) comes before the one above it ({previous})", loc)
+                    yield _p(
+                        proj,
+                        "D303",
+                        f"this milestone ({ms.due}) comes before the one above it ({previous})",
+                        loc,
+                    )
                 elif ms.due > task.due or (task.start is not None and ms.due < task.start):
-                    yield _p(proj, "D303", f"this milestone ({ms.due}) is outside its task "
-                             f"({task.start or '…'} to {task.due})", loc)
+                    yield _p(
+                        proj,
+                        "D303",
+                        f"this milestone ({ms.due}) is outside its task ({task.start or '…'} to {task.due})",
+                        loc,
+                    )
                 previous = ms.due
     for rep in repo.reports:
         rm = rep.model
         start = period_start(rm.period)
         if horizon is not None and not horizon.start <= start <= horizon.end:
             yield _p(rep, "D301", f"the period {rm.period} is outside the plan's horizon", ("period",))
-        yield from order(rep, start, rm.submitted_on, ("submitted_on",),
-                         "submitted on {late}, before the period it reports began ({early})")
+        yield from order(
+            rep,
+            start,
+            rm.submitted_on,
+            ("submitted_on",),
+            "submitted on {late}, before the period it reports began ({early})",
+        )
         for i, v in enumerate(rm.values):
             yield from inside(rep, v.achieved_on, ("values", i, "achieved_on"), "the date")
-            yield from order(rep, v.achieved_on, period_end(rm.period) if v.achieved_on else None,
-                             ("values", i, "achieved_on"), "achieved on {early}, after the period it reports")
+            yield from order(
+                rep,
+                v.achieved_on,
+                period_end(rm.period) if v.achieved_on else None,
+                ("values", i, "achieved_on"),
+                "achieved on {early}, after the period it reports",
+            )
         for i, t in enumerate(rm.tasks):
-            yield from order(rep, t.done_on, period_end(rm.period) if t.done_on else None,
-                             ("tasks", i, "done_on"), "done on {early}, after the period it reports")
+            yield from order(
+                rep,
+                t.done_on,
+                period_end(rm.period) if t.done_on else None,
+                ("tasks", i, "done_on"),
+                "done on {early}, after the period it reports",
+            )
     for lst in repo.problem_lists:
         for i, prob in enumerate(lst.model.problems):
             yield from inside(lst, prob.raised_on, ("problems", i, "raised_on"), "the date raised")
-            yield from order(lst, prob.raised_on, prob.due, ("problems", i, "due"),
-                             "due {late}, before it was raised ({early})")
-            yield from order(lst, prob.raised_on, prob.closed_on, ("problems", i, "closed_on"),
-                             "closed {late}, before it was raised ({early})")
+            yield from order(
+                lst,
+                prob.raised_on,
+                prob.due,
+                ("problems", i, "due"),
+                "due {late}, before it was raised ({early})",
+            )
+            yield from order(
+                lst,
+                prob.raised_on,
+                prob.closed_on,
+                ("problems", i, "closed_on"),
+                "closed {late}, before it was raised ({early})",
+            )
             for j, again in enumerate(prob.reopened):
-                yield from order(lst, prob.raised_on, again.on, ("problems", i, "reopened", j, "on"),
-                                 "reopened {late}, before it was raised ({early})")
+                yield from order(
+                    lst,
+                    prob.raised_on,
+                    again.on,
+                    ("problems", i, "reopened", j, "on"),
+                    "reopened {late}, before it was raised ({early})",
+                )
 
 
 # --------------------------------------------------------------------------- values
@@ -305,11 +401,18 @@ def check_values(repo: Repository, index: Index) -> Iterator[Problem]:
                 yield from _value_problems(rep, ind, v, ("values", i))
 
 
-def _value_problems(rep: Loaded[m.MonthlyReport], ind: m.Indicator, v: m.ReportedValue, loc: Loc) -> Iterator[Problem]:
+def _value_problems(
+    rep: Loaded[m.MonthlyReport], ind: m.Indicator, v: m.ReportedValue, loc: Loc
+) -> Iterator[Problem]:
     if ind.kind == "milestone":
         for name in ("value", "level"):
             if getattr(v, name) is not None:
-                yield _p(rep, "V402", f"{ind.id} is a milestone: report achieved: true/false, not {name}", (*loc, name))
+                yield _p(
+                    rep,
+                    "V402",
+                    f"{ind.id} is a milestone: report achieved: true/false, not {name}",
+                    (*loc, name),
+                )
         return
     if v.achieved is not None:
         yield _p(rep, "V402", f"{ind.id} is not a milestone: report value, not achieved", (*loc, "achieved"))
@@ -355,3 +458,12 @@ def run_checks(repo: Repository) -> list[Problem]:
     for _name, check in CHECKS:
         problems.extend(check(repo, index))
     return problems
+
+
+def validate(root: Path, workers: int | None = None) -> tuple[Repository, list[Problem]]:
+    """Load `root`, run every check, and return the repository with all problems, placed and sorted."""
+    from .loader import load_repository, place
+
+    repo, problems = load_repository(root, workers)
+    problems.extend(run_checks(repo))
+    return repo, place(problems)

@@ -130,8 +130,9 @@ def _walk(folder: Path, real_root: Path, problems: list[Problem]) -> Iterator[Pa
         if entry.is_symlink():
             target = path.resolve()
             if not target.is_relative_to(real_root):
-                problems.append(Problem(path, "Y010", f"this link points outside the data folder, to {target}",
-                                        (), 1, 1))
+                problems.append(
+                    Problem(path, "Y010", f"this link points outside the data folder, to {target}", (), 1, 1)
+                )
                 continue
         if entry.is_dir():
             yield from _walk(path, real_root, problems)
@@ -187,12 +188,15 @@ def schema_problems(exc: ValidationError, path: Path, data: Any, model_cls: type
         if (loc, err["type"]) in seen:
             continue
         seen.add((loc, err["type"]))
-        problems.append(_schema_problem(err["type"], loc, err.get("ctx") or {}, err["msg"], path, data, model_cls))
+        problems.append(
+            _schema_problem(err["type"], loc, err.get("ctx") or {}, err["msg"], path, data, model_cls)
+        )
     return problems
 
 
-def _schema_problem(kind: str, loc: Loc, ctx: dict[str, Any], msg: str, path: Path, data: Any,
-                    model_cls: type[BaseModel]) -> Problem:
+def _schema_problem(
+    kind: str, loc: Loc, ctx: dict[str, Any], msg: str, path: Path, data: Any, model_cls: type[BaseModel]
+) -> Problem:
     where = _dotted(loc)
     value = _value_at(data, loc)
     shown = _short(value)
@@ -202,7 +206,11 @@ def _schema_problem(kind: str, loc: Loc, ctx: dict[str, Any], msg: str, path: Pa
         key = str(loc[-1])
         allowed = _allowed_keys(model_cls, loc[:-1])
         close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
-        hint = f"; did you mean {close[0]!r}?" if close else (f"; allowed: {', '.join(allowed)}" if allowed else "")
+        hint = (
+            f"; did you mean {close[0]!r}?"
+            if close
+            else (f"; allowed: {', '.join(allowed)}" if allowed else "")
+        )
         return Problem(path, "S102", f"unknown key {key!r}{hint}", loc, at_key=True)
     if kind in ("float_type", "int_type", "float_parsing", "int_parsing") and isinstance(value, str):
         return Problem(path, "S104", f"{where}: {shown} is not a number; {_number_hint(value)}", loc)
@@ -213,7 +221,8 @@ def _schema_problem(kind: str, loc: Loc, ctx: dict[str, Any], msg: str, path: Pa
         if loc and loc[-1] == "period":
             return Problem(path, "S107", f"{where}: {shown} is not a month written YYYY-MM", loc)
         return Problem(
-            path, "S106",
+            path,
+            "S106",
             f"{where}: {shown} is not a valid id; use lower-case letters, digits, '-' and '_' "
             "(at most 64, no path characters)",
             loc,
@@ -240,7 +249,9 @@ def _number_hint(value: str) -> str:
         ascii_digits = stripped.translate({0xFF0E: ".", **{0xFF10 + i: str(i) for i in range(10)}})
         return f"it has full-width digits; write {ascii_digits.rstrip('%％')} with ASCII digits"
     if stripped.endswith(("%", "％")):
-        return f"write {stripped.rstrip('%％').strip()} without %: the indicator's unit says it is a percentage"
+        return (
+            f"write {stripped.rstrip('%％').strip()} without %: the indicator's unit says it is a percentage"
+        )
     return "write the figure alone, without quotes or units"
 
 

@@ -52,7 +52,9 @@ UNITS: dict[str, str] = {
     "户": "households",
     "人": "people",
 }
-Unit = Literal["亿元", "万元", "%", "个百分点", "个", "家", "亩", "万千瓦", "岁", "年", "套（间）", "户", "人"]
+Unit = Literal[
+    "亿元", "万元", "%", "个百分点", "个", "家", "亩", "万千瓦", "岁", "年", "套（间）", "户", "人"
+]
 
 
 class Strict(BaseModel):
@@ -78,7 +80,9 @@ class Horizon(Strict):
 class Reporting(Strict):
     monthly_due_day: Annotated[
         int,
-        Field(ge=1, le=28, description="月报截止日 day of the following month by which a monthly report is due"),
+        Field(
+            ge=1, le=28, description="月报截止日 day of the following month by which a monthly report is due"
+        ),
     ] = 10
 
 
@@ -96,7 +100,9 @@ class Plan(Strict):
     horizon: Annotated[Horizon, Field(description="规划期 plan horizon (2023–2027)")]
     chief_convener: Annotated[PersonRef, Field(description="总召集人 chief convener")]
     office_unit: Annotated[UnitRef, Field(description="总专班所在单位 unit hosting the general task force")]
-    supervision_unit: Annotated[UnitRef | None, Field(description="督查单位 unit in charge of supervision")] = None
+    supervision_unit: Annotated[
+        UnitRef | None, Field(description="督查单位 unit in charge of supervision")
+    ] = None
     mechanism: Annotated[
         list[Text], Field(description="工作机制 working mechanism as the plan states it")
     ] = []
@@ -175,10 +181,13 @@ class Indicator(Strict):
         Field(description="比较 comparator: >= 以上/达到, > 突破/超过, <= 以内/控制在, ~ 左右"),
     ] = None
     tolerance: Annotated[
-        Number | None, Field(ge=0, description="允许偏差 tolerance of a ~ (左右) target, in the indicator's unit")
+        Number | None,
+        Field(ge=0, description="允许偏差 tolerance of a ~ (左右) target, in the indicator's unit"),
     ] = None
     target: Annotated[Target, Field(description="目标 target")]
-    baseline: Annotated[Baseline | None, Field(description="基数 baseline (not in the plan: set it when known)")] = None
+    baseline: Annotated[
+        Baseline | None, Field(description="基数 baseline (not in the plan: set it when known)")
+    ] = None
     annual_targets: Annotated[list[AnnualTarget], Field(description="年度目标 yearly targets")] = []
     reported_as: Annotated[
         ReportedAs | None,
@@ -193,7 +202,9 @@ class Indicator(Strict):
         Unit | None,
         Field(description="水平值单位 unit of the level a growth indicator may be computed from"),
     ] = None
-    owner: Annotated[UnitRef | None, Field(description="责任单位 owner (default: the project's lead unit)")] = None
+    owner: Annotated[
+        UnitRef | None, Field(description="责任单位 owner (default: the project's lead unit)")
+    ] = None
     source_text: Annotated[Text | None, Field(description="方案原文 the plan's own words")] = None
     note: Annotated[Text | None, Field(description="备注 note")] = None
 
@@ -233,7 +244,9 @@ class KeyTask(Strict):
 
     id: Id
     title: Annotated[Text, Field(description="任务 title")]
-    owner: Annotated[UnitRef | None, Field(description="责任单位 owner (default: the project's lead unit)")] = None
+    owner: Annotated[
+        UnitRef | None, Field(description="责任单位 owner (default: the project's lead unit)")
+    ] = None
     start: Annotated[dt.date | None, Field(description="开始日期 start")] = None
     due: Annotated[dt.date, Field(description="完成时限 due date")]
     milestones: Annotated[list[TaskMilestone], Field(description="节点 dated milestones")] = []
@@ -266,7 +279,9 @@ class Project(Strict):
 
 class ReportedValue(Strict):
     indicator: Annotated[Id, Field(description="指标 indicator id within the project")]
-    value: Annotated[Number | None, Field(description="数值 the figure as published, in the indicator's unit")] = None
+    value: Annotated[
+        Number | None, Field(description="数值 the figure as published, in the indicator's unit")
+    ] = None
     level: Annotated[
         Number | None, Field(description="水平值 for a growth indicator: the level it is computed from")
     ] = None
@@ -285,7 +300,10 @@ class ReportedValue(Strict):
 
 class TaskUpdate(Strict):
     task: Annotated[Id, Field(description="任务 key task id within the project")]
-    status: Annotated[TaskStatus, Field(description="状态 not_started 未开始, in_progress 推进中, done 已完成, blocked 受阻")]
+    status: Annotated[
+        TaskStatus,
+        Field(description="状态 not_started 未开始, in_progress 推进中, done 已完成, blocked 受阻"),
+    ]
     percent: Annotated[int | None, Field(ge=0, le=100, description="完成百分比 percent done")] = None
     done_on: Annotated[dt.date | None, Field(description="完成日期 date done")] = None
     note: Annotated[Text | None, Field(description="进展说明 progress note")] = None
@@ -303,7 +321,9 @@ class MonthlyReport(Strict):
     model_config = ConfigDict(title="月度报送 monthly report")
 
     project: Annotated[Id, Field(description="工程 project id")]
-    period: Annotated[str, StringConstraints(pattern=PERIOD_PATTERN), Field(description="报送期 month, YYYY-MM")]
+    period: Annotated[
+        str, StringConstraints(pattern=PERIOD_PATTERN), Field(description="报送期 month, YYYY-MM")
+    ]
     submitted_on: Annotated[dt.date | None, Field(description="报送日期 date submitted")] = None
     submitted_by: Annotated[UnitRef | None, Field(description="报送单位 unit that submitted")] = None
     values: Annotated[list[ReportedValue], Field(description="指标数值 indicator figures")] = []
@@ -331,7 +351,9 @@ class PlanProblem(Strict):
     closed_on: Annotated[dt.date | None, Field(description="销号日期 date closed")] = None
     resolution: Annotated[Text | None, Field(description="解决情况 resolution")] = None
     evidence: Annotated[list[Text], Field(description="佐证材料 evidence")] = []
-    source: Annotated[ProblemSource | None, Field(description="来源 月调度, 季分析, 年总结, 督查 or 其他")] = None
+    source: Annotated[
+        ProblemSource | None, Field(description="来源 月调度, 季分析, 年总结, 督查 or 其他")
+    ] = None
     task: Annotated[Id | None, Field(description="关联任务 related key task id")] = None
     reopened: Annotated[list[Reopening], Field(description="重新打开记录 reopenings")] = []
     note: Annotated[Text | None, Field(description="备注 note")] = None

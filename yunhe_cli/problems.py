@@ -55,7 +55,10 @@ CODES: dict[str, tuple[str, str]] = {
     "D303": ("milestone-order", "milestones not in date order, or outside their task"),
     # Reported values
     "V401": ("implausible-value", "a reported value that cannot be right for its unit"),
-    "V402": ("wrong-value-kind", "a value of the wrong kind for the indicator (a number for a milestone, ...)"),
+    "V402": (
+        "wrong-value-kind",
+        "a value of the wrong kind for the indicator (a number for a milestone, ...)",
+    ),
 }
 
 

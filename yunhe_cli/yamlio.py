@@ -85,7 +85,7 @@ class _Resolver(BaseResolver):
 _Resolver.add_implicit_resolver(_PLAIN, re.compile(""), None)
 
 
-class _NodeReader(CParser, _Resolver):  # type: ignore[misc]
+class _NodeReader(CParser, _Resolver):
     def __init__(self, text: str) -> None:
         CParser.__init__(self, text)
         _Resolver.__init__(self)
@@ -201,7 +201,7 @@ def has_anchor_or_alias(text: str) -> tuple[int, int] | None:
     for event in yaml.parse(text, Loader=yaml.CBaseLoader):
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
             mark = event.start_mark
-            return mark.line + 1, mark.column + 1
+            return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
     return None
 
 
@@ -217,8 +217,15 @@ def parse_text(text: str, path: Path) -> Parsed:
             return Parsed(
                 None,
                 None,
-                [Problem(path, "Y006", "anchors (&) and aliases (*) are not allowed; write the value out", (),
-                         *anchor_at)],
+                [
+                    Problem(
+                        path,
+                        "Y006",
+                        "anchors (&) and aliases (*) are not allowed; write the value out",
+                        (),
+                        *anchor_at,
+                    )
+                ],
             )
         reader = _NodeReader(text)
         try:
@@ -236,8 +243,13 @@ def parse_text(text: str, path: Path) -> Parsed:
     if not isinstance(root, MappingNode) and not builder.problems:
         what = "a list" if isinstance(root, SequenceNode) else "a single value"
         builder.problems.append(
-            Problem(path, "Y008", f"the file holds {what}; yunhe expects a mapping of keys at the top",
-                    (), *_mark(root))
+            Problem(
+                path,
+                "Y008",
+                f"the file holds {what}; yunhe expects a mapping of keys at the top",
+                (),
+                *_mark(root),
+            )
         )
     return Parsed(data, root, builder.problems)
 
@@ -249,7 +261,9 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, path: Path, text: str) -> Problem
     lines = text.splitlines()
     at = lines[line - 1][col - 1 : col] if 0 < line <= len(lines) else ""
     if at == "\t" or "tab" in what:
-        return Problem(path, "Y004", "a tab character is used for indentation; indent with spaces", (), line, col)
+        return Problem(
+            path, "Y004", "a tab character is used for indentation; indent with spaces", (), line, col
+        )
     context = f" ({exc.context})" if exc.context else ""
     return Problem(path, "Y002", f"not valid YAML: {what}{context}", (), line, col)
 
@@ -318,12 +332,25 @@ def read_file(path: Path, display: Path | None = None) -> tuple[str | None, Pars
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            return None, Parsed(None, None, [
-                Problem(shown, "Y009", f"the file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}", (), 1, 1)
-            ])
+            return None, Parsed(
+                None,
+                None,
+                [
+                    Problem(
+                        shown,
+                        "Y009",
+                        f"the file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}",
+                        (),
+                        1,
+                        1,
+                    )
+                ],
+            )
         raw = path.read_bytes()
     except OSError as exc:
-        return None, Parsed(None, None, [Problem(shown, "Y002", f"cannot read the file: {exc.strerror}", (), 1, 1)])
+        return None, Parsed(
+            None, None, [Problem(shown, "Y002", f"cannot read the file: {exc.strerror}", (), 1, 1)]
+        )
     text, problem = decode(raw, shown)
     if problem is not None or text is None:
         return None, Parsed(None, None, [problem] if problem else [])
@@ -395,7 +422,17 @@ def to_plain(value: Any) -> Any:
         return float(value)
     if isinstance(value, str):
         return str(value)
+    if type(value).__name__ == "TaggedScalar":  # ruamel tags a lone '=' as !!value; it is text
+        return str(value.value)
     if isinstance(value, dt.datetime):
-        return dt.datetime(value.year, value.month, value.day, value.hour, value.minute, value.second,
-                           value.microsecond, value.tzinfo)
+        return dt.datetime(
+            value.year,
+            value.month,
+            value.day,
+            value.hour,
+            value.minute,
+            value.second,
+            value.microsecond,
+            value.tzinfo,
+        )
     return value

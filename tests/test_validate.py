@@ -1,0 +1,445 @@
+"""`yunhe validate`: every bad input is reported with its place and a stable code; nothing crashes."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from yunhe_cli.checks import validate
+from yunhe_cli.cli import app
+from yunhe_cli.problems import CODES
+
+from .conftest import DATA, RepoMaker
+
+runner = CliRunner()
+
+REPORT = """\
+    project: p01
+    period: 2023-05
+    submitted_on: 2023-06-08
+    submitted_by: 县发改局
+    values:
+      - indicator: investment
+        value: 85.3
+"""
+
+
+def found(root: Path) -> list[tuple[str, int, int, str]]:
+    _, problems = validate(root, workers=1)
+    return [(p.path.relative_to(root).as_posix(), p.line, p.col, p.code) for p in problems]
+
+
+def messages(root: Path) -> list[str]:
+    return [p.message for p in validate(root, workers=1)[1]]
+
+
+@pytest.fixture
+def alarm() -> Iterator[None]:
+    """Turns a hang (an alias bomb being expanded, say) into a failure instead of a stuck run."""
+
+    def fail(*_: object) -> None:
+        raise TimeoutError("took more than 10 s")
+
+    old = signal.signal(signal.SIGALRM, fail)
+    signal.alarm(10)
+    yield
+    signal.alarm(0)
+    signal.signal(signal.SIGALRM, old)
+
+
+def test_shipped_data_is_clean() -> None:
+    repo, problems = validate(DATA)
+    assert problems == []
+    assert len(repo.projects) == 10
+
+
+def test_minimal_repo_is_clean(make_repo: RepoMaker) -> None:
+    assert found(make_repo({"indicators/p01/2023-05.yaml": REPORT})) == []
+
+
+# (name, files, expected problems as (file, line, col, code))
+BAD_INPUTS: list[tuple[str, dict[str, str | bytes | None], list[tuple[str, int, int, str]]]] = [
+    (
+        "malformed",
+        {"indicators/p01/2023-05.yaml": "project: p01\nperiod: [2023-05\n"},
+        [("indicators/p01/2023-05.yaml", 3, 1, "Y002")],
+    ),
+    (
+        "duplicate key",
+        {"indicators/p01/2023-05.yaml": REPORT + "    period: 2023-06\n"},
+        [("indicators/p01/2023-05.yaml", 8, 1, "Y003")],
+    ),
+    (
+        "tab",
+        {"indicators/p01/2023-05.yaml": "project: p01\nperiod: 2023-05\nvalues:\n\t- indicator: x\n"},
+        [("indicators/p01/2023-05.yaml", 4, 1, "Y004")],
+    ),
+    (
+        "unknown key",
+        {"indicators/p01/2023-05.yaml": REPORT + "    submited_by: x\n"},
+        [("indicators/p01/2023-05.yaml", 8, 1, "S102")],
+    ),
+    (
+        "wrong type",
+        {"indicators/p01/2023-05.yaml": REPORT.replace("value: 85.3", "value: [1, 2]")},
+        [("indicators/p01/2023-05.yaml", 7, 12, "S103")],
+    ),
+    ("empty", {"indicators/p01/2023-05.yaml": ""}, [("indicators/p01/2023-05.yaml", 1, 1, "Y007")]),
+    (
+        "comments only",
+        {"indicators/p01/2023-05.yaml": "# nothing yet\n"},
+        [("indicators/p01/2023-05.yaml", 1, 1, "Y007")],
+    ),
+    (
+        "top-level list",
+        {"indicators/p01/2023-05.yaml": "- project: p01\n"},
+        [("indicators/p01/2023-05.yaml", 1, 1, "Y008")],
+    ),
+    (
+        "gbk",
+        {"indicators/p01/2023-05.yaml": "project: p01\nperiod: 2023-05\nnotes: 进展顺利\n".encode("gbk")},
+        [("indicators/p01/2023-05.yaml", 3, 8, "Y001")],
+    ),
+    (
+        "utf-16",
+        {"indicators/p01/2023-05.yaml": "project: p01\n".encode("utf-16")},
+        [("indicators/p01/2023-05.yaml", 1, 1, "Y001")],
+    ),
+    (
+        "python tag",
+        {"indicators/p01/2023-05.yaml": REPORT + "    notes: !!python/object/apply:os.getcwd []\n"},
+        [("indicators/p01/2023-05.yaml", 8, 8, "Y005")],
+    ),
+    (
+        "unknown tag",
+        {"indicators/p01/2023-05.yaml": REPORT + "    notes: !secret x\n"},
+        [("indicators/p01/2023-05.yaml", 8, 8, "Y005")],
+    ),
+    (
+        "anchor",
+        {"indicators/p01/2023-05.yaml": REPORT + "    notes: &n text\n"},
+        [("indicators/p01/2023-05.yaml", 8, 8, "Y006")],
+    ),
+    (
+        "merge key",
+        {"indicators/p01/2023-05.yaml": REPORT + "    <<: {notes: x}\n"},
+        [("indicators/p01/2023-05.yaml", 8, 1, "Y006")],
+    ),
+    (
+        "percent sign",
+        {"indicators/p01/2023-05.yaml": REPORT.replace("value: 85.3", "value: 63%")},
+        [("indicators/p01/2023-05.yaml", 7, 12, "S104")],
+    ),
+    (
+        "full-width digits",
+        {"indicators/p01/2023-05.yaml": REPORT.replace("value: 85.3", "value: ８５．３")},
+        [("indicators/p01/2023-05.yaml", 7, 12, "S104")],
+    ),
+    (
+        "quoted number",
+        {"indicators/p01/2023-05.yaml": REPORT.replace("value: 85.3", 'value: "85.3"')},
+        [("indicators/p01/2023-05.yaml", 7, 12, "S104")],
+    ),
+    (
+        "invalid date",
+        {"indicators/p01/2023-05.yaml": REPORT.replace("2023-06-08", "2023-02-30")},
+        [("indicators/p01/2023-05.yaml", 3, 15, "Y011")],
+    ),
+    (
+        "date written as text",
+        {"indicators/p01/2023-05.yaml": REPORT.replace("2023-06-08", "2023-6-8")},
+        [("indicators/p01/2023-05.yaml", 3, 15, "S103")],
+    ),
+    (
+        "bad period",
+        {"indicators/p01/2023-05.yaml": REPORT.replace("period: 2023-05", "period: 2023-13")},
+        [
+            ("indicators/p01/2023-05.yaml", 2, 9, "S107"),
+        ],
+    ),
+    (
+        "enum",
+        {
+            "indicators/p01/2023-05.yaml": REPORT
+            + "    tasks:\n      - task: plan\n        status: finished\n"
+        },
+        [("indicators/p01/2023-05.yaml", 10, 13, "S105")],
+    ),
+    (
+        "missing key",
+        {"indicators/p01/2023-05.yaml": "period: 2023-05\n"},
+        [("indicators/p01/2023-05.yaml", 1, 1, "S101")],
+    ),
+    ("yml ending", {"indicators/p01/2023-05.yml": REPORT}, [("indicators/p01/2023-05.yml", 1, 1, "Y012")]),
+    ("missing registry", {"people.yaml": None}, [("people.yaml", 1, 1, "Y013")]),
+    # across files
+    (
+        "file name vs period",
+        {"indicators/p01/2023-06.yaml": REPORT},
+        [("indicators/p01/2023-06.yaml", 2, 9, "R201")],
+    ),
+    (
+        "unknown unit",
+        {"indicators/p01/2023-05.yaml": REPORT.replace("submitted_by: 县发改局", "submitted_by: 县发展局")},
+        [("indicators/p01/2023-05.yaml", 4, 15, "R203")],
+    ),
+    (
+        "unknown indicator",
+        {"indicators/p01/2023-05.yaml": REPORT.replace("indicator: investment", "indicator: invest")},
+        [("indicators/p01/2023-05.yaml", 6, 16, "R206")],
+    ),
+    (
+        "unknown project",
+        {"indicators/p02/2023-05.yaml": REPORT.replace("project: p01", "project: p02")},
+        [("indicators/p02/2023-05.yaml", 1, 10, "R205")],
+    ),
+    (
+        "duplicate value",
+        {"indicators/p01/2023-05.yaml": REPORT + "      - indicator: investment\n        value: 1\n"},
+        [("indicators/p01/2023-05.yaml", 8, 16, "R202")],
+    ),
+    (
+        "outside horizon",
+        {"indicators/p01/2022-12.yaml": REPORT.replace("2023-05", "2022-12")},
+        [("indicators/p01/2022-12.yaml", 2, 9, "D301")],
+    ),
+    (
+        "negative amount",
+        {"indicators/p01/2023-05.yaml": REPORT.replace("value: 85.3", "value: -3")},
+        [("indicators/p01/2023-05.yaml", 7, 12, "V401")],
+    ),
+    (
+        "share over 100",
+        {"indicators/p01/2023-05.yaml": REPORT + "      - indicator: share\n        value: 163\n"},
+        [("indicators/p01/2023-05.yaml", 9, 12, "V401")],
+    ),
+    (
+        "number for a milestone",
+        {"indicators/p01/2023-05.yaml": REPORT + "      - indicator: rank\n        value: 3\n"},
+        [("indicators/p01/2023-05.yaml", 9, 12, "V402")],
+    ),
+    (
+        "closed before raised",
+        {
+            "issues/p01.yaml": """\
+        project: p01
+        problems:
+          - id: p01-001
+            title: 用地指标不足
+            owner: 县发改局
+            raised_on: 2024-03-01
+            due: 2024-06-30
+            status: closed
+            closed_on: 2024-02-01
+            resolution: 已解决
+        """
+        },
+        [("issues/p01.yaml", 9, 16, "D302")],
+    ),
+    (
+        "closed without resolution",
+        {
+            "issues/p01.yaml": """\
+        project: p01
+        problems:
+          - id: p01-001
+            title: 用地指标不足
+            owner: 县发改局
+            raised_on: 2024-03-01
+            due: 2024-06-30
+            status: closed
+            closed_on: 2024-04-01
+        """
+        },
+        [("issues/p01.yaml", 3, 5, "S107")],
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "files", "expected"), BAD_INPUTS, ids=[b[0] for b in BAD_INPUTS])
+def test_bad_input_is_placed(
+    make_repo: RepoMaker,
+    name: str,
+    files: dict[str, str | bytes | None],
+    expected: list[tuple[str, int, int, str]],
+) -> None:
+    assert found(make_repo(files)) == expected
+
+
+def test_id_with_path_characters(make_repo: RepoMaker) -> None:
+    from .conftest import MINIMAL
+
+    root = make_repo(
+        {"projects/p01.yaml": MINIMAL["projects/p01.yaml"].replace("- id: investment", "- id: ../x")}
+    )
+    assert found(root) == [("projects/p01.yaml", 10, 9, "S106")]
+
+
+def test_unknown_key_suggests(make_repo: RepoMaker) -> None:
+    root = make_repo({"indicators/p01/2023-05.yaml": REPORT + "    submited_by: x\n"})
+    assert messages(root) == ["unknown key 'submited_by'; did you mean 'submitted_by'?"]
+
+
+def test_unknown_unit_suggests(make_repo: RepoMaker) -> None:
+    root = make_repo({"indicators/p01/2023-05.yaml": REPORT.replace("县发改局", "县发展局")})
+    assert messages(root) == ["the unit '县发展局' is not in units.yaml; did you mean '县发改局'?"]
+
+
+def test_number_messages(make_repo: RepoMaker) -> None:
+    root = make_repo(
+        {
+            "indicators/p01/2023-05.yaml": REPORT.replace("value: 85.3", "value: 63%"),
+            "indicators/p01/2023-06.yaml": REPORT.replace("2023-05", "2023-06").replace(
+                "value: 85.3", "value: ６３"
+            ),
+        }
+    )
+    assert messages(root) == [
+        "values[0].value: '63%' is not a number; "
+        "write 63 without %: the indicator's unit says it is a percentage",
+        "values[0].value: '６３' is not a number; it has full-width digits; write 63 with ASCII digits",
+    ]
+
+
+def test_gbk_is_named(make_repo: RepoMaker) -> None:
+    root = make_repo({"indicators/p01/2023-05.yaml": "notes: 进展顺利\n".encode("gbk")})
+    assert "GBK" in messages(root)[0]
+
+
+def test_bom_and_crlf_are_accepted(make_repo: RepoMaker) -> None:
+    text = REPORT.replace("    ", "", 1)
+    body = "\r\n".join(line[4:] for line in REPORT.splitlines()) + "\r\n"
+    assert text  # the dedented report
+    root = make_repo({"indicators/p01/2023-05.yaml": b"\xef\xbb\xbf" + body.encode("utf-8")})
+    assert found(root) == []
+
+
+def test_python_tag_runs_nothing(make_repo: RepoMaker, tmp_path: Path) -> None:
+    marker = tmp_path / "pwned"
+    evil = REPORT + f"    notes: !!python/object/apply:os.system ['touch {marker}']\n"
+    root = make_repo({"indicators/p01/2023-05.yaml": evil})
+    assert [c for *_, c in found(root)] == ["Y005"]
+    assert not marker.exists()
+
+
+def test_alias_bomb_is_refused(make_repo: RepoMaker, alarm: None) -> None:
+    lines = ['a0: ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    lines += [f"a{i}: [{','.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 10)]
+    bomb = "\n".join(f"{line.split(':')[0]}: &a{i} {line.split(': ', 1)[1]}" for i, line in enumerate(lines))
+    root = make_repo({"indicators/p01/2023-05.yaml": bomb + "\n"})
+    assert found(root) == [("indicators/p01/2023-05.yaml", 1, 5, "Y006")]
+
+
+def test_symlink_outside_is_refused(make_repo: RepoMaker, tmp_path: Path) -> None:
+    outside = tmp_path / "secret.yaml"
+    outside.write_text("project: p01\n", encoding="utf-8")
+    root = make_repo()
+    (root / "issues").mkdir()
+    os.symlink(outside, root / "issues" / "p01.yaml")
+    assert found(root) == [("issues/p01.yaml", 1, 1, "Y010")]
+
+
+def test_symlink_inside_is_followed(make_repo: RepoMaker) -> None:
+    root = make_repo({"indicators/p01/2023-05.yaml": REPORT})
+    os.symlink(root / "indicators" / "p01", root / "indicators" / "p02")
+    # followed, and read as p02's reports: the folder and the project inside disagree
+    assert [c for *_, c in found(root)] == ["R201"]
+
+
+def test_file_over_the_limit(make_repo: RepoMaker) -> None:
+    big = REPORT + "    notes: " + "很" * 400_000 + "\n"
+    root = make_repo({"indicators/p01/2023-05.yaml": big})
+    assert found(root) == [("indicators/p01/2023-05.yaml", 1, 1, "Y009")]
+
+
+def test_every_problem_is_reported_not_only_the_first(make_repo: RepoMaker) -> None:
+    root = make_repo(
+        {
+            "indicators/p01/2023-05.yaml": REPORT.replace("value: 85.3", "value: 63%") + "    extra: 1\n",
+            "indicators/p01/2023-06.yaml": "a: [\n",
+            "issues/p01.yaml": "project: p01\nproblems: 3\n",
+        }
+    )
+    assert [c for *_, c in found(root)] == ["S104", "S102", "Y002", "S103"]
+
+
+def test_all_codes_documented_in_readme() -> None:
+    readme = (DATA.parent / "README.md").read_text(encoding="utf-8")
+    missing = [code for code in CODES if f"`{code}`" not in readme]
+    assert missing == []
+
+
+# ----------------------------------------------------------------------------- through the CLI
+
+
+def test_cli_exit_codes_and_text(make_repo: RepoMaker) -> None:
+    root = make_repo({"indicators/p01/2023-05.yaml": REPORT.replace("value: 85.3", "value: 63%")})
+    result = runner.invoke(app, ["validate", "--data", str(root)])
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr == (
+        f"{root}/indicators/p01/2023-05.yaml:7:12: S104 values[0].value: '63%' is not a number; "
+        "write 63 without %: the indicator's unit says it is a percentage\n"
+        "1 problem in 5 files\n"
+    )
+    clean = runner.invoke(
+        app, ["validate", "--data", str(make_repo({"indicators/p01/2023-05.yaml": REPORT}))]
+    )
+    assert (clean.exit_code, clean.stdout) == (0, "5 files, no problems\n")
+
+
+def test_cli_usage_error_exits_2() -> None:
+    assert runner.invoke(app, ["validate", "--format", "xml"]).exit_code == 2
+
+
+def test_cli_json(make_repo: RepoMaker) -> None:
+    root = make_repo({"indicators/p01/2023-05.yaml": REPORT + "    submited_by: x\n"})
+    result = runner.invoke(app, ["validate", "--data", str(root), "--format", "json"])
+    assert result.exit_code == 1
+    assert json.loads(result.stdout) == {
+        "version": 1,
+        "files": 5,
+        "problems": [
+            {
+                "path": f"{root}/indicators/p01/2023-05.yaml",
+                "line": 8,
+                "col": 1,
+                "code": "S102",
+                "name": "unknown-key",
+                "message": "unknown key 'submited_by'; did you mean 'submitted_by'?",
+            }
+        ],
+    }
+
+
+def test_cli_github_escapes_injection(make_repo: RepoMaker) -> None:
+    # A key crafted to smuggle a workflow command onto a line of its own.
+    evil_key = '"x\\n::warning file=a::pwned%0A"'
+    root = make_repo({"indicators/p01/2023-05.yaml": REPORT + f"    {evil_key}: 1\n"})
+    result = runner.invoke(app, ["validate", "--data", str(root), "--format", "github"])
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith(
+        f"::error file={root}/indicators/p01/2023-05.yaml,line=8,col=1,title=S102 unknown-key::"
+    )
+    assert "pwned%250A" in lines[0]  # '%' escaped, so GitHub cannot decode a newline out of it
+
+
+def test_cli_text_escapes_terminal_controls(make_repo: RepoMaker) -> None:
+    root = make_repo({"indicators/p01/2023-05.yaml": REPORT + '    "\\e[31mred": 1\n'})
+    result = runner.invoke(app, ["validate", "--data", str(root)])
+    assert "\x1b" not in result.stderr
+    assert "\\x1b[31mred" in result.stderr
+
+
+def test_cli_finds_data_by_walking_up(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(DATA / "projects")
+    result = runner.invoke(app, ["validate"])
+    assert (result.exit_code, result.stdout) == (0, "13 files, no problems\n")

@@ -1,0 +1,93 @@
+"""How `yunhe validate` prints problems: one renderer per output format (as pip-audit does).
+
+Problems go to stderr in `text`; `json` and `github` are for programs and go to stdout.
+Text from the data is never allowed to act on the terminal or on the CI runner: control
+characters are escaped, and GitHub workflow commands are escaped as GitHub documents.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Sequence
+from enum import StrEnum
+from pathlib import Path
+
+from .problems import Problem
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+class ProblemFormat(StrEnum):
+    text = "text"
+    json = "json"
+    github = "github"
+
+
+def safe_text(text: str) -> str:
+    """`text` with control characters (ESC and friends) shown as escapes, never sent raw."""
+    return _CONTROL.sub(
+        lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", text
+    ).replace("\n", "\\n")
+
+
+def shown_path(path: Path) -> str:
+    """The path relative to the working folder when it lies below it."""
+    try:
+        return (
+            path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+            if path.is_absolute()
+            else path.as_posix()
+        )
+    except ValueError:
+        return path.as_posix()
+
+
+def render_text(problems: Sequence[Problem], files: int) -> str:
+    lines = [f"{shown_path(p.path)}:{p.line}:{p.col}: {p.code} {safe_text(p.message)}" for p in problems]
+    noun = "problem" if len(problems) == 1 else "problems"
+    lines.append(f"{len(problems)} {noun} in {files} files" if problems else f"{files} files, no problems")
+    return "\n".join(lines) + "\n"
+
+
+def render_json(problems: Sequence[Problem], files: int) -> str:
+    doc = {
+        "version": 1,
+        "files": files,
+        "problems": [
+            {
+                "path": shown_path(p.path),
+                "line": p.line,
+                "col": p.col,
+                "code": p.code,
+                "name": p.name,
+                "message": p.message,
+            }
+            for p in problems
+        ],
+    }
+    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+
+
+def _gh_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _gh_property(text: str) -> str:
+    return _gh_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def render_github(problems: Sequence[Problem], files: int) -> str:
+    lines = [
+        f"::error file={_gh_property(shown_path(p.path))},line={p.line},col={p.col},"
+        f"title={_gh_property(p.code + ' ' + p.name)}::{_gh_data(p.message)}"
+        for p in problems
+    ]
+    return "".join(line + "\n" for line in lines)
+
+
+RENDERERS: dict[ProblemFormat, Callable[[Sequence[Problem], int], str]] = {
+    ProblemFormat.text: render_text,
+    ProblemFormat.json: render_json,
+    ProblemFormat.github: render_github,
+}
