@@ -67,8 +67,12 @@ def build(target: Path, seed: int = 2023) -> int:
                 lines.append("    note: 按计划推进")
             (folder / f"{year}-{month:02d}.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
             count += 1
-        problems = ["# yaml-language-server: $schema=../../schemas/problems.schema.json",
-                    "# SYNTHETIC benchmark data", f"project: {pid}", "problems:"]
+        problems = [
+            "# yaml-language-server: $schema=../../schemas/problems.schema.json",
+            "# SYNTHETIC benchmark data",
+            f"project: {pid}",
+            "problems:",
+        ]
         for k in range(1, 21):
             closed = rng.random() < 0.6
             problems += [
@@ -104,8 +108,10 @@ def main() -> None:
         generated = build(data)
         files = sum(1 for _ in data.rglob("*.yaml"))
         size = sum(p.stat().st_size for p in data.rglob("*.yaml"))
-        print(f"repository: {files} files ({generated} generated), {size / 1024:.0f} KiB, "
-              f"mean {size / files / 1024:.1f} KiB a file")
+        print(
+            f"repository: {files} files ({generated} generated), {size / 1024:.0f} KiB, "
+            f"mean {size / files / 1024:.1f} KiB a file"
+        )
         yunhe = [sys.executable, "-m", "yunhe_cli", "validate", "--data", str(data)]
         check = subprocess.run(yunhe, capture_output=True, text=True)
         print(f"validate exit {check.returncode}: {(check.stdout or check.stderr).strip().splitlines()[-1]}")
@@ -114,17 +120,21 @@ def main() -> None:
         whole = timed(lambda: subprocess.run(yunhe, capture_output=True), args.runs)
         one = timed(lambda: load_repository(data, workers=1), args.runs)
         two = timed(lambda: load_repository(data, workers=2), args.runs)
-        print(f"import of the dependencies (python -c 'import typer, pydantic, yaml, rich, …'): {bare * 1000:6.0f} ms")
+        print(f"import of the dependencies alone:                              {bare * 1000:6.0f} ms")
         print(f"yunhe validate, whole command:                                 {whole * 1000:6.0f} ms")
-        print(f"load in process, 1 worker:                                     {one * 1000:6.0f} ms "
-              f"({files / one:.0f} files/s)")
+        print(
+            f"load in process, 1 worker:                                     {one * 1000:6.0f} ms "
+            f"({files / one:.0f} files/s)"
+        )
         bomb = ['a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
         bomb += [f"a{i}: &a{i} [{','.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 10)]
         bomb_text = "\n".join(bomb) + "\n"
         refuse = timed(lambda: parse_text(bomb_text, Path("bomb.yaml")), args.runs)
         print(f"refusing a 9-level alias bomb (10^9 strings if expanded):      {refuse * 1000:6.2f} ms")
-        print(f"load in process, 2 workers:                                    {two * 1000:6.0f} ms "
-              f"({files / two:.0f} files/s)")
+        print(
+            f"load in process, 2 workers:                                    {two * 1000:6.0f} ms "
+            f"({files / two:.0f} files/s)"
+        )
 
 
 if __name__ == "__main__":
