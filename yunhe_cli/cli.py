@@ -6,13 +6,21 @@ command start fast.
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from .i18n import Lang, default_lang
+from .render import OutputFormat
 from .render_problems import ProblemFormat
+
+if TYPE_CHECKING:
+    from .rollup import StatusReport
+    from .views import TableView
 
 app = typer.Typer(
     name="yunhe",
@@ -30,6 +38,40 @@ DataOption = Annotated[
         file_okay=False,
     ),
 ]
+
+
+def _parse_date(value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a date; write YYYY-MM-DD") from None
+
+
+AsOfOption = Annotated[
+    dt.date | None,
+    typer.Option(
+        "--as-of",
+        parser=_parse_date,
+        metavar="YYYY-MM-DD",
+        help="Report as of this date (截至日期). Default: today.",
+    ),
+]
+FormatOption = Annotated[
+    OutputFormat | None,
+    typer.Option("--format", help="table (terminal), plain, markdown, csv or json. Default: table on a terminal, "
+                 "else plain."),
+]
+LangOption = Annotated[
+    Lang | None, typer.Option("--lang", help="zh or en (语言). Default: from the locale (zh_* gives zh).")
+]
+ProjectOption = Annotated[
+    str | None, typer.Option("--project", "-p", help="Only this project: its id (p03) or number (3).")
+]
+UnitOption = Annotated[str | None, typer.Option("--unit", help="Only what this unit owns or leads (name, alias or id).")]
+ConvenerOption = Annotated[str | None, typer.Option("--convener", help="Only the projects of this convener (召集人).")]
+OverdueOption = Annotated[bool, typer.Option("--overdue", help="Only what is overdue (逾期).")]
 
 
 def find_data_root(start: Path | None = None) -> Path:
@@ -71,6 +113,186 @@ def validate(
     stream = sys.stderr if output_format is ProblemFormat.text and problems else sys.stdout
     stream.write(text)
     raise typer.Exit(1 if problems else 0)
+
+
+def _load(data: Path | None, as_of: dt.date | None, project: str | None) -> tuple[StatusReport, int]:
+    """Validate and roll up; problems go to stderr (the report is still shown from what loaded)."""
+    from .checks import validate as run_validate
+    from .render_problems import render_text
+    from .rollup import roll_up
+
+    root = data if data is not None else find_data_root()
+    repo, problems = run_validate(root)
+    if problems:
+        sys.stderr.write(render_text(problems, len(repo.files)))
+    wanted = None
+    if project is not None:
+        found = repo.project(project)
+        if found is None:
+            known = ", ".join(p.model.id for p in sorted(repo.projects, key=lambda p: p.model.number))
+            raise typer.BadParameter(f"no project {project!r}; the projects are {known}", param_hint="--project")
+        wanted = [found.model.id]
+    report = roll_up(repo, as_of or dt.date.today(), wanted)
+    return report, 1 if problems else 0
+
+
+def _emit(view: TableView, doc: dict[str, object], output_format: OutputFormat | None) -> None:
+    from .render import render
+
+    fmt = output_format or (OutputFormat.table if sys.stdout.isatty() else OutputFormat.plain)
+    color = sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    width = None
+    if sys.stdout.isatty():
+        import shutil
+
+        width = shutil.get_terminal_size().columns
+    sys.stdout.write(render(view, doc, fmt, color=color, width=width))
+
+
+def _unit_filter(report: StatusReport, unit: str | None, data: Path | None) -> str | None:
+    """The unit's name as the roll-up shows it, from its id, name or alias."""
+    if unit is None:
+        return None
+    from .checks import Index
+    from .loader import load_repository
+
+    repo, _ = load_repository(data if data is not None else find_data_root())
+    entry = Index.build(repo).unit(unit)
+    if entry is None:
+        raise typer.BadParameter(f"no unit {unit!r} in units.yaml", param_hint="--unit")
+    return entry.name
+
+
+def _convener_match(convener: str | None, name: str) -> bool:
+    return convener is None or convener == name
+
+
+@app.command()
+def status(
+    data: DataOption = None,
+    as_of: AsOfOption = None,
+    output_format: FormatOption = None,
+    lang: LangOption = None,
+    project: ProjectOption = None,
+    unit: Annotated[str | None, typer.Option("--unit", help="Only projects this unit leads.")] = None,
+    convener: ConvenerOption = None,
+) -> None:
+    """Where each of the ten projects stands against its 2027 targets, worst first (推进情况)."""
+    from dataclasses import replace
+
+    from .views import status_json, status_view
+
+    report, code = _load(data, as_of, project)
+    unit_name = _unit_filter(report, unit, data)
+    kept = tuple(
+        p for p in report.projects
+        if _convener_match(convener, p.convener) and (unit_name is None or p.lead_unit == unit_name)
+    )
+    report = replace(report, projects=kept)
+    language = lang or default_lang()
+    _emit(status_view(report, language), status_json(report), output_format)
+    raise typer.Exit(code)
+
+
+@app.command()
+def indicators(
+    data: DataOption = None,
+    as_of: AsOfOption = None,
+    output_format: FormatOption = None,
+    lang: LangOption = None,
+    project: ProjectOption = None,
+    unit: UnitOption = None,
+    convener: ConvenerOption = None,
+    status: Annotated[
+        str | None,
+        typer.Option("--status", help="Only indicators with this status: achieved, on_track, at_risk, off_track, "
+                     "no_data."),
+    ] = None,
+) -> None:
+    """主要指标进度表: every indicator against its 2027 target."""
+    from .rollup import STATUSES
+    from .views import indicators_json, indicators_view
+
+    if status is not None and status not in STATUSES:
+        raise typer.BadParameter(f"use one of {', '.join(STATUSES)}", param_hint="--status")
+    report, code = _load(data, as_of, project)
+    unit_name = _unit_filter(report, unit, data)
+    conveners = {p.id: p.convener for p in report.projects}
+    rows = [
+        i for i in report.indicators()
+        if (status is None or i.status == status) and (unit_name is None or i.owner == unit_name)
+        and _convener_match(convener, conveners[i.project])
+    ]
+    language = lang or default_lang()
+    _emit(indicators_view(report, rows, language), indicators_json(report, rows), output_format)
+    raise typer.Exit(code)
+
+
+@app.command()
+def tasks(
+    data: DataOption = None,
+    as_of: AsOfOption = None,
+    output_format: FormatOption = None,
+    lang: LangOption = None,
+    project: ProjectOption = None,
+    unit: UnitOption = None,
+    convener: ConvenerOption = None,
+    status: Annotated[
+        str | None,
+        typer.Option("--status", help="Only tasks in this state: not_started, in_progress, done, blocked, "
+                     "not_reported."),
+    ] = None,
+    overdue: OverdueOption = False,
+) -> None:
+    """重点任务进度表: every key task, its latest state and what is overdue."""
+    from .views import tasks_json, tasks_view
+
+    states = ("not_started", "in_progress", "done", "blocked", "not_reported")
+    if status is not None and status not in states:
+        raise typer.BadParameter(f"use one of {', '.join(states)}", param_hint="--status")
+    report, code = _load(data, as_of, project)
+    unit_name = _unit_filter(report, unit, data)
+    conveners = {p.id: p.convener for p in report.projects}
+    rows = [
+        x for x in report.tasks()
+        if (status is None or x.state == status) and (not overdue or x.overdue)
+        and (unit_name is None or x.owner == unit_name) and _convener_match(convener, conveners[x.project])
+    ]
+    language = lang or default_lang()
+    _emit(tasks_view(report, rows, language), tasks_json(report, rows), output_format)
+    raise typer.Exit(code)
+
+
+@app.command("issues")
+def issues_command(
+    data: DataOption = None,
+    as_of: AsOfOption = None,
+    output_format: FormatOption = None,
+    lang: LangOption = None,
+    project: ProjectOption = None,
+    unit: UnitOption = None,
+    convener: ConvenerOption = None,
+    status: Annotated[
+        str | None, typer.Option("--status", help="Only problems that are open or closed.")
+    ] = None,
+    overdue: OverdueOption = False,
+) -> None:
+    """问题销号进度表: every problem, open, overdue or crossed off."""
+    from .views import problems_json, problems_view
+
+    if status is not None and status not in ("open", "closed"):
+        raise typer.BadParameter("use open or closed", param_hint="--status")
+    report, code = _load(data, as_of, project)
+    unit_name = _unit_filter(report, unit, data)
+    conveners = {p.id: p.convener for p in report.projects}
+    rows = [
+        q for q in report.problems()
+        if (status is None or (q.closed == (status == "closed"))) and (not overdue or q.overdue)
+        and (unit_name is None or q.owner == unit_name) and _convener_match(convener, conveners[q.project])
+    ]
+    language = lang or default_lang()
+    _emit(problems_view(report, rows, language), problems_json(report, rows), output_format)
+    raise typer.Exit(code)
 
 
 @app.command()

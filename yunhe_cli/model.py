@@ -84,6 +84,37 @@ class Reporting(Strict):
             ge=1, le=28, description="月报截止日 day of the following month by which a monthly report is due"
         ),
     ] = 10
+    first_period: Annotated[
+        str | None,
+        StringConstraints(pattern=PERIOD_PATTERN),
+        Field(description="首个报送月 first month reported (default: the month after the plan was issued)"),
+    ] = None
+
+
+class Thresholds(Strict):
+    """Where on_track ends and at_risk and off_track begin: the only place these numbers live."""
+
+    on_track: Annotated[
+        float, Field(gt=0, le=1, description="正常 actual/expected at or above this is on track")
+    ] = 0.95
+    at_risk: Annotated[
+        float,
+        Field(
+            gt=0, le=1, description="预警 actual/expected at or above this (and below on_track) is at risk"
+        ),
+    ] = 0.85
+    approx_tolerance: Annotated[
+        float,
+        Field(
+            gt=0, lt=1, description="左右 tolerance of a ~ target without its own, as a share of the target"
+        ),
+    ] = 0.05
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Thresholds:
+        if self.at_risk > self.on_track:
+            raise ValueError("at_risk must not be above on_track")
+        return self
 
 
 class Plan(Strict):
@@ -107,6 +138,7 @@ class Plan(Strict):
         list[Text], Field(description="工作机制 working mechanism as the plan states it")
     ] = []
     reporting: Annotated[Reporting, Field(description="报送规则 reporting rules")] = Reporting()
+    thresholds: Annotated[Thresholds, Field(description="状态阈值 status thresholds")] = Thresholds()
 
 
 # --------------------------------------------------------------------------- registries

@@ -1,0 +1,303 @@
+"""From roll-up results to what is shown: tables (for every text format) and JSON documents.
+
+A `TableView` is a pure value: a title, labelled columns and rows of cells, each cell a
+text and an optional status (for colour). `render.py` turns it into a rich table, plain
+text, Markdown or CSV. JSON is built here from the roll-up itself, with stable English keys.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from .i18n import MARKERS, Lang, note_text, t
+from .model import UNITS
+from .rollup import IndicatorProgress, ProblemProgress, ProjectStatus, StatusReport, TaskProgress
+
+JSON_VERSION = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    text: str
+    style: str | None = None  # a status name: achieved, on_track, at_risk, off_track, no_data
+    numeric: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class TableView:
+    title: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+    footer: tuple[Cell, ...] | None = None
+    keys: tuple[str, ...] = field(default=())  # column keys, for CSV headers that programs read
+    legend: str | None = None  # printed under the table in the text formats
+
+
+def status_legend(lang: Lang) -> str:
+    marks = "  ".join(f"{MARKERS[s]} {t('status.' + s, lang)}" for s in MARKERS)
+    return f"{t('legend', lang)} {marks}"
+
+
+def fmt_number(value: float | None, digits: int = 2) -> str:
+    if value is None:
+        return ""
+    text = f"{value:,.{digits}f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def fmt_percent(value: float | None) -> str:
+    return "" if value is None else f"{value * 100:.1f}%"
+
+
+def fmt_date(value: dt.date | None) -> str:
+    return value.isoformat() if value else ""
+
+
+def status_cell(status: str, lang: Lang) -> Cell:
+    return Cell(f"{MARKERS[status]} {t('status.' + status, lang)}", status)
+
+
+def target_text(i: IndicatorProgress, lang: Lang) -> str:
+    if i.kind == "milestone":
+        return f"{t('status.achieved', lang)} <= {fmt_date(i.target_by)}"
+    return f"{i.comparator or ''}{fmt_number(i.target)} {unit_text(i.unit, lang)}".strip()
+
+
+def unit_text(unit: str | None, lang: Lang) -> str:
+    if unit is None:
+        return ""
+    return unit if lang is Lang.zh or unit == "%" else UNITS.get(unit, unit)
+
+
+def _missing_text(p: ProjectStatus, lang: Lang) -> str:
+    missing = p.reporting.missing
+    if not missing:
+        return "0"
+    return t("missing.count", lang, count=len(missing), first=missing[0])
+
+
+# --------------------------------------------------------------------------- status
+
+
+STATUS_KEYS = ("number", "project", "convener", "lead_unit", "achieved", "on_track", "at_risk", "off_track",
+               "no_data", "tasks_overdue", "problems_open", "problems_overdue", "last_report", "missing")
+
+
+def status_view(report: StatusReport, lang: Lang) -> TableView:
+    columns = (
+        t("col.number", lang), t("col.project", lang), t("col.convener", lang), t("col.lead_unit", lang),
+        *(MARKERS[s] for s in ("achieved", "on_track", "at_risk", "off_track", "no_data")),
+        t("col.tasks_overdue", lang), t("col.problems_open", lang), t("col.problems_overdue", lang),
+        t("col.last_report", lang), t("col.missing", lang),
+    )
+    rows = []
+    for p in report.projects:
+        name = p.name if lang is Lang.zh or not p.name_en else p.name_en
+        rows.append((
+            Cell(str(p.number), numeric=True), Cell(name), Cell(p.convener), Cell(p.lead_unit),
+            *(Cell(str(p.counts.get(s, 0)), s if p.counts.get(s, 0) and s in ("off_track", "at_risk") else None,
+                   numeric=True)
+              for s in ("achieved", "on_track", "at_risk", "off_track", "no_data")),
+            Cell(f"{p.tasks_overdue}/{len(p.tasks)}", "off_track" if p.tasks_overdue else None),
+            Cell(str(p.problems_open), numeric=True),
+            Cell(str(p.problems_overdue), "off_track" if p.problems_overdue else None, numeric=True),
+            Cell(p.reporting.last_period or "—"),
+            Cell(_missing_text(p, lang), "at_risk" if p.reporting.missing else None),
+        ))
+    totals = _totals(report)
+    footer = (
+        Cell(""), Cell(t("total", lang)), Cell(""), Cell(""),
+        *(Cell(str(totals["indicators"][s]), numeric=True) for s in ("achieved", "on_track", "at_risk", "off_track",
+                                                                      "no_data")),
+        Cell(f"{totals['tasks']['overdue']}/{totals['tasks']['total']}"),
+        Cell(str(totals["problems"]["open"]), numeric=True), Cell(str(totals["problems"]["overdue"]), numeric=True),
+        Cell(""), Cell(str(totals["missing_reports"]), numeric=True),
+    )
+    title = f"{t('title.status', lang)}  {t('as_of', lang)} {report.as_of.isoformat()}"
+    return TableView(title, columns, tuple(rows), footer, STATUS_KEYS, status_legend(lang))
+
+
+def _totals(report: StatusReport) -> dict[str, Any]:
+    statuses = ("achieved", "on_track", "at_risk", "off_track", "no_data")
+    return {
+        "indicators": {s: sum(p.counts.get(s, 0) for p in report.projects) for s in statuses},
+        "tasks": {"total": sum(len(p.tasks) for p in report.projects),
+                  "overdue": sum(p.tasks_overdue for p in report.projects)},
+        "problems": {"open": sum(p.problems_open for p in report.projects),
+                     "overdue": sum(p.problems_overdue for p in report.projects)},
+        "missing_reports": sum(len(p.reporting.missing) for p in report.projects),
+    }
+
+
+def status_json(report: StatusReport) -> dict[str, Any]:
+    return {
+        "version": JSON_VERSION,
+        "as_of": report.as_of.isoformat(),
+        "projects": [
+            {
+                "id": p.id, "number": p.number, "name": p.name, "name_en": p.name_en, "convener": p.convener,
+                "lead_unit": p.lead_unit, "indicators": dict(p.counts),
+                "tasks": {"total": len(p.tasks), "overdue": p.tasks_overdue},
+                "problems": {"open": p.problems_open, "overdue": p.problems_overdue},
+                "reporting": {"last_period": p.reporting.last_period, "missing": list(p.reporting.missing),
+                              "late": list(p.reporting.late)},
+            }
+            for p in report.projects
+        ],
+        "totals": _totals(report),
+    }
+
+
+# --------------------------------------------------------------------------- 主要指标进度表
+
+
+INDICATOR_KEYS = ("project", "indicator", "target", "latest_period", "published", "actual", "expected",
+                  "completion", "gap", "pace_needed", "projection", "status", "notes")
+
+
+def indicators_view(report: StatusReport, rows: Sequence[IndicatorProgress], lang: Lang) -> TableView:
+    projects = {p.id: p for p in report.projects}
+    columns = tuple(t(f"col.{k}", lang) for k in ("project", "indicator", "target", "latest_period", "published",
+                                                  "actual", "expected", "completion", "gap", "pace_needed",
+                                                  "projection", "status", "notes"))
+    out = []
+    for i in rows:
+        name = i.name if lang is Lang.zh or not i.name_en else i.name_en
+        project = projects.get(i.project)
+        out.append((
+            Cell(f"{project.number}" if project else i.project, numeric=True), Cell(name), Cell(target_text(i, lang)),
+            Cell(i.latest_period or ""),
+            Cell(fmt_number(i.latest_value) if i.kind != "milestone" else
+                 (fmt_date(i.achieved_on) if i.status == "achieved" else "")),
+            Cell(fmt_number(i.actual), numeric=True), Cell(fmt_number(i.expected), numeric=True),
+            Cell(fmt_percent(i.completion), numeric=True), Cell(fmt_number(i.gap), numeric=True),
+            Cell(fmt_number(i.pace_needed), numeric=True), Cell(fmt_number(i.projection), numeric=True),
+            status_cell(i.status, lang), Cell("；".join(note_text(n, lang) for n in i.notes) if lang is Lang.zh
+                                              else "; ".join(note_text(n, lang) for n in i.notes)),
+        ))
+    title = f"{t('title.indicators', lang)}  {t('as_of', lang)} {report.as_of.isoformat()}"
+    return TableView(title, columns, tuple(out), None, INDICATOR_KEYS)
+
+
+def indicators_json(report: StatusReport, rows: Sequence[IndicatorProgress]) -> dict[str, Any]:
+    return {
+        "version": JSON_VERSION,
+        "as_of": report.as_of.isoformat(),
+        "indicators": [
+            {
+                "project": i.project, "id": i.indicator, "name": i.name, "name_en": i.name_en, "kind": i.kind,
+                "unit": i.unit, "comparator": i.comparator, "target": i.target, "target_by": fmt_date(i.target_by),
+                "owner": i.owner, "latest_period": i.latest_period, "latest_value": i.latest_value,
+                "actual": _round(i.actual), "expected": _round(i.expected), "completion": _round(i.completion, 4),
+                "gap": _round(i.gap), "pace_needed": _round(i.pace_needed), "projection": _round(i.projection),
+                "status": i.status, "achieved_on": fmt_date(i.achieved_on) or None,
+                "notes": [{"key": n.key, **dict(n.params)} for n in i.notes],
+            }
+            for i in rows
+        ],
+    }
+
+
+def _round(value: float | None, digits: int = 4) -> float | None:
+    return None if value is None else round(value, digits)
+
+
+# --------------------------------------------------------------------------- 重点任务进度表
+
+
+TASK_KEYS = ("project", "task", "owner", "due", "next_deadline", "status", "percent", "last_update", "overdue_days")
+
+
+def task_state_cell(task: TaskProgress, lang: Lang) -> Cell:
+    text = t(f"task.{task.state}", lang)
+    if task.overdue:
+        return Cell(f"!! {text}·{t('task.overdue', lang)}", "off_track")
+    if task.state == "done":
+        return Cell(f"++ {text}", "achieved")
+    if task.state == "blocked":
+        return Cell(f"! {text}", "at_risk")
+    return Cell(f"{'?' if task.state == 'not_reported' else '+'} {text}", None)
+
+
+def tasks_view(report: StatusReport, rows: Sequence[TaskProgress], lang: Lang) -> TableView:
+    projects = {p.id: p for p in report.projects}
+    columns = tuple(t(f"col.{k}", lang) for k in TASK_KEYS)
+    out = []
+    for task in rows:
+        project = projects.get(task.project)
+        out.append((
+            Cell(f"{project.number}" if project else task.project, numeric=True), Cell(task.title), Cell(task.owner),
+            Cell(fmt_date(task.due)), Cell(fmt_date(task.next_deadline)), task_state_cell(task, lang),
+            Cell("" if task.percent is None else f"{task.percent}%", numeric=True), Cell(task.last_update or ""),
+            Cell(str(task.days_overdue) if task.overdue else "", "off_track" if task.overdue else None, numeric=True),
+        ))
+    title = f"{t('title.tasks', lang)}  {t('as_of', lang)} {report.as_of.isoformat()}"
+    return TableView(title, columns, tuple(out), None, TASK_KEYS)
+
+
+def tasks_json(report: StatusReport, rows: Sequence[TaskProgress]) -> dict[str, Any]:
+    return {
+        "version": JSON_VERSION,
+        "as_of": report.as_of.isoformat(),
+        "tasks": [
+            {
+                "project": x.project, "id": x.task, "title": x.title, "owner": x.owner, "start": fmt_date(x.start) or None,
+                "due": fmt_date(x.due), "next_deadline": fmt_date(x.next_deadline) or None, "status": x.state,
+                "percent": x.percent, "done_on": fmt_date(x.done_on) or None, "last_update": x.last_update,
+                "overdue": x.overdue, "days_overdue": x.days_overdue, "note": x.note,
+            }
+            for x in rows
+        ],
+    }
+
+
+# --------------------------------------------------------------------------- 问题销号进度表
+
+
+PROBLEM_KEYS = ("project", "id", "problem", "owner", "source", "raised_on", "due", "status", "closed_on",
+                "age_days", "overdue_days", "resolution")
+
+
+def problem_state_cell(q: ProblemProgress, lang: Lang) -> Cell:
+    if q.closed:
+        return Cell(f"++ {t('problem.closed', lang)}", "achieved")
+    if q.overdue:
+        return Cell(f"!! {t('problem.overdue', lang)}", "off_track")
+    return Cell(f"! {t('problem.open', lang)}", "at_risk")
+
+
+def problems_view(report: StatusReport, rows: Sequence[ProblemProgress], lang: Lang) -> TableView:
+    projects = {p.id: p for p in report.projects}
+    columns = tuple(t(f"col.{k}", lang) for k in PROBLEM_KEYS)
+    out = []
+    for q in rows:
+        project = projects.get(q.project)
+        out.append((
+            Cell(f"{project.number}" if project else q.project, numeric=True), Cell(q.id), Cell(q.title),
+            Cell(q.owner), Cell(q.source or ""), Cell(fmt_date(q.raised_on)), Cell(fmt_date(q.due)),
+            problem_state_cell(q, lang), Cell(fmt_date(q.closed_on)), Cell(str(q.age_days), numeric=True),
+            Cell(str(q.days_overdue) if q.overdue else "", "off_track" if q.overdue else None, numeric=True),
+            Cell(q.resolution or ""),
+        ))
+    title = f"{t('title.issues', lang)}  {t('as_of', lang)} {report.as_of.isoformat()}"
+    return TableView(title, columns, tuple(out), None, PROBLEM_KEYS)
+
+
+def problems_json(report: StatusReport, rows: Sequence[ProblemProgress]) -> dict[str, Any]:
+    return {
+        "version": JSON_VERSION,
+        "as_of": report.as_of.isoformat(),
+        "problems": [
+            {
+                "project": q.project, "id": q.id, "title": q.title, "owner": q.owner, "source": q.source,
+                "raised_on": fmt_date(q.raised_on), "due": fmt_date(q.due),
+                "status": "closed" if q.closed else "open", "closed_on": fmt_date(q.closed_on) or None,
+                "resolution": q.resolution, "evidence": list(q.evidence), "overdue": q.overdue,
+                "age_days": q.age_days, "days_overdue": q.days_overdue,
+            }
+            for q in rows
+        ],
+    }
