@@ -60,8 +60,10 @@ AsOfOption = Annotated[
 ]
 FormatOption = Annotated[
     OutputFormat | None,
-    typer.Option("--format", help="table (terminal), plain, markdown, csv or json. Default: table on a terminal, "
-                 "else plain."),
+    typer.Option(
+        "--format",
+        help="table (terminal), plain, markdown, csv or json. Default: table on a terminal, else plain.",
+    ),
 ]
 LangOption = Annotated[
     Lang | None, typer.Option("--lang", help="zh or en (语言). Default: from the locale (zh_* gives zh).")
@@ -69,8 +71,12 @@ LangOption = Annotated[
 ProjectOption = Annotated[
     str | None, typer.Option("--project", "-p", help="Only this project: its id (p03) or number (3).")
 ]
-UnitOption = Annotated[str | None, typer.Option("--unit", help="Only what this unit owns or leads (name, alias or id).")]
-ConvenerOption = Annotated[str | None, typer.Option("--convener", help="Only the projects of this convener (召集人).")]
+UnitOption = Annotated[
+    str | None, typer.Option("--unit", help="Only what this unit owns or leads (name, alias or id).")
+]
+ConvenerOption = Annotated[
+    str | None, typer.Option("--convener", help="Only the projects of this convener (召集人).")
+]
 OverdueOption = Annotated[bool, typer.Option("--overdue", help="Only what is overdue (逾期).")]
 
 
@@ -130,7 +136,9 @@ def _load(data: Path | None, as_of: dt.date | None, project: str | None) -> tupl
         found = repo.project(project)
         if found is None:
             known = ", ".join(p.model.id for p in sorted(repo.projects, key=lambda p: p.model.number))
-            raise typer.BadParameter(f"no project {project!r}; the projects are {known}", param_hint="--project")
+            raise typer.BadParameter(
+                f"no project {project!r}; the projects are {known}", param_hint="--project"
+            )
         wanted = [found.model.id]
     report = roll_up(repo, as_of or dt.date.today(), wanted)
     return report, 1 if problems else 0
@@ -185,7 +193,8 @@ def status(
     report, code = _load(data, as_of, project)
     unit_name = _unit_filter(report, unit, data)
     kept = tuple(
-        p for p in report.projects
+        p
+        for p in report.projects
         if _convener_match(convener, p.convener) and (unit_name is None or p.lead_unit == unit_name)
     )
     report = replace(report, projects=kept)
@@ -205,8 +214,10 @@ def indicators(
     convener: ConvenerOption = None,
     status: Annotated[
         str | None,
-        typer.Option("--status", help="Only indicators with this status: achieved, on_track, at_risk, off_track, "
-                     "no_data."),
+        typer.Option(
+            "--status",
+            help="Only indicators with this status: achieved, on_track, at_risk, off_track, no_data.",
+        ),
     ] = None,
 ) -> None:
     """主要指标进度表: every indicator against its 2027 target."""
@@ -219,8 +230,10 @@ def indicators(
     unit_name = _unit_filter(report, unit, data)
     conveners = {p.id: p.convener for p in report.projects}
     rows = [
-        i for i in report.indicators()
-        if (status is None or i.status == status) and (unit_name is None or i.owner == unit_name)
+        i
+        for i in report.indicators()
+        if (status is None or i.status == status)
+        and (unit_name is None or i.owner == unit_name)
         and _convener_match(convener, conveners[i.project])
     ]
     language = lang or default_lang()
@@ -239,8 +252,10 @@ def tasks(
     convener: ConvenerOption = None,
     status: Annotated[
         str | None,
-        typer.Option("--status", help="Only tasks in this state: not_started, in_progress, done, blocked, "
-                     "not_reported."),
+        typer.Option(
+            "--status",
+            help="Only tasks in this state: not_started, in_progress, done, blocked, not_reported.",
+        ),
     ] = None,
     overdue: OverdueOption = False,
 ) -> None:
@@ -254,9 +269,12 @@ def tasks(
     unit_name = _unit_filter(report, unit, data)
     conveners = {p.id: p.convener for p in report.projects}
     rows = [
-        x for x in report.tasks()
-        if (status is None or x.state == status) and (not overdue or x.overdue)
-        and (unit_name is None or x.owner == unit_name) and _convener_match(convener, conveners[x.project])
+        x
+        for x in report.tasks()
+        if (status is None or x.state == status)
+        and (not overdue or x.overdue)
+        and (unit_name is None or x.owner == unit_name)
+        and _convener_match(convener, conveners[x.project])
     ]
     language = lang or default_lang()
     _emit(tasks_view(report, rows, language), tasks_json(report, rows), output_format)
@@ -286,9 +304,12 @@ def issues_command(
     unit_name = _unit_filter(report, unit, data)
     conveners = {p.id: p.convener for p in report.projects}
     rows = [
-        q for q in report.problems()
-        if (status is None or (q.closed == (status == "closed"))) and (not overdue or q.overdue)
-        and (unit_name is None or q.owner == unit_name) and _convener_match(convener, conveners[q.project])
+        q
+        for q in report.problems()
+        if (status is None or (q.closed == (status == "closed")))
+        and (not overdue or q.overdue)
+        and (unit_name is None or q.owner == unit_name)
+        and _convener_match(convener, conveners[q.project])
     ]
     language = lang or default_lang()
     _emit(problems_view(report, rows, language), problems_json(report, rows), output_format)

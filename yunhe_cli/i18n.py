@@ -30,6 +30,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "title.issues": ("问题销号进度表", "Problems to cross off: progress"),
     "as_of": ("截至", "as of"),
     "total": ("合计", "Total"),
+    "target.by": ("{date}前完成", "done by {date}"),
     "empty": ("（无）", "(none)"),
     # columns
     "col.number": ("序号", "No."),
@@ -97,7 +98,13 @@ LABELS: dict[str, tuple[str, str]] = {
 }
 
 # A text marker per status, so that a table reads without colour (ASCII: no ambiguous widths).
-MARKERS: dict[str, str] = {"achieved": "++", "on_track": "+", "at_risk": "!", "off_track": "!!", "no_data": "?"}
+MARKERS: dict[str, str] = {
+    "achieved": "++",
+    "on_track": "+",
+    "at_risk": "!",
+    "off_track": "!!",
+    "no_data": "?",
+}
 
 
 def t(key: str, lang: Lang, **params: object) -> str:

@@ -31,7 +31,13 @@ class OutputFormat(StrEnum):
     json = "json"
 
 
-STYLES = {"achieved": "green", "on_track": "cyan", "at_risk": "yellow", "off_track": "bold red", "no_data": "dim"}
+STYLES = {
+    "achieved": "green",
+    "on_track": "cyan",
+    "at_risk": "yellow",
+    "off_track": "bold red",
+    "no_data": "dim",
+}
 
 
 def _text(cell: Cell) -> str:
@@ -44,8 +50,13 @@ def render_table(view: TableView, color: bool = False, width: int | None = None)
     from rich.table import Table
     from rich.text import Text
 
-    table = Table(title=Text(safe_text(view.title), style="bold"), box=box.SIMPLE_HEAD, show_footer=False,
-                  title_justify="left", pad_edge=False)
+    table = Table(
+        title=Text(safe_text(view.title), style="bold"),
+        box=box.SIMPLE_HEAD,
+        show_footer=False,
+        title_justify="left",
+        pad_edge=False,
+    )
     for label in view.columns:
         table.add_column(Text(safe_text(label)), overflow="fold")
     for row in view.rows:
@@ -54,8 +65,16 @@ def render_table(view: TableView, color: bool = False, width: int | None = None)
         table.add_section()
         table.add_row(*(Text(_text(c), style="bold") for c in view.footer))
     buffer = io.StringIO()
-    console = Console(file=buffer, force_terminal=color, color_system="standard" if color else None,
-                      width=width or 240, highlight=False, emoji=False, markup=False, no_color=not color)
+    console = Console(
+        file=buffer,
+        force_terminal=color,
+        color_system="standard" if color else None,
+        width=width or 240,
+        highlight=False,
+        emoji=False,
+        markup=False,
+        no_color=not color,
+    )
     console.print(table)
     if view.legend:
         console.print(Text(safe_text(view.legend), style="dim"))
@@ -70,8 +89,13 @@ def _tabulate(view: TableView, fmt: str) -> str:
     if view.footer is not None:
         rows.append([_text(c) for c in view.footer])
     align = ["right" if view.rows and view.rows[0][i].numeric else "left" for i in range(len(view.columns))]
-    body = tabulate(rows, headers=[safe_text(c) for c in view.columns], tablefmt=fmt, colalign=align,
-                    disable_numparse=True)
+    body = tabulate(
+        rows,
+        headers=[safe_text(c) for c in view.columns],
+        tablefmt=fmt,
+        colalign=align,
+        disable_numparse=True,
+    )
     return body
 
 
@@ -110,8 +134,9 @@ def render_json(doc: dict[str, Any]) -> str:
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
 
 
-def render(view: TableView, doc: dict[str, Any], fmt: OutputFormat, color: bool = False,
-           width: int | None = None) -> str:
+def render(
+    view: TableView, doc: dict[str, Any], fmt: OutputFormat, color: bool = False, width: int | None = None
+) -> str:
     """Every format has exactly one renderer (a test checks the mapping is exhaustive)."""
     if fmt is OutputFormat.json:
         return render_json(doc)

@@ -39,6 +39,7 @@ SEVERITY: dict[str, int] = {"off_track": 0, "at_risk": 1, "no_data": 2, "on_trac
 TaskState = Literal["not_started", "in_progress", "done", "blocked", "not_reported"]
 
 HOLD_COMPARATORS = ("~", "<=")
+NON_ADDITIVE_UNITS = frozenset({"%", "个百分点", "岁", "年"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,12 +190,20 @@ def plan_to_date(series: Sequence[Reading], index: int, start_year: int) -> tupl
     return total, notes
 
 
-def comparable(ind: m.Indicator, series: Sequence[Reading], index: int, start_year: int) -> tuple[float | None, list[Note]]:
+def comparable(
+    ind: m.Indicator, series: Sequence[Reading], index: int, start_year: int
+) -> tuple[float | None, list[Note]]:
     """The figure at series[index] made comparable with the target."""
     r = series[index]
     if ind.kind == "cumulative" and ind.reported_as == "year_to_date":
         return plan_to_date(series, index, start_year)
-    if ind.kind in ("level", "annual") and ind.reported_as == "year_to_date" and r.value is not None:
+    additive = ind.unit not in NON_ADDITIVE_UNITS  # a share or an age is not summed over months
+    if (
+        ind.kind in ("level", "annual")
+        and ind.reported_as == "year_to_date"
+        and r.value is not None
+        and additive
+    ):
         month = int(r.period[5:])
         if month == 12:
             return r.value, []
@@ -260,15 +269,35 @@ def average_growth(ind: m.Indicator, series: Sequence[Reading]) -> tuple[float |
 
 
 def indicator_progress(
-    project: m.Project, ind: m.Indicator, reports: Sequence[m.MonthlyReport], as_of: dt.date,
-    horizon: m.Horizon, thresholds: m.Thresholds, owner: str,
+    project: m.Project,
+    ind: m.Indicator,
+    reports: Sequence[m.MonthlyReport],
+    as_of: dt.date,
+    horizon: m.Horizon,
+    thresholds: m.Thresholds,
+    owner: str,
 ) -> IndicatorProgress:
     series = readings(reports, ind.id)
     base = IndicatorProgress(
-        project=project.id, indicator=ind.id, name=ind.name, name_en=ind.name_en, kind=ind.kind, unit=ind.unit,
-        comparator=ind.comparator, target=ind.target.value, target_by=ind.target.by, owner=owner,
-        latest_period=None, latest_value=None, actual=None, expected=None, completion=None, gap=None,
-        pace_needed=None, projection=None, status="no_data",
+        project=project.id,
+        indicator=ind.id,
+        name=ind.name,
+        name_en=ind.name_en,
+        kind=ind.kind,
+        unit=ind.unit,
+        comparator=ind.comparator,
+        target=ind.target.value,
+        target_by=ind.target.by,
+        owner=owner,
+        latest_period=None,
+        latest_value=None,
+        actual=None,
+        expected=None,
+        completion=None,
+        gap=None,
+        pace_needed=None,
+        projection=None,
+        status="no_data",
     )
     if ind.kind == "milestone":
         return _milestone_progress(base, ind, series, as_of)
@@ -291,7 +320,9 @@ def indicator_progress(
     assert target is not None and ind.comparator is not None  # guaranteed by the model for non-milestones
     expected = expected_at(ind, position, horizon)
     published = latest.value if latest.value is not None else latest.level
-    result = _replace(base, latest_period=latest.period, latest_value=published, actual=actual, expected=expected)
+    result = _replace(
+        base, latest_period=latest.period, latest_value=published, actual=actual, expected=expected
+    )
     if actual is None:
         return _replace(result, notes=tuple(notes))
     tolerance = _tolerance(ind, thresholds)
@@ -300,7 +331,9 @@ def indicator_progress(
     gap = target - actual
     if ind.comparator == "<=":
         gap = min(0.0, gap)  # under a ceiling nothing is still to go
-    pace_needed = gap / remaining if remaining > 0 and gap > 0 and ind.kind in ("cumulative", "level") else None
+    pace_needed = (
+        gap / remaining if remaining > 0 and gap > 0 and ind.kind in ("cumulative", "level") else None
+    )
     projection = _projection(ind, series, latest_index, actual, position, remaining, horizon, notes)
     hold = ind.comparator in HOLD_COMPARATORS or ind.kind in ("growth", "annual")
     met = meets(actual, target, ind.comparator, tolerance)
@@ -312,22 +345,33 @@ def indicator_progress(
         status = "off_track"
     elif ind.comparator == "~":
         status = "at_risk" if abs(actual - target) <= 2 * tolerance else "off_track"
-    elif ind.comparator == "<=":
-        status = _ratio_status(target / actual if actual else 1.0, thresholds)
+    elif ind.comparator == "<=":  # over the ceiling is never on track
+        status = "at_risk" if target / actual >= thresholds.at_risk else "off_track"
     elif hold:  # growth or annual, reach-type comparator
         status = _ratio_status(actual / target if target else 1.0, thresholds)
     elif expected is not None:
         start_value = _start_value(ind)
         denominator = expected - start_value
-        status = "on_track" if denominator <= 0 else _ratio_status((actual - start_value) / denominator, thresholds)
+        status = (
+            "on_track"
+            if denominator <= 0
+            else _ratio_status((actual - start_value) / denominator, thresholds)
+        )
     elif projection is not None:
         status = _ratio_status(projection / target if target else 1.0, thresholds)
         notes.append(note("judged_by_projection"))
     else:
         status = "no_data"
         notes.append(note("no_baseline"))
-    return _replace(result, completion=completion, gap=gap, pace_needed=pace_needed, projection=projection,
-                    status=status, notes=tuple(notes))
+    return _replace(
+        result,
+        completion=completion,
+        gap=gap,
+        pace_needed=pace_needed,
+        projection=projection,
+        status=status,
+        notes=tuple(notes),
+    )
 
 
 def _start_value(ind: m.Indicator) -> float:
@@ -336,8 +380,16 @@ def _start_value(ind: m.Indicator) -> float:
     return 0.0
 
 
-def _projection(ind: m.Indicator, series: Sequence[Reading], latest_index: int, actual: float, position: float,
-                remaining: float, horizon: m.Horizon, notes: list[Note]) -> float | None:
+def _projection(
+    ind: m.Indicator,
+    series: Sequence[Reading],
+    latest_index: int,
+    actual: float,
+    position: float,
+    remaining: float,
+    horizon: m.Horizon,
+    notes: list[Note],
+) -> float | None:
     """The value at the target date if the pace so far goes on."""
     if ind.kind not in ("cumulative", "level"):
         return None
@@ -352,16 +404,16 @@ def _projection(ind: m.Indicator, series: Sequence[Reading], latest_index: int, 
     earlier = [i for i in range(latest_index) if series[i].value is not None]
     if not earlier:
         return None
-    first_value, first_notes = comparable(ind, series, earlier[0], horizon.start.year)
+    first_value, _ = comparable(ind, series, earlier[0], horizon.start.year)
     elapsed = position - period_position(series[earlier[0]].period)
     if first_value is None or elapsed <= 0:
         return None
-    notes.extend(n for n in first_notes if n not in notes)
     return actual + (actual - first_value) / elapsed * remaining
 
 
-def _milestone_progress(base: IndicatorProgress, ind: m.Indicator, series: Sequence[Reading],
-                        as_of: dt.date) -> IndicatorProgress:
+def _milestone_progress(
+    base: IndicatorProgress, ind: m.Indicator, series: Sequence[Reading], as_of: dt.date
+) -> IndicatorProgress:
     reported = [r for r in series if r.achieved is not None]
     if not reported:
         status: Status = "off_track" if as_of > ind.target.by else "no_data"
@@ -400,8 +452,9 @@ class TaskProgress:
     note: str | None
 
 
-def task_progress(project: m.Project, task: m.KeyTask, reports: Sequence[m.MonthlyReport], as_of: dt.date,
-                  owner: str) -> TaskProgress:
+def task_progress(
+    project: m.Project, task: m.KeyTask, reports: Sequence[m.MonthlyReport], as_of: dt.date, owner: str
+) -> TaskProgress:
     latest: m.TaskUpdate | None = None
     latest_period = None
     for report in reports:
@@ -414,10 +467,20 @@ def task_progress(project: m.Project, task: m.KeyTask, reports: Sequence[m.Month
     ahead = [d for d in deadlines if d >= as_of]
     overdue = state != "done" and bool(passed)
     return TaskProgress(
-        project=project.id, task=task.id, title=task.title, owner=owner, start=task.start, due=task.due,
-        next_deadline=ahead[0] if ahead else None, state=state, percent=latest.percent if latest else None,
-        done_on=latest.done_on if latest else None, last_update=latest_period, overdue=overdue,
-        days_overdue=(as_of - passed[0]).days if overdue else 0, note=latest.note if latest else None,
+        project=project.id,
+        task=task.id,
+        title=task.title,
+        owner=owner,
+        start=task.start,
+        due=task.due,
+        next_deadline=ahead[0] if ahead else None,
+        state=state,
+        percent=latest.percent if latest else None,
+        done_on=latest.done_on if latest else None,
+        last_update=latest_period,
+        overdue=overdue,
+        days_overdue=(as_of - passed[0]).days if overdue else 0,
+        note=latest.note if latest else None,
     )
 
 
@@ -448,10 +511,19 @@ def problem_progress(project: str, problem: m.PlanProblem, as_of: dt.date, owner
     end = problem.closed_on if closed and problem.closed_on else as_of
     overdue = not closed and problem.due < as_of
     return ProblemProgress(
-        project=project, id=problem.id, title=problem.title, owner=owner, source=problem.source,
-        raised_on=problem.raised_on, due=problem.due, closed=closed, closed_on=problem.closed_on if closed else None,
-        resolution=problem.resolution if closed else None, evidence=tuple(problem.evidence) if closed else (),
-        overdue=overdue, age_days=(end - problem.raised_on).days,
+        project=project,
+        id=problem.id,
+        title=problem.title,
+        owner=owner,
+        source=problem.source,
+        raised_on=problem.raised_on,
+        due=problem.due,
+        closed=closed,
+        closed_on=problem.closed_on if closed else None,
+        resolution=problem.resolution if closed else None,
+        evidence=tuple(problem.evidence) if closed else (),
+        overdue=overdue,
+        age_days=(end - problem.raised_on).days,
         days_overdue=(as_of - problem.due).days if overdue else 0,
     )
 
@@ -533,8 +605,12 @@ class ProjectStatus:
     def severity(self) -> tuple[int, ...]:
         """Sort key, worst first."""
         return (
-            -self.counts.get("off_track", 0), -self.counts.get("at_risk", 0), -self.tasks_overdue,
-            -self.problems_overdue, -len(self.reporting.missing), self.number,
+            -self.counts.get("off_track", 0),
+            -self.counts.get("at_risk", 0),
+            -self.tasks_overdue,
+            -self.problems_overdue,
+            -len(self.reporting.missing),
+            self.number,
         )
 
 
@@ -576,7 +652,9 @@ def roll_up(repo: Repository, as_of: dt.date, projects: Iterable[str] | None = N
             indicator_progress(project, ind, reports, as_of, horizon, thresholds, unit_name(ind.owner, lead))
             for ind in project.indicators
         )
-        tasks = tuple(task_progress(project, t, reports, as_of, unit_name(t.owner, lead)) for t in project.tasks)
+        tasks = tuple(
+            task_progress(project, t, reports, as_of, unit_name(t.owner, lead)) for t in project.tasks
+        )
         problems = tuple(
             problem_progress(project.id, q, as_of, unit_name(q.owner, q.owner))
             for lst in repo.problem_lists
@@ -585,11 +663,21 @@ def roll_up(repo: Repository, as_of: dt.date, projects: Iterable[str] | None = N
             if q.raised_on <= as_of
         )
         person = index.people.get(project.convener)
-        counts = {s: sum(i.status == s for i in indicators) for s in STATUSES}
-        out.append(ProjectStatus(
-            id=project.id, number=project.number, name=project.name, name_en=project.name_en,
-            convener=person.name if person else project.convener, convener_title=person.title if person else None,
-            lead_unit=lead, indicators=indicators, tasks=tasks, problems=problems,
-            reporting=reporting_state(repo, project.id, as_of), counts=counts,
-        ))
+        counts: dict[str, int] = {s: sum(i.status == s for i in indicators) for s in STATUSES}
+        out.append(
+            ProjectStatus(
+                id=project.id,
+                number=project.number,
+                name=project.name,
+                name_en=project.name_en,
+                convener=person.name if person else project.convener,
+                convener_title=person.title if person else None,
+                lead_unit=lead,
+                indicators=indicators,
+                tasks=tasks,
+                problems=problems,
+                reporting=reporting_state(repo, project.id, as_of),
+                counts=counts,
+            )
+        )
     return StatusReport(as_of, tuple(sorted(out, key=ProjectStatus.severity)))

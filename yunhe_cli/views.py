@@ -62,7 +62,7 @@ def status_cell(status: str, lang: Lang) -> Cell:
 
 def target_text(i: IndicatorProgress, lang: Lang) -> str:
     if i.kind == "milestone":
-        return f"{t('status.achieved', lang)} <= {fmt_date(i.target_by)}"
+        return t("target.by", lang, date=fmt_date(i.target_by))
     return f"{i.comparator or ''}{fmt_number(i.target)} {unit_text(i.unit, lang)}".strip()
 
 
@@ -82,39 +82,76 @@ def _missing_text(p: ProjectStatus, lang: Lang) -> str:
 # --------------------------------------------------------------------------- status
 
 
-STATUS_KEYS = ("number", "project", "convener", "lead_unit", "achieved", "on_track", "at_risk", "off_track",
-               "no_data", "tasks_overdue", "problems_open", "problems_overdue", "last_report", "missing")
+STATUS_KEYS = (
+    "number",
+    "project",
+    "convener",
+    "lead_unit",
+    "achieved",
+    "on_track",
+    "at_risk",
+    "off_track",
+    "no_data",
+    "tasks_overdue",
+    "problems_open",
+    "problems_overdue",
+    "last_report",
+    "missing",
+)
 
 
 def status_view(report: StatusReport, lang: Lang) -> TableView:
     columns = (
-        t("col.number", lang), t("col.project", lang), t("col.convener", lang), t("col.lead_unit", lang),
+        t("col.number", lang),
+        t("col.project", lang),
+        t("col.convener", lang),
+        t("col.lead_unit", lang),
         *(MARKERS[s] for s in ("achieved", "on_track", "at_risk", "off_track", "no_data")),
-        t("col.tasks_overdue", lang), t("col.problems_open", lang), t("col.problems_overdue", lang),
-        t("col.last_report", lang), t("col.missing", lang),
+        t("col.tasks_overdue", lang),
+        t("col.problems_open", lang),
+        t("col.problems_overdue", lang),
+        t("col.last_report", lang),
+        t("col.missing", lang),
     )
     rows = []
     for p in report.projects:
         name = p.name if lang is Lang.zh or not p.name_en else p.name_en
-        rows.append((
-            Cell(str(p.number), numeric=True), Cell(name), Cell(p.convener), Cell(p.lead_unit),
-            *(Cell(str(p.counts.get(s, 0)), s if p.counts.get(s, 0) and s in ("off_track", "at_risk") else None,
-                   numeric=True)
-              for s in ("achieved", "on_track", "at_risk", "off_track", "no_data")),
-            Cell(f"{p.tasks_overdue}/{len(p.tasks)}", "off_track" if p.tasks_overdue else None),
-            Cell(str(p.problems_open), numeric=True),
-            Cell(str(p.problems_overdue), "off_track" if p.problems_overdue else None, numeric=True),
-            Cell(p.reporting.last_period or "—"),
-            Cell(_missing_text(p, lang), "at_risk" if p.reporting.missing else None),
-        ))
+        rows.append(
+            (
+                Cell(str(p.number), numeric=True),
+                Cell(name),
+                Cell(p.convener),
+                Cell(p.lead_unit),
+                *(
+                    Cell(
+                        str(p.counts.get(s, 0)),
+                        s if p.counts.get(s, 0) and s in ("off_track", "at_risk") else None,
+                        numeric=True,
+                    )
+                    for s in ("achieved", "on_track", "at_risk", "off_track", "no_data")
+                ),
+                Cell(f"{p.tasks_overdue}/{len(p.tasks)}", "off_track" if p.tasks_overdue else None),
+                Cell(str(p.problems_open), numeric=True),
+                Cell(str(p.problems_overdue), "off_track" if p.problems_overdue else None, numeric=True),
+                Cell(p.reporting.last_period or "—"),
+                Cell(_missing_text(p, lang), "at_risk" if p.reporting.missing else None),
+            )
+        )
     totals = _totals(report)
     footer = (
-        Cell(""), Cell(t("total", lang)), Cell(""), Cell(""),
-        *(Cell(str(totals["indicators"][s]), numeric=True) for s in ("achieved", "on_track", "at_risk", "off_track",
-                                                                      "no_data")),
+        Cell(""),
+        Cell(t("total", lang)),
+        Cell(""),
+        Cell(""),
+        *(
+            Cell(str(totals["indicators"][s]), numeric=True)
+            for s in ("achieved", "on_track", "at_risk", "off_track", "no_data")
+        ),
         Cell(f"{totals['tasks']['overdue']}/{totals['tasks']['total']}"),
-        Cell(str(totals["problems"]["open"]), numeric=True), Cell(str(totals["problems"]["overdue"]), numeric=True),
-        Cell(""), Cell(str(totals["missing_reports"]), numeric=True),
+        Cell(str(totals["problems"]["open"]), numeric=True),
+        Cell(str(totals["problems"]["overdue"]), numeric=True),
+        Cell(""),
+        Cell(str(totals["missing_reports"]), numeric=True),
     )
     title = f"{t('title.status', lang)}  {t('as_of', lang)} {report.as_of.isoformat()}"
     return TableView(title, columns, tuple(rows), footer, STATUS_KEYS, status_legend(lang))
@@ -124,10 +161,14 @@ def _totals(report: StatusReport) -> dict[str, Any]:
     statuses = ("achieved", "on_track", "at_risk", "off_track", "no_data")
     return {
         "indicators": {s: sum(p.counts.get(s, 0) for p in report.projects) for s in statuses},
-        "tasks": {"total": sum(len(p.tasks) for p in report.projects),
-                  "overdue": sum(p.tasks_overdue for p in report.projects)},
-        "problems": {"open": sum(p.problems_open for p in report.projects),
-                     "overdue": sum(p.problems_overdue for p in report.projects)},
+        "tasks": {
+            "total": sum(len(p.tasks) for p in report.projects),
+            "overdue": sum(p.tasks_overdue for p in report.projects),
+        },
+        "problems": {
+            "open": sum(p.problems_open for p in report.projects),
+            "overdue": sum(p.problems_overdue for p in report.projects),
+        },
         "missing_reports": sum(len(p.reporting.missing) for p in report.projects),
     }
 
@@ -138,12 +179,20 @@ def status_json(report: StatusReport) -> dict[str, Any]:
         "as_of": report.as_of.isoformat(),
         "projects": [
             {
-                "id": p.id, "number": p.number, "name": p.name, "name_en": p.name_en, "convener": p.convener,
-                "lead_unit": p.lead_unit, "indicators": dict(p.counts),
+                "id": p.id,
+                "number": p.number,
+                "name": p.name,
+                "name_en": p.name_en,
+                "convener": p.convener,
+                "lead_unit": p.lead_unit,
+                "indicators": dict(p.counts),
                 "tasks": {"total": len(p.tasks), "overdue": p.tasks_overdue},
                 "problems": {"open": p.problems_open, "overdue": p.problems_overdue},
-                "reporting": {"last_period": p.reporting.last_period, "missing": list(p.reporting.missing),
-                              "late": list(p.reporting.late)},
+                "reporting": {
+                    "last_period": p.reporting.last_period,
+                    "missing": list(p.reporting.missing),
+                    "late": list(p.reporting.late),
+                },
             }
             for p in report.projects
         ],
@@ -154,30 +203,72 @@ def status_json(report: StatusReport) -> dict[str, Any]:
 # --------------------------------------------------------------------------- 主要指标进度表
 
 
-INDICATOR_KEYS = ("project", "indicator", "target", "latest_period", "published", "actual", "expected",
-                  "completion", "gap", "pace_needed", "projection", "status", "notes")
+INDICATOR_KEYS = (
+    "project",
+    "indicator",
+    "target",
+    "latest_period",
+    "published",
+    "actual",
+    "expected",
+    "completion",
+    "gap",
+    "pace_needed",
+    "projection",
+    "status",
+    "notes",
+)
 
 
 def indicators_view(report: StatusReport, rows: Sequence[IndicatorProgress], lang: Lang) -> TableView:
     projects = {p.id: p for p in report.projects}
-    columns = tuple(t(f"col.{k}", lang) for k in ("project", "indicator", "target", "latest_period", "published",
-                                                  "actual", "expected", "completion", "gap", "pace_needed",
-                                                  "projection", "status", "notes"))
+    columns = tuple(
+        t(f"col.{k}", lang)
+        for k in (
+            "project",
+            "indicator",
+            "target",
+            "latest_period",
+            "published",
+            "actual",
+            "expected",
+            "completion",
+            "gap",
+            "pace_needed",
+            "projection",
+            "status",
+            "notes",
+        )
+    )
     out = []
     for i in rows:
         name = i.name if lang is Lang.zh or not i.name_en else i.name_en
         project = projects.get(i.project)
-        out.append((
-            Cell(f"{project.number}" if project else i.project, numeric=True), Cell(name), Cell(target_text(i, lang)),
-            Cell(i.latest_period or ""),
-            Cell(fmt_number(i.latest_value) if i.kind != "milestone" else
-                 (fmt_date(i.achieved_on) if i.status == "achieved" else "")),
-            Cell(fmt_number(i.actual), numeric=True), Cell(fmt_number(i.expected), numeric=True),
-            Cell(fmt_percent(i.completion), numeric=True), Cell(fmt_number(i.gap), numeric=True),
-            Cell(fmt_number(i.pace_needed), numeric=True), Cell(fmt_number(i.projection), numeric=True),
-            status_cell(i.status, lang), Cell("；".join(note_text(n, lang) for n in i.notes) if lang is Lang.zh
-                                              else "; ".join(note_text(n, lang) for n in i.notes)),
-        ))
+        out.append(
+            (
+                Cell(f"{project.number}" if project else i.project, numeric=True),
+                Cell(name),
+                Cell(target_text(i, lang)),
+                Cell(i.latest_period or ""),
+                Cell(
+                    fmt_number(i.latest_value)
+                    if i.kind != "milestone"
+                    else (fmt_date(i.achieved_on) if i.status == "achieved" else "")
+                ),
+                Cell(fmt_number(i.actual), numeric=True),
+                Cell(fmt_number(i.expected), numeric=True),
+                Cell(fmt_percent(i.completion), numeric=True),
+                Cell(fmt_number(i.gap), numeric=True),
+                Cell(fmt_number(i.pace_needed), numeric=True),
+                Cell(fmt_number(i.projection), numeric=True),
+                status_cell(i.status, lang),
+                Cell(
+                    "；".join(note_text(n, lang) for n in i.notes)
+                    if lang is Lang.zh
+                    else "; ".join(note_text(n, lang) for n in i.notes)
+                ),
+            )
+        )
     title = f"{t('title.indicators', lang)}  {t('as_of', lang)} {report.as_of.isoformat()}"
     return TableView(title, columns, tuple(out), None, INDICATOR_KEYS)
 
@@ -188,12 +279,26 @@ def indicators_json(report: StatusReport, rows: Sequence[IndicatorProgress]) -> 
         "as_of": report.as_of.isoformat(),
         "indicators": [
             {
-                "project": i.project, "id": i.indicator, "name": i.name, "name_en": i.name_en, "kind": i.kind,
-                "unit": i.unit, "comparator": i.comparator, "target": i.target, "target_by": fmt_date(i.target_by),
-                "owner": i.owner, "latest_period": i.latest_period, "latest_value": i.latest_value,
-                "actual": _round(i.actual), "expected": _round(i.expected), "completion": _round(i.completion, 4),
-                "gap": _round(i.gap), "pace_needed": _round(i.pace_needed), "projection": _round(i.projection),
-                "status": i.status, "achieved_on": fmt_date(i.achieved_on) or None,
+                "project": i.project,
+                "id": i.indicator,
+                "name": i.name,
+                "name_en": i.name_en,
+                "kind": i.kind,
+                "unit": i.unit,
+                "comparator": i.comparator,
+                "target": i.target,
+                "target_by": fmt_date(i.target_by),
+                "owner": i.owner,
+                "latest_period": i.latest_period,
+                "latest_value": i.latest_value,
+                "actual": _round(i.actual),
+                "expected": _round(i.expected),
+                "completion": _round(i.completion, 4),
+                "gap": _round(i.gap),
+                "pace_needed": _round(i.pace_needed),
+                "projection": _round(i.projection),
+                "status": i.status,
+                "achieved_on": fmt_date(i.achieved_on) or None,
                 "notes": [{"key": n.key, **dict(n.params)} for n in i.notes],
             }
             for i in rows
@@ -208,7 +313,17 @@ def _round(value: float | None, digits: int = 4) -> float | None:
 # --------------------------------------------------------------------------- 重点任务进度表
 
 
-TASK_KEYS = ("project", "task", "owner", "due", "next_deadline", "status", "percent", "last_update", "overdue_days")
+TASK_KEYS = (
+    "project",
+    "task",
+    "owner",
+    "due",
+    "next_deadline",
+    "status",
+    "percent",
+    "last_update",
+    "overdue_days",
+)
 
 
 def task_state_cell(task: TaskProgress, lang: Lang) -> Cell:
@@ -228,12 +343,23 @@ def tasks_view(report: StatusReport, rows: Sequence[TaskProgress], lang: Lang) -
     out = []
     for task in rows:
         project = projects.get(task.project)
-        out.append((
-            Cell(f"{project.number}" if project else task.project, numeric=True), Cell(task.title), Cell(task.owner),
-            Cell(fmt_date(task.due)), Cell(fmt_date(task.next_deadline)), task_state_cell(task, lang),
-            Cell("" if task.percent is None else f"{task.percent}%", numeric=True), Cell(task.last_update or ""),
-            Cell(str(task.days_overdue) if task.overdue else "", "off_track" if task.overdue else None, numeric=True),
-        ))
+        out.append(
+            (
+                Cell(f"{project.number}" if project else task.project, numeric=True),
+                Cell(task.title),
+                Cell(task.owner),
+                Cell(fmt_date(task.due)),
+                Cell(fmt_date(task.next_deadline)),
+                task_state_cell(task, lang),
+                Cell("" if task.percent is None else f"{task.percent}%", numeric=True),
+                Cell(task.last_update or ""),
+                Cell(
+                    str(task.days_overdue) if task.overdue else "",
+                    "off_track" if task.overdue else None,
+                    numeric=True,
+                ),
+            )
+        )
     title = f"{t('title.tasks', lang)}  {t('as_of', lang)} {report.as_of.isoformat()}"
     return TableView(title, columns, tuple(out), None, TASK_KEYS)
 
@@ -244,10 +370,20 @@ def tasks_json(report: StatusReport, rows: Sequence[TaskProgress]) -> dict[str, 
         "as_of": report.as_of.isoformat(),
         "tasks": [
             {
-                "project": x.project, "id": x.task, "title": x.title, "owner": x.owner, "start": fmt_date(x.start) or None,
-                "due": fmt_date(x.due), "next_deadline": fmt_date(x.next_deadline) or None, "status": x.state,
-                "percent": x.percent, "done_on": fmt_date(x.done_on) or None, "last_update": x.last_update,
-                "overdue": x.overdue, "days_overdue": x.days_overdue, "note": x.note,
+                "project": x.project,
+                "id": x.task,
+                "title": x.title,
+                "owner": x.owner,
+                "start": fmt_date(x.start) or None,
+                "due": fmt_date(x.due),
+                "next_deadline": fmt_date(x.next_deadline) or None,
+                "status": x.state,
+                "percent": x.percent,
+                "done_on": fmt_date(x.done_on) or None,
+                "last_update": x.last_update,
+                "overdue": x.overdue,
+                "days_overdue": x.days_overdue,
+                "note": x.note,
             }
             for x in rows
         ],
@@ -257,8 +393,20 @@ def tasks_json(report: StatusReport, rows: Sequence[TaskProgress]) -> dict[str, 
 # --------------------------------------------------------------------------- 问题销号进度表
 
 
-PROBLEM_KEYS = ("project", "id", "problem", "owner", "source", "raised_on", "due", "status", "closed_on",
-                "age_days", "overdue_days", "resolution")
+PROBLEM_KEYS = (
+    "project",
+    "id",
+    "problem",
+    "owner",
+    "source",
+    "raised_on",
+    "due",
+    "status",
+    "closed_on",
+    "age_days",
+    "overdue_days",
+    "resolution",
+)
 
 
 def problem_state_cell(q: ProblemProgress, lang: Lang) -> Cell:
@@ -275,13 +423,24 @@ def problems_view(report: StatusReport, rows: Sequence[ProblemProgress], lang: L
     out = []
     for q in rows:
         project = projects.get(q.project)
-        out.append((
-            Cell(f"{project.number}" if project else q.project, numeric=True), Cell(q.id), Cell(q.title),
-            Cell(q.owner), Cell(q.source or ""), Cell(fmt_date(q.raised_on)), Cell(fmt_date(q.due)),
-            problem_state_cell(q, lang), Cell(fmt_date(q.closed_on)), Cell(str(q.age_days), numeric=True),
-            Cell(str(q.days_overdue) if q.overdue else "", "off_track" if q.overdue else None, numeric=True),
-            Cell(q.resolution or ""),
-        ))
+        out.append(
+            (
+                Cell(f"{project.number}" if project else q.project, numeric=True),
+                Cell(q.id),
+                Cell(q.title),
+                Cell(q.owner),
+                Cell(q.source or ""),
+                Cell(fmt_date(q.raised_on)),
+                Cell(fmt_date(q.due)),
+                problem_state_cell(q, lang),
+                Cell(fmt_date(q.closed_on)),
+                Cell(str(q.age_days), numeric=True),
+                Cell(
+                    str(q.days_overdue) if q.overdue else "", "off_track" if q.overdue else None, numeric=True
+                ),
+                Cell(q.resolution or ""),
+            )
+        )
     title = f"{t('title.issues', lang)}  {t('as_of', lang)} {report.as_of.isoformat()}"
     return TableView(title, columns, tuple(out), None, PROBLEM_KEYS)
 
@@ -292,11 +451,20 @@ def problems_json(report: StatusReport, rows: Sequence[ProblemProgress]) -> dict
         "as_of": report.as_of.isoformat(),
         "problems": [
             {
-                "project": q.project, "id": q.id, "title": q.title, "owner": q.owner, "source": q.source,
-                "raised_on": fmt_date(q.raised_on), "due": fmt_date(q.due),
-                "status": "closed" if q.closed else "open", "closed_on": fmt_date(q.closed_on) or None,
-                "resolution": q.resolution, "evidence": list(q.evidence), "overdue": q.overdue,
-                "age_days": q.age_days, "days_overdue": q.days_overdue,
+                "project": q.project,
+                "id": q.id,
+                "title": q.title,
+                "owner": q.owner,
+                "source": q.source,
+                "raised_on": fmt_date(q.raised_on),
+                "due": fmt_date(q.due),
+                "status": "closed" if q.closed else "open",
+                "closed_on": fmt_date(q.closed_on) or None,
+                "resolution": q.resolution,
+                "evidence": list(q.evidence),
+                "overdue": q.overdue,
+                "age_days": q.age_days,
+                "days_overdue": q.days_overdue,
             }
             for q in rows
         ],

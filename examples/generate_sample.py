@@ -1,0 +1,250 @@
+"""Generate examples/sample: the plan from data/ plus SYNTHETIC monthly reports and problems.
+
+    python examples/generate_sample.py [OUT]      (default: examples/sample)
+
+Everything it writes besides the copied plan files is invented, with a fixed seed, to show
+what yunhe prints on a repository in use: reports from May 2023 to October 2026 for all ten
+projects, some months late or missing, problems open, overdue and closed, and indicators
+ahead of, on and behind their paths. None of it is a real figure of Yunhe County.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import shutil
+import sys
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from yunhe_cli.yamlio import parse_text  # noqa: E402
+
+SEED = 20230428
+FIRST = (2023, 5)
+LAST = (2026, 10)
+BANNER = "# 合成示例数据，非真实数据 / SYNTHETIC example data, not real figures"
+# How each indicator performs against its path: ahead, on it, a little behind, far behind.
+PACES = (1.12, 1.0, 1.0, 0.9, 0.75)
+MISSING = {
+    "p07": {"2026-09", "2026-10"},
+    "p09": {"2026-10"},
+    "p03": {"2024-02"},
+    "p10": {"2023-08", "2025-01"},
+}
+# The plan's own dated steps that these projects have not reported done: shown as overdue.
+STEPS_NOT_DONE = {("p06", "deployment"), ("p09", "implementation-plan")}
+LATE = {"p02": {"2024-06", "2025-03"}, "p05": {"2026-10"}, "p08": {"2023-11"}}
+
+
+def months() -> list[tuple[int, int]]:
+    out = []
+    year, month = FIRST
+    while (year, month) <= LAST:
+        out.append((year, month))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return out
+
+
+def num(value: float) -> str:
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return text if text not in ("-0", "") else "0"
+
+
+def schema_line(kind: str, depth: int) -> str:
+    return f"# yaml-language-server: $schema={'../' * (depth + 2)}schemas/{kind}.schema.json"
+
+
+def copy_plan(out: Path) -> list[dict[str, Any]]:
+    """The plan's files, as they are in data/, with the schema line pointing at the right place."""
+    projects = []
+    for rel in (
+        "plan.yaml",
+        "units.yaml",
+        "people.yaml",
+        *(f"projects/{p.name}" for p in sorted((ROOT / "data" / "projects").glob("*.yaml"))),
+    ):
+        text = (ROOT / "data" / rel).read_text(encoding="utf-8")
+        kind = {"plan.yaml": "plan", "units.yaml": "units", "people.yaml": "people"}.get(rel, "project")
+        lines = text.splitlines()
+        lines[0] = schema_line(kind, rel.count("/"))
+        target = out / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        if kind == "project":
+            projects.append(parse_text(text, target).data)
+    return projects
+
+
+def value_at(
+    ind: dict[str, Any], pace: float, year: int, month: int, rng: random.Random
+) -> tuple[str, float]:
+    """A synthetic figure for one month: ('value' or 'level', number)."""
+    target = float(ind["target"]["value"])
+    elapsed = (year - 2023) * 12 + month  # months since the plan period began
+    noise = rng.uniform(0.97, 1.03)
+    kind, basis, comparator = ind["kind"], ind["reported_as"], ind["comparator"]
+    if kind == "cumulative":
+        if basis == "year_to_date":
+            return "value", target / 5 * pace * month / 12 * noise
+        return "value", target * pace * elapsed / 60 * noise
+    if kind == "growth":
+        if ind.get("level_unit") == "%":
+            return "level", 52.0 + target * pace * elapsed / 12 * noise
+        return "value", target * pace * noise
+    if kind == "annual":
+        return "value", (target * pace if comparator != "~" else target * (2 - pace)) * noise
+    # level
+    if comparator == "<=":
+        return "value", target * (2 - pace) * noise
+    if comparator == "~":
+        return "value", target * (0.9 + 0.1 * pace) * noise
+    start = 0.7 * target
+    level = start + (target * pace - start) * elapsed / 60
+    if basis == "year_to_date":
+        level = level * month / 12
+    if ind.get("unit") == "%":
+        level = min(level * noise, 100.0)
+        return "value", level
+    return "value", level * noise
+
+
+def write_reports(out: Path, project: dict[str, Any], rng: random.Random) -> None:
+    pid = project["id"]
+    paces = {ind["id"]: rng.choice(PACES) for ind in project["indicators"]}
+    achieved_in = {
+        ind["id"]: rng.choice([None, None, (2025, 6), (2026, 3)])
+        for ind in project["indicators"]
+        if ind["kind"] == "milestone"
+    }
+    task_plans = {
+        t["id"]: (rng.choice(["steady", "steady", "blocked", "done"]), rng.randint(20, 60))
+        for t in project["tasks"]
+    }
+    folder = out / "indicators" / pid
+    folder.mkdir(parents=True, exist_ok=True)
+    for year, month in months():
+        period = f"{year}-{month:02d}"
+        if period in MISSING.get(pid, set()):
+            continue
+        next_year, next_month = (year + 1, 1) if month == 12 else (year, month + 1)
+        day = rng.randint(12, 20) if period in LATE.get(pid, set()) else rng.randint(3, 9)
+        lines = [
+            schema_line("report", 2),
+            BANNER,
+            f"project: {pid}",
+            f"period: {period}",
+            f"submitted_on: {next_year}-{next_month:02d}-{day:02d}",
+            f"submitted_by: {project['lead_unit']}",
+            "values:",
+        ]
+        for ind in project["indicators"]:
+            lines.append(f"  - indicator: {ind['id']}")
+            if ind["kind"] == "milestone":
+                when = achieved_in[ind["id"]]
+                done = when is not None and (year, month) >= when
+                lines.append(f"    achieved: {'true' if done else 'false'}")
+                if done and when is not None:
+                    lines.append(f"    achieved_on: {when[0]}-{when[1]:02d}-20")
+                continue
+            key, number = value_at(ind, paces[ind["id"]], year, month, rng)
+            lines.append(f"    {key}: {num(number)}")
+        lines.append("tasks:")
+        elapsed = (year - 2023) * 12 + month - 4
+        for task in project["tasks"]:
+            lines.append(f"  - task: {task['id']}")
+            if task["id"] in ("implementation-plan", "deployment"):
+                if (pid, task["id"]) in STEPS_NOT_DONE:
+                    lines += ["    status: in_progress", f"    percent: {min(90, 40 + elapsed * 5)}"]
+                else:
+                    lines += ["    status: done", "    percent: 100"]
+                continue
+            plan, speed = task_plans[task["id"]]
+            percent = min(100, elapsed * speed // 20)
+            if plan == "done" and percent >= 100:
+                lines += ["    status: done", "    percent: 100"]
+            elif plan == "blocked" and elapsed > 30:
+                lines += [
+                    "    status: blocked",
+                    f"    percent: {min(percent, 60)}",
+                    "    note: 要素保障未到位",
+                ]
+            else:
+                lines += ["    status: in_progress", f"    percent: {min(percent, 95)}"]
+        (folder / f"{period}.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+PROBLEM_TITLES = (
+    "项目用地指标不足",
+    "资金拨付滞后",
+    "政策处理进度慢",
+    "审批手续未完成",
+    "统计口径待核实",
+    "施工进度滞后",
+    "要素保障不到位",
+    "招商项目未落地",
+)
+SOURCES = ("月调度", "季分析", "督查")
+
+
+def write_problems(out: Path, project: dict[str, Any], rng: random.Random) -> None:
+    pid = project["id"]
+    lines = [schema_line("problems", 1), BANNER, f"project: {pid}", "problems:"]
+    for k in range(1, rng.randint(3, 6) + 1):
+        fate = rng.choice(["closed", "closed", "open", "recent"])
+        if fate == "recent":  # raised lately, not yet due
+            raised = dt.date(2026, 8, 1) + dt.timedelta(days=rng.randint(0, 90))
+            fate = "open"
+        else:
+            raised = dt.date(2023, 6, 1) + dt.timedelta(days=rng.randint(0, 1100))
+        due = raised + dt.timedelta(days=rng.choice([30, 60, 90, 180]))
+        closed_on = raised + dt.timedelta(days=rng.randint(10, 200))
+        if fate == "closed" and closed_on > dt.date(2026, 10, 31):
+            fate = "open"
+        lines += [
+            f"  - id: {pid}-{k:03d}",
+            f"    title: {rng.choice(PROBLEM_TITLES)}",
+            f"    owner: {rng.choice([project['lead_unit'], *project['responsible_units'][:3]])}",
+            f"    raised_on: {raised.isoformat()}",
+            f"    due: {due.isoformat()}",
+            f"    status: {fate}",
+            f"    source: {rng.choice(SOURCES)}",
+        ]
+        if fate == "closed":
+            lines += [
+                f"    closed_on: {closed_on.isoformat()}",
+                "    resolution: 经专题协调已解决",
+                "    evidence:",
+                "      - 专题会议纪要",
+            ]
+    (out / "issues").mkdir(parents=True, exist_ok=True)
+    (out / "issues" / f"{pid}.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+README = """# examples/sample — 合成示例 / synthetic example
+
+**The monthly reports and problems here are SYNTHETIC: invented figures, not Yunhe County's.**
+They are generated by `python examples/generate_sample.py` with a fixed seed, to show what yunhe
+prints on a repository in use. The plan files (`plan.yaml`, `units.yaml`, `people.yaml`,
+`projects/`) are copies of `data/`.
+
+    yunhe status --data examples/sample --as-of 2026-11-15
+"""
+
+
+def generate(out: Path) -> None:
+    if out.exists():
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
+    rng = random.Random(SEED)
+    projects = copy_plan(out)
+    for project in projects:
+        write_reports(out, project, rng)
+        write_problems(out, project, rng)
+    (out / "README.md").write_text(README, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    generate(Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "examples" / "sample")
