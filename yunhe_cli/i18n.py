@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
-from .rollup import Note
+if TYPE_CHECKING:  # the CLI imports this module first; the roll-up (and pydantic) can wait
+    from .rollup import Note
 
 
 class Lang(StrEnum):
@@ -52,6 +54,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "col.task": ("任务", "Task"),
     "col.owner": ("责任单位", "Owner"),
     "col.due": ("完成时限", "Due"),
+    "col.problem_due": ("销号时限", "Due"),
     "col.next_deadline": ("下一节点", "Next deadline"),
     "col.percent": ("进度", "Done %"),
     "col.last_update": ("最近更新", "Last update"),

@@ -38,7 +38,7 @@ T = TypeVar("T", bound=BaseModel)
 REQUIRED = ("plan.yaml", "units.yaml", "people.yaml")
 # From this many files on, parsing is shared between processes (measured in bench/: below it,
 # starting the workers costs more than it saves).
-PARALLEL_FROM = 200
+PARALLEL_FROM = 500
 
 _PERIOD_FILE = re.compile(r"^20[0-9]{2}-(0[1-9]|1[0-2])\.yaml$")
 

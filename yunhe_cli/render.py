@@ -17,10 +17,12 @@ import io
 import json
 from collections.abc import Callable
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .render_problems import safe_text
-from .views import Cell, TableView
+
+if TYPE_CHECKING:  # the CLI imports this module for OutputFormat before any data is loaded
+    from .views import Cell, TableView
 
 
 class OutputFormat(StrEnum):
@@ -120,7 +122,7 @@ def render_csv(view: TableView, color: bool = False, width: int | None = None) -
     return buffer.getvalue()
 
 
-TableRenderer = Callable[[TableView, bool, "int | None"], str]
+TableRenderer = Callable[["TableView", bool, "int | None"], str]
 
 TABLE_RENDERERS: dict[OutputFormat, TableRenderer] = {
     OutputFormat.table: render_table,

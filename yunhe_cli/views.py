@@ -419,7 +419,7 @@ def problem_state_cell(q: ProblemProgress, lang: Lang) -> Cell:
 
 def problems_view(report: StatusReport, rows: Sequence[ProblemProgress], lang: Lang) -> TableView:
     projects = {p.id: p for p in report.projects}
-    columns = tuple(t(f"col.{k}", lang) for k in PROBLEM_KEYS)
+    columns = tuple(t("col.problem_due" if k == "due" else f"col.{k}", lang) for k in PROBLEM_KEYS)
     out = []
     for q in rows:
         project = projects.get(q.project)
