@@ -210,8 +210,8 @@ def write_problems(out: Path, project: dict[str, Any], rng: random.Random) -> No
             f"    raised_on: {raised.isoformat()}",
             f"    due: {due.isoformat()}",
             f"    status: {fate}",
-            f"    source: {rng.choice(SOURCES)}",
         ]
+        source = rng.choice(SOURCES)
         if fate == "closed":
             lines += [
                 f"    closed_on: {closed_on.isoformat()}",
@@ -219,6 +219,7 @@ def write_problems(out: Path, project: dict[str, Any], rng: random.Random) -> No
                 "    evidence:",
                 "      - 专题会议纪要",
             ]
+        lines.append(f"    source: {source}")
     (out / "issues").mkdir(parents=True, exist_ok=True)
     (out / "issues" / f"{pid}.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
 

@@ -460,10 +460,16 @@ def run_checks(repo: Repository) -> list[Problem]:
     return problems
 
 
-def validate(root: Path, workers: int | None = None) -> tuple[Repository, list[Problem]]:
-    """Load `root`, run every check, and return the repository with all problems, placed and sorted."""
+def validate(
+    root: Path, workers: int | None = None, overrides: dict[str, str] | None = None
+) -> tuple[Repository, list[Problem]]:
+    """Load `root`, run every check, and return the repository with all problems, placed and sorted.
+
+    `overrides`: relative path -> text to check in place of what is on disk (see load_repository).
+    """
     from .loader import load_repository, place
 
-    repo, problems = load_repository(root, workers)
+    repo, problems = load_repository(root, workers, overrides)
     problems.extend(run_checks(repo))
-    return repo, place(problems)
+    texts = {root / rel: text for rel, text in (overrides or {}).items()}
+    return repo, place(problems, texts)

@@ -316,6 +316,175 @@ def issues_command(
     raise typer.Exit(code)
 
 
+# --------------------------------------------------------------------------- writing
+
+report_app = typer.Typer(help="Monthly reports (月报).", no_args_is_help=True)
+issue_app = typer.Typer(help="Problems to cross off (问题销号): add, close, reopen.", no_args_is_help=True)
+app.add_typer(report_app, name="report")
+app.add_typer(issue_app, name="issue")
+
+
+def _date_option(name: str, help_text: str) -> object:
+    return typer.Option(name, parser=_parse_date, metavar="YYYY-MM-DD", help=help_text)
+
+
+def _refused(exc: Exception) -> typer.Exit:
+    """The problems that stopped a write, placed, and the assurance that nothing changed."""
+    from .render_problems import safe_text, shown_path
+    from .write import WriteRefused
+
+    assert isinstance(exc, WriteRefused)
+    for p in exc.problems:
+        sys.stderr.write(f"{shown_path(p.path)}:{p.line}:{p.col}: {p.code} {safe_text(p.message)}\n")
+    sys.stderr.write("nothing was written\n")
+    return typer.Exit(1)
+
+
+def _root(data: Path | None) -> Path:
+    root = data if data is not None else find_data_root()
+    if not root.is_dir():
+        raise typer.BadParameter(f"{root} is not a folder", param_hint="--data")
+    return root
+
+
+@report_app.command("new")
+def report_new(
+    project: Annotated[str, typer.Argument(help="Project id (p03) or number (3).")],
+    period: Annotated[
+        str | None, typer.Option("--period", metavar="YYYY-MM", help="Month to report (default: last month).")
+    ] = None,
+    data: DataOption = None,
+    as_of: AsOfOption = None,
+) -> None:
+    """Write next month's report for a project, ready to fill in; never overwrites (新建月报)."""
+    import re
+
+    from .operations import UnknownProject, default_period, write_new_report
+    from .write import WriteRefused
+
+    today = as_of or dt.date.today()
+    if period is not None and not re.fullmatch(r"20\d\d-(0[1-9]|1[0-2])", period):
+        raise typer.BadParameter(f"{period!r} is not a month written YYYY-MM", param_hint="--period")
+    try:
+        path = write_new_report(_root(data), project, period or default_period(today), today)
+    except WriteRefused as exc:
+        raise _refused(exc) from None
+    except UnknownProject as exc:
+        raise typer.BadParameter(str(exc), param_hint="PROJECT") from None
+    sys.stdout.write(f"wrote {path}\n")
+
+
+@issue_app.command("add")
+def issue_add(
+    project: Annotated[str, typer.Option("--project", "-p", help="Project id (p03) or number (3).")],
+    title: Annotated[str, typer.Option("--title", help="The problem (问题).")],
+    owner: Annotated[str, typer.Option("--owner", help="Unit responsible (责任单位): name, alias or id.")],
+    due: Annotated[
+        dt.date, typer.Option("--due", parser=_parse_date, metavar="YYYY-MM-DD", help="Due (销号时限).")
+    ],
+    source: Annotated[
+        str | None, typer.Option("--source", help="Where it came from: 月调度, 季分析, 年总结, 督查 or 其他.")
+    ] = None,
+    raised_on: Annotated[dt.date | None, _date_option("--raised-on", "Date raised (default: today).")] = None,
+    data: DataOption = None,
+) -> None:
+    """Add a problem with the next free id (新增问题)."""
+    from .operations import UnknownProject, add_problem
+    from .write import WriteRefused
+
+    try:
+        new_id, path = add_problem(
+            _root(data), project, title, owner, due, raised_on or dt.date.today(), source
+        )
+    except WriteRefused as exc:
+        raise _refused(exc) from None
+    except UnknownProject as exc:
+        raise typer.BadParameter(str(exc), param_hint="--project") from None
+    sys.stdout.write(f"added {new_id} to {path}\n")
+
+
+@issue_app.command("close")
+def issue_close(
+    problem_id: Annotated[str, typer.Argument(metavar="ID", help="The problem's id, e.g. p03-002.")],
+    resolution: Annotated[str, typer.Option("--resolution", help="How it was solved (解决情况).")],
+    on: Annotated[dt.date | None, _date_option("--on", "Date crossed off (default: today).")] = None,
+    evidence: Annotated[
+        list[str] | None, typer.Option("--evidence", help="Evidence (佐证材料); repeat for more than one.")
+    ] = None,
+    data: DataOption = None,
+    as_of: AsOfOption = None,
+) -> None:
+    """Cross a problem off (销号) with its date, resolution and evidence."""
+    from .operations import close_problem
+    from .write import WriteRefused
+
+    today = as_of or dt.date.today()
+    try:
+        path = close_problem(_root(data), problem_id, on or today, resolution, evidence or [], today)
+    except WriteRefused as exc:
+        raise _refused(exc) from None
+    sys.stdout.write(f"closed {problem_id} in {path}\n")
+
+
+@issue_app.command("reopen")
+def issue_reopen(
+    problem_id: Annotated[str, typer.Argument(metavar="ID", help="The problem's id, e.g. p03-002.")],
+    reason: Annotated[str, typer.Option("--reason", help="Why it is open again (原因).")],
+    on: Annotated[dt.date | None, _date_option("--on", "Date reopened (default: today).")] = None,
+    data: DataOption = None,
+    as_of: AsOfOption = None,
+) -> None:
+    """Reopen a crossed-off problem; the closing it undoes is kept under `reopened`."""
+    from .operations import reopen_problem
+    from .write import WriteRefused
+
+    today = as_of or dt.date.today()
+    try:
+        path = reopen_problem(_root(data), problem_id, on or today, reason, today)
+    except WriteRefused as exc:
+        raise _refused(exc) from None
+    sys.stdout.write(f"reopened {problem_id} in {path}\n")
+
+
+@app.command()
+def fmt(
+    data: DataOption = None,
+    check: Annotated[bool, typer.Option("--check", help="Only list the files that need formatting.")] = False,
+) -> None:
+    """Give every data file the canonical layout, so that diffs stay small (格式化)."""
+    from .loader import discover
+    from .operations import format_file
+    from .render_problems import render_text, shown_path
+    from .write import WriteRefused
+
+    root = data if data is not None else find_data_root()
+    files, problems = discover(root)
+    if problems:
+        sys.stderr.write(render_text(problems, len(files)))
+        raise typer.Exit(1)
+    changed = []
+    for source in files:
+        try:
+            if not format_file(root, source.rel, source.kind, check):
+                changed.append(source)
+        except WriteRefused as exc:
+            raise _refused(exc) from None
+        except Exception as exc:  # a file that does not parse: validate says where
+            sys.stderr.write(
+                f"{shown_path(source.path)}: cannot format ({type(exc).__name__}); run yunhe validate\n"
+            )
+            raise typer.Exit(1) from None
+    for source in changed:
+        if check:
+            sys.stderr.write(f"{shown_path(source.path)}:1:1: W507 not in canonical layout; run yunhe fmt\n")
+        else:
+            sys.stdout.write(f"formatted {shown_path(source.path)}\n")
+    if check and changed:
+        raise typer.Exit(1)
+    if not changed:
+        sys.stdout.write(f"{len(files)} files already formatted\n")
+
+
 @app.command()
 def schema(
     out: Annotated[Path, typer.Option("--out", help="Folder to write the JSON Schemas to")] = Path("schemas"),

@@ -30,7 +30,7 @@ from yaml.nodes import Node
 
 from . import model as m
 from .problems import Loc, Problem
-from .yamlio import locate, read_file
+from .yamlio import locate, parse_text, read_file
 
 T = TypeVar("T", bound=BaseModel)
 
@@ -150,9 +150,13 @@ class FileResult:
     problems: list[Problem]
 
 
-def load_file(source: SourceFile) -> tuple[FileResult, Node | None]:
-    """Read, parse and validate one file against its model. Never raises for bad data."""
-    _, parsed = read_file(source.path)
+def load_file(source: SourceFile, text: str | None = None) -> tuple[FileResult, Node | None]:
+    """Read, parse and validate one file against its model. Never raises for bad data.
+
+    `text`, when given, is used instead of the file's content (a write checks what it is
+    about to write this way, before anything on disk changes).
+    """
+    parsed = parse_text(text, source.path) if text is not None else read_file(source.path)[1]
     if parsed.problems or not isinstance(parsed.data, dict):
         return FileResult(source, None, parsed.problems), parsed.root
     model_cls = m.FILE_MODELS[source.kind]
@@ -316,14 +320,31 @@ def _model_in(annotation: Any) -> type[BaseModel] | None:
 # --------------------------------------------------------------------------- the repository
 
 
-def load_repository(root: Path, workers: int | None = None) -> tuple[Repository, list[Problem]]:
-    """Load every file under `root`. `workers`: None picks by the number of files."""
+def load_repository(
+    root: Path, workers: int | None = None, overrides: dict[str, str] | None = None
+) -> tuple[Repository, list[Problem]]:
+    """Load every file under `root`. `workers`: None picks by the number of files.
+
+    `overrides` maps relative paths to text that stands in for the file's content (or for a
+    file not written yet).
+    """
     repo = Repository(root=root)
     if not root.is_dir():
         return repo, [Problem(root, "Y013", "the data folder does not exist", (), 1, 1)]
     files, problems = discover(root)
+    overrides = overrides or {}
+    known = {f.rel for f in files}
+    for rel in sorted(set(overrides) - known):
+        kind = classify(rel)
+        if kind is not None:
+            files.append(SourceFile(root / rel, rel, kind))
+    files.sort(key=lambda f: f.rel)
     repo.files = files
-    for result in _load_all(files, workers):
+    if overrides:
+        results: Iterable[FileResult] = [load_file(f, overrides.get(f.rel))[0] for f in files]
+    else:
+        results = _load_all(files, workers)
+    for result in results:
         problems.extend(result.problems)
         if result.model is not None:
             _attach(repo, result.source, result.model)
@@ -354,7 +375,7 @@ def _attach(repo: Repository, source: SourceFile, model: BaseModel) -> None:
         repo.problem_lists.append(Loaded(model, source))
 
 
-def place(problems: Iterable[Problem]) -> list[Problem]:
+def place(problems: Iterable[Problem], texts: dict[Path, str] | None = None) -> list[Problem]:
     """Give every problem that has none a line and column, reading each file once more at most."""
     roots: dict[Path, Node | None] = {}
     out = []
@@ -363,6 +384,9 @@ def place(problems: Iterable[Problem]) -> list[Problem]:
             out.append(p)
             continue
         if p.path not in roots:
-            roots[p.path] = read_file(p.path)[1].root if p.path.is_file() else None
+            if texts and p.path in texts:
+                roots[p.path] = parse_text(texts[p.path], p.path).root
+            else:
+                roots[p.path] = read_file(p.path)[1].root if p.path.is_file() else None
         out.append(p.placed(*locate(roots[p.path], p.loc, p.at_key)))
     return sorted(out, key=Problem.sort_key)

@@ -322,9 +322,9 @@ class ReportedValue(Strict):
     note: Annotated[Text | None, Field(description="说明 note")] = None
 
     @model_validator(mode="after")
-    def _something(self) -> ReportedValue:
-        if self.value is None and self.level is None and self.achieved is None:
-            raise ValueError("give value (or level, for a growth indicator, or achieved, for a milestone)")
+    def _achieved_on(self) -> ReportedValue:
+        # An entry with nothing filled in is allowed: many figures are published quarterly or
+        # yearly, and a month's report lists every indicator. The roll-up skips it.
         if self.achieved_on is not None and self.achieved is not True:
             raise ValueError("achieved_on needs achieved: true")
         return self
@@ -369,6 +369,10 @@ class MonthlyReport(Strict):
 class Reopening(Strict):
     on: Annotated[dt.date, Field(description="重新打开日期 date reopened")]
     reason: Annotated[Text, Field(description="原因 reason")]
+    closed_on: Annotated[
+        dt.date | None, Field(description="此前销号日期 the closing this reopening undid")
+    ] = None
+    resolution: Annotated[Text | None, Field(description="此前解决情况 the resolution given then")] = None
 
 
 class PlanProblem(Strict):

@@ -59,6 +59,14 @@ CODES: dict[str, tuple[str, str]] = {
         "wrong-value-kind",
         "a value of the wrong kind for the indicator (a number for a milestone, ...)",
     ),
+    # Writing (yunhe report new, yunhe issue …, yunhe fmt): nothing is written when one is reported
+    "W501": ("already-closed", "the problem is crossed off already"),
+    "W502": ("unknown-problem", "there is no problem with that id"),
+    "W503": ("bad-date", "a date that cannot be right for this change (before the problem was raised, ...)"),
+    "W504": ("file-exists", "the file exists already; yunhe does not overwrite it"),
+    "W505": ("invalid-change", "the change would leave the file with a problem; nothing was written"),
+    "W506": ("not-closed", "the problem is open; only a closed problem can be reopened"),
+    "W507": ("unformatted", "the file is not in yunhe's canonical layout (run yunhe fmt)"),
 }
 
 

@@ -555,7 +555,9 @@ def reporting_state(repo: Repository, project: str, as_of: dt.date) -> Reporting
     due_day = plan.reporting.monthly_due_day if plan else m.Reporting().monthly_due_day
     last_month = plan.horizon.end if plan else dt.date(2027, 12, 31)
     by_period = {r.model.period: r.model for r in repo.reports if r.model.project == project}
-    visible = [p for p, r in by_period.items() if is_visible(r, as_of)]
+    # A report counts as submitted once it carries submitted_on (a draft from `yunhe report new`
+    # does not); its figures are used either way.
+    visible = [p for p, r in by_period.items() if r.submitted_on is not None and is_visible(r, as_of)]
     missing, late = [], []
     index = month_index(first_period(plan))
     while True:
@@ -564,7 +566,7 @@ def reporting_state(repo: Repository, project: str, as_of: dt.date) -> Reporting
         if due >= as_of or period_start(period) > last_month:
             break
         report = by_period.get(period)
-        if report is None or not is_visible(report, as_of):
+        if report is None or report.submitted_on is None or not is_visible(report, as_of):
             missing.append(period)
         elif report.submitted_on is not None and report.submitted_on > due:
             late.append(period)

@@ -1,0 +1,398 @@
+"""The routine changes an analyst makes, as library functions over a data folder.
+
+`new_report_text` drafts next month's report; `add_problem`, `close_problem` and
+`reopen_problem` keep the problem closure lists (问题销号); `format_text` gives a file yunhe's
+canonical layout. Each write goes through `write.edit` / `write.create`: checked first,
+atomic and locked. The CLI only parses options and prints.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from . import model as m
+from .checks import Index, period_start
+from .loader import Repository, _model_in
+from .rollup import period_of, readings, visible_reports
+from .write import WriteRefused, check_and_write, create, dump, edit, refuse, repo_lock
+
+SCHEMA_LINE = re.compile(r"^# yaml-language-server: \$schema=.*$")
+SCHEMA_KIND = re.compile(r"[a-z]+\.schema\.json$")
+KIND_OF_REL = {"plan.yaml": "plan", "units.yaml": "units", "people.yaml": "people"}
+BASIS_ZH = {"year_to_date": "1–N月累计", "plan_to_date": "自规划期初累计", "point": "时点数"}
+
+
+class UnknownProject(LookupError):
+    def __init__(self, ref: str, known: list[str]) -> None:
+        super().__init__(f"no project {ref!r}; the projects are {', '.join(known)}")
+
+
+def checked_repo(root: Path) -> Repository:
+    """The repository, loaded under the lock; a write starts only from data that validates."""
+    from .checks import validate
+
+    repo, problems = validate(root)
+    if problems:
+        raise WriteRefused(problems)
+    return repo
+
+
+def project_of(repo: Repository, ref: str) -> m.Project:
+    found = repo.project(ref)
+    if found is None:
+        raise UnknownProject(ref, [p.model.id for p in sorted(repo.projects, key=lambda p: p.model.number)])
+    return found.model
+
+
+def schema_comment(rel: str, kind: str) -> str:
+    return f"# yaml-language-server: $schema={'../' * (rel.count('/') + 1)}schemas/{kind}.schema.json"
+
+
+# --------------------------------------------------------------------------- yunhe report new
+
+
+def default_period(as_of: dt.date) -> str:
+    """The month a report is written for: the one before `as_of`'s month."""
+    return period_of(as_of.year * 12 + as_of.month - 2)
+
+
+def new_report_text(repo: Repository, project: m.Project, period: str, as_of: dt.date) -> str:
+    """A report ready to fill in: every indicator (unit, target, basis, last figure) and every open task."""
+    index = Index.build(repo)
+    before = period_start(period) - dt.timedelta(days=1)
+    earlier = [r for r in visible_reports(repo, project.id, max(as_of, before)) if r.period < period]
+    rel = f"indicators/{project.id}/{period}.yaml"
+    lead = index.unit(project.lead_unit)
+    lines = [
+        schema_comment(rel, "report"),
+        f"# {project.name} {period} 月报 (monthly report). 填写本月公布数；不填的指标视为本月未报。",
+        "# Fill in each figure as published; an indicator left empty counts as not reported this month.",
+        f"project: {project.id}",
+        f"period: {period}",
+        "submitted_on:  # YYYY-MM-DD",
+        f"submitted_by: {lead.name if lead else project.lead_unit}",
+        "values:" if project.indicators else "values: []",
+    ]
+    for ind in project.indicators:
+        series = readings(earlier, ind.id)
+        last = next(
+            (
+                r
+                for r in reversed(series)
+                if r.value is not None or r.level is not None or r.achieved is not None
+            ),
+            None,
+        )
+        if ind.kind == "milestone":
+            about = f"定性目标 milestone, {ind.target.by}前"
+        else:
+            basis = BASIS_ZH.get(ind.reported_as or "", "")
+            about = f"{ind.unit} | 目标 {ind.comparator}{ind.target.value:g} | {basis} ({ind.reported_as})"
+        previous = "上月 last: —"
+        if last is not None:
+            shown = (
+                last.value
+                if last.value is not None
+                else last.level
+                if last.level is not None
+                else last.achieved
+            )
+            previous = f"上月 last: {_plain(shown)} ({last.period})"
+        lines.append(f"  # {ind.name} | {about} | {previous}")
+        lines.append(f"  - indicator: {ind.id}")
+        if ind.kind == "milestone":
+            lines.append("    achieved:")
+        elif ind.kind == "growth" and ind.level_unit and last is not None and last.level is not None:
+            lines.append(f"    level:  # {ind.level_unit}")
+        else:
+            lines.append("    value:")
+    open_tasks = []
+    for task in project.tasks:
+        latest: m.TaskUpdate | None = None
+        for report in earlier:
+            for update in report.tasks:
+                if update.task == task.id:
+                    latest = update
+        if latest is None or latest.status != "done":
+            open_tasks.append((task, latest))
+    lines.append("tasks:" if open_tasks else "tasks: []")
+    for task, latest in open_tasks:
+        lines.append(f"  # {task.title} | 完成时限 due {task.due}")
+        lines.append(f"  - task: {task.id}")
+        lines.append(f"    status: {latest.status if latest else 'not_started'}")
+        if latest is not None and latest.percent is not None:
+            lines.append(f"    percent: {latest.percent}")
+    lines.append("notes:")
+    return "\n".join(lines) + "\n"
+
+
+def _plain(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def write_new_report(root: Path, project_ref: str, period: str, as_of: dt.date) -> Path:
+    with repo_lock(root):
+        repo = checked_repo(root)
+        project = project_of(repo, project_ref)
+        rel = f"indicators/{project.id}/{period}.yaml"
+        create(root, rel, new_report_text(repo, project, period, as_of))
+    return root / rel
+
+
+# --------------------------------------------------------------------------- problems (问题销号)
+
+PROBLEM_ORDER = list(m.PlanProblem.model_fields)
+
+
+def next_problem_id(repo: Repository, project: str) -> str:
+    pattern = re.compile(rf"^{re.escape(project)}-(\d+)$")
+    numbers = [
+        int(match.group(1))
+        for lst in repo.problem_lists
+        for q in lst.model.problems
+        if (match := pattern.match(q.id))
+    ]
+    return f"{project}-{max(numbers, default=0) + 1:03d}"
+
+
+def add_problem(
+    root: Path, project_ref: str, title: str, owner: str, due: dt.date, raised_on: dt.date, source: str | None
+) -> tuple[str, Path]:
+    """Append a problem to the project's list (creating the list); its id and file."""
+    with repo_lock(root):
+        repo = checked_repo(root)
+        project = project_of(repo, project_ref)
+        problem_id = _add_problem(root, repo, project, title, owner, due, raised_on, source)
+    return problem_id, root / f"issues/{project.id}.yaml"
+
+
+def _add_problem(
+    root: Path,
+    repo: Repository,
+    project: m.Project,
+    title: str,
+    owner: str,
+    due: dt.date,
+    raised_on: dt.date,
+    source: str | None,
+) -> str:
+    rel = f"issues/{project.id}.yaml"
+    problem_id = next_problem_id(repo, project.id)
+    entry: dict[str, Any] = {
+        "id": problem_id,
+        "title": title,
+        "owner": owner,
+        "raised_on": raised_on,
+        "due": due,
+        "status": "open",
+    }
+    if source:
+        entry["source"] = source
+    if not (root / rel).exists():
+        text = "\n".join([schema_comment(rel, "problems"), f"project: {project.id}", "problems: []", ""])
+        data = _load_rt(text)
+        data["problems"].append(entry)
+        _block(data["problems"])
+        create(root, rel, dump(data))
+        return problem_id
+
+    def change(data: Any) -> None:
+        from ruamel.yaml.comments import CommentedMap
+
+        problems = data.get("problems")
+        if problems is None:
+            data["problems"] = problems = _load_rt("x: []\n")["x"]
+        problems.append(CommentedMap(entry))
+        _block(problems)
+
+    edit(root, rel, change)
+    return problem_id
+
+
+def _load_rt(text: str) -> Any:
+    from .yamlio import round_trip_yaml
+
+    return round_trip_yaml().load(text)
+
+
+def _block(seq: Any) -> None:
+    """An empty list written `[]` becomes a block list once it has an entry."""
+    if hasattr(seq, "fa"):
+        seq.fa.set_block_style()
+
+
+def find_problem(root: Path, repo: Repository, problem_id: str) -> tuple[str, m.PlanProblem]:
+    for lst in repo.problem_lists:
+        for q in lst.model.problems:
+            if q.id == problem_id:
+                return lst.source.rel, q
+    known = sorted(q.id for lst in repo.problem_lists for q in lst.model.problems)
+    hint = f"; the ids look like {known[0]}" if known else ""
+    raise refuse(root / "issues", "W502", f"there is no problem {problem_id!r}{hint}")
+
+
+def _entry(data: Any, problem_id: str) -> tuple[int, Any]:
+    for i, entry in enumerate(data.get("problems") or []):
+        if entry.get("id") == problem_id:
+            return i, entry
+    raise KeyError(problem_id)  # pragma: no cover - find_problem found it a moment ago
+
+
+def _set(entry: Any, key: str, value: Any) -> None:
+    """Set a key, inserting it at its canonical place when new (so that diffs stay small)."""
+    if key in entry:
+        entry[key] = value
+        return
+    order = PROBLEM_ORDER.index(key)
+    position = sum(1 for k in entry if k in PROBLEM_ORDER and PROBLEM_ORDER.index(k) < order)
+    entry.insert(position, key, value)
+
+
+def close_problem(
+    root: Path, problem_id: str, on: dt.date, resolution: str, evidence: list[str], today: dt.date
+) -> Path:
+    """销号: cross a problem off with its date, resolution and evidence."""
+    with repo_lock(root):
+        repo = checked_repo(root)
+        rel, problem = find_problem(root, repo, problem_id)
+        path = root / rel
+        _close(root, rel, path, problem, problem_id, on, resolution, evidence, today)
+    return path
+
+
+def _close(
+    root: Path,
+    rel: str,
+    path: Path,
+    problem: m.PlanProblem,
+    problem_id: str,
+    on: dt.date,
+    resolution: str,
+    evidence: list[str],
+    today: dt.date,
+) -> None:
+
+    def change(data: Any) -> None:
+        i, entry = _entry(data, problem_id)
+        loc = ("problems", i, "id")
+        if entry.get("status") == "closed":
+            raise refuse(
+                path, "W501", f"{problem_id} was crossed off on {entry.get('closed_on')} already", loc
+            )
+        if on < problem.raised_on:
+            raise refuse(path, "W503", f"{on} is before {problem_id} was raised ({problem.raised_on})", loc)
+        if on > today:
+            raise refuse(path, "W503", f"{on} is in the future (today is {today})", loc)
+        _set(entry, "status", "closed")
+        _set(entry, "closed_on", on)
+        _set(entry, "resolution", resolution)
+        if evidence:
+            _set(entry, "evidence", list(evidence))
+
+    edit(root, rel, change)
+
+
+def reopen_problem(root: Path, problem_id: str, on: dt.date, reason: str, today: dt.date) -> Path:
+    """Reopen a crossed-off problem, keeping what the closing said in `reopened`."""
+    with repo_lock(root):
+        repo = checked_repo(root)
+        rel, problem = find_problem(root, repo, problem_id)
+        path = root / rel
+        _reopen(root, rel, path, problem, problem_id, on, reason, today)
+    return path
+
+
+def _reopen(
+    root: Path,
+    rel: str,
+    path: Path,
+    problem: m.PlanProblem,
+    problem_id: str,
+    on: dt.date,
+    reason: str,
+    today: dt.date,
+) -> None:
+
+    def change(data: Any) -> None:
+        i, entry = _entry(data, problem_id)
+        loc = ("problems", i, "id")
+        if entry.get("status") != "closed":
+            raise refuse(
+                path, "W506", f"{problem_id} is open; only a crossed-off problem can be reopened", loc
+            )
+        closed_on = problem.closed_on
+        if closed_on is not None and on < closed_on:
+            raise refuse(path, "W503", f"{on} is before {problem_id} was crossed off ({closed_on})", loc)
+        if on > today:
+            raise refuse(path, "W503", f"{on} is in the future (today is {today})", loc)
+        record: dict[str, Any] = {"on": on, "reason": reason}
+        if closed_on is not None:
+            record["closed_on"] = closed_on
+        if problem.resolution:
+            record["resolution"] = problem.resolution
+        _set(entry, "status", "open")
+        for key in ("closed_on", "resolution", "evidence"):
+            if key in entry:
+                del entry[key]
+        if "reopened" not in entry:
+            _set(entry, "reopened", _load_rt("x: []\n")["x"])
+        entry["reopened"].append(record)
+        _block(entry["reopened"])
+
+    edit(root, rel, change)
+
+
+# --------------------------------------------------------------------------- yunhe fmt
+
+
+def format_text(text: str, rel: str, kind: str) -> str:
+    """The file in canonical layout: keys in schema order, 2-space indent, the schema line first."""
+    data = _load_rt(text)
+    _reorder(data, m.FILE_MODELS[kind])
+    out = dump(data)
+    first, _, rest = out.partition("\n")
+    if SCHEMA_LINE.match(first):
+        # Where the schemas live depends on the repository: keep the path, mend only the kind.
+        mended = SCHEMA_KIND.sub(f"{kind}.schema.json", first)
+        return f"{mended}\n{rest}"
+    return f"{schema_comment(rel, kind)}\n{out}"
+
+
+def _reorder(node: Any, model_cls: type[BaseModel] | None) -> None:
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    if isinstance(node, CommentedSeq):
+        for item in node:
+            _reorder(item, model_cls)
+        return
+    if not isinstance(node, CommentedMap) or model_cls is None:
+        return
+    order = list(model_cls.model_fields)
+    known = sorted((k for k in node if k in order), key=order.index)
+    for key in known + [k for k in node if k not in order]:
+        node.move_to_end(key)
+    for key in known:
+        _reorder(node[key], _model_in(model_cls.model_fields[key].annotation))
+
+
+def format_file(root: Path, rel: str, kind: str, check: bool) -> bool:
+    """True when the file is (or now is) canonical; writes only outside check mode."""
+    path = root / rel
+    raw = path.read_bytes()
+    text = raw.decode("utf-8").removeprefix("\ufeff").replace("\r\n", "\n")
+    canonical = format_text(text, rel, kind)
+    if canonical.encode("utf-8") == raw:
+        return True
+    if not check:
+        with repo_lock(root):
+            check_and_write(root, rel, canonical)
+    return False
