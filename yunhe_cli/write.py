@@ -140,5 +140,7 @@ def create(root: Path, rel: str, text: str) -> None:
     """Write a new file; refuse (W504) when it exists. Call it under `repo_lock`."""
     path = root / rel
     if path.exists():
-        raise WriteRefused([Problem(path, "W504", f"{rel} exists already; yunhe does not overwrite it", (), 1, 1)])
+        raise WriteRefused(
+            [Problem(path, "W504", f"{rel} exists already; yunhe does not overwrite it", (), 1, 1)]
+        )
     check_and_write(root, rel, text)

@@ -1,0 +1,473 @@
+"""Writing data: report new, issue add/close/reopen, fmt — minimal diffs, atomic, locked, refused cleanly."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import multiprocessing
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from yunhe_cli.checks import validate
+from yunhe_cli.cli import app
+from yunhe_cli.operations import close_problem, format_text
+
+from .conftest import DATA
+
+SAMPLE = DATA.parent / "examples" / "sample"
+GOLDEN = Path(__file__).parent / "golden"
+runner = CliRunner()
+
+
+@pytest.fixture
+def sample(tmp_path: Path) -> Path:
+    root = tmp_path / "sample"
+    shutil.copytree(SAMPLE, root, ignore=shutil.ignore_patterns(".*"))
+    return root
+
+
+def invoke(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def changed_lines(before: str, after: str) -> list[str]:
+    """The diff as '-line' / '+line', nothing else: what `git diff` would show."""
+    return [
+        line.rstrip("\n")
+        for line in difflib.unified_diff(before.splitlines(True), after.splitlines(True), n=0)
+        if line[:1] in "+-" and not line.startswith(("+++", "---"))
+    ]
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in root.rglob("*")
+        if p.is_file() and not p.name.startswith(".")
+    }
+
+
+# ----------------------------------------------------------------------------- report new
+
+
+def test_report_new_writes_a_ready_to_fill_report(sample: Path) -> None:
+    code, out, err = invoke(
+        "report", "new", "p01", "--data", str(sample), "--period", "2026-11", "--as-of", "2026-12-05"
+    )
+    assert (code, err) == (0, "")
+    written = sample / "indicators" / "p01" / "2026-11.yaml"
+    assert out == f"wrote {written}\n"
+    text = written.read_text(encoding="utf-8")
+    golden = GOLDEN / "report-new.p01.2026-11.yaml"
+    if os.environ.get("YUNHE_UPDATE_GOLDEN"):
+        golden.write_text(text, encoding="utf-8")
+    assert text == golden.read_text(encoding="utf-8")
+    assert validate(sample)[1] == []
+    # a draft (no submitted_on) is not yet a submitted report
+    code, out, _ = invoke(
+        "status", "--data", str(sample), "--as-of", "2026-12-11", "--format", "json", "-p", "1"
+    )
+    assert '"last_period": "2026-10"' in out
+
+
+def test_report_new_lists_only_open_tasks_and_last_figures(sample: Path) -> None:
+    invoke("report", "new", "p01", "--data", str(sample), "--period", "2026-11", "--as-of", "2026-12-05")
+    text = (sample / "indicators" / "p01" / "2026-11.yaml").read_text(encoding="utf-8")
+    assert "上月 last: 52.09 (2026-10)" in text  # the October figure of p01's investment
+    assert "task: deployment" not in text  # done long ago
+    assert "task: project-pipeline" in text
+    assert text.splitlines()[0] == "# yaml-language-server: $schema=../../../schemas/report.schema.json"
+
+
+def test_report_new_refuses_to_overwrite(sample: Path) -> None:
+    before = snapshot(sample)
+    code, _, err = invoke("report", "new", "p01", "--data", str(sample), "--period", "2026-10")
+    assert code == 1
+    assert err == (
+        f"{sample}/indicators/p01/2026-10.yaml:1:1: W504 indicators/p01/2026-10.yaml exists already; "
+        "yunhe does not overwrite it\nnothing was written\n"
+    )
+    assert snapshot(sample) == before
+
+
+def test_report_new_on_the_plan_data(tmp_path: Path) -> None:
+    root = tmp_path / "data"
+    shutil.copytree(DATA, root)
+    code, _, err = invoke("report", "new", "10", "--data", str(root), "--as-of", "2026-12-05")
+    assert (code, err) == (0, "")
+    text = (root / "indicators" / "p10" / "2026-11.yaml").read_text(encoding="utf-8")
+    assert "上月 last: —" in text and "task: implementation-plan" in text
+    assert validate(root)[1] == []
+
+
+def test_report_new_unknown_project_is_a_usage_error(sample: Path) -> None:
+    assert invoke("report", "new", "p99", "--data", str(sample))[0] == 2
+
+
+# ----------------------------------------------------------------------------- issue add / close / reopen
+
+
+def test_issue_add_appends_only_its_lines(sample: Path) -> None:
+    path = sample / "issues" / "p03.yaml"
+    before = path.read_text(encoding="utf-8")
+    code, out, err = invoke(
+        "issue",
+        "add",
+        "--data",
+        str(sample),
+        "-p",
+        "3",
+        "--title",
+        "科创平台用地未落实",
+        "--owner",
+        "县科技局",
+        "--due",
+        "2027-03-31",
+        "--source",
+        "季分析",
+        "--raised-on",
+        "2026-12-01",
+    )
+    assert (code, err) == (0, "")
+    assert out == f"added p03-004 to {path}\n"
+    after = path.read_text(encoding="utf-8")
+    assert after.startswith(before)
+    assert changed_lines(before, after) == [
+        "+  - id: p03-004",
+        "+    title: 科创平台用地未落实",
+        "+    owner: 县科技局",
+        "+    raised_on: 2026-12-01",
+        "+    due: 2027-03-31",
+        "+    status: open",
+        "+    source: 季分析",
+    ]
+
+
+def test_issue_add_creates_the_list(tmp_path: Path) -> None:
+    root = tmp_path / "data"
+    shutil.copytree(DATA, root)
+    code, _, err = invoke(
+        "issue",
+        "add",
+        "--data",
+        str(root),
+        "-p",
+        "p05",
+        "--title",
+        "征迁进度滞后",
+        "--owner",
+        "各乡镇(街道)",
+        "--due",
+        "2027-01-31",
+        "--raised-on",
+        "2026-11-20",
+    )
+    assert (code, err) == (0, "")
+    assert (root / "issues" / "p05.yaml").read_text(encoding="utf-8") == textwrap.dedent("""\
+        # yaml-language-server: $schema=../../schemas/problems.schema.json
+        project: p05
+        problems:
+          - id: p05-001
+            title: 征迁进度滞后
+            owner: 各乡镇(街道)
+            raised_on: 2026-11-20
+            due: 2027-01-31
+            status: open
+        """)
+    assert validate(root)[1] == []
+
+
+def test_issue_add_with_an_unknown_owner_is_refused(sample: Path) -> None:
+    before = snapshot(sample)
+    code, _, err = invoke(
+        "issue",
+        "add",
+        "--data",
+        str(sample),
+        "-p",
+        "3",
+        "--title",
+        "x",
+        "--owner",
+        "县科技厅",
+        "--due",
+        "2027-03-31",
+        "--raised-on",
+        "2026-12-01",
+    )
+    assert code == 1
+    assert "R203 the unit '县科技厅' is not in units.yaml; did you mean '县科技局'?" in err
+    assert err.endswith("nothing was written\n")
+    assert snapshot(sample) == before
+
+
+def test_issue_close_touches_only_its_lines(sample: Path) -> None:
+    path = sample / "issues" / "p03.yaml"
+    before = path.read_text(encoding="utf-8")
+    code, out, err = invoke(
+        "issue",
+        "close",
+        "p03-003",
+        "--data",
+        str(sample),
+        "--on",
+        "2026-12-02",
+        "--resolution",
+        "已协调解决",
+        "--evidence",
+        "会议纪要",
+        "--evidence",
+        "批复",
+        "--as-of",
+        "2026-12-05",
+    )
+    assert (code, err, out) == (0, "", f"closed p03-003 in {path}\n")
+    assert changed_lines(before, path.read_text(encoding="utf-8")) == [
+        "-    status: open",
+        "+    status: closed",
+        "+    closed_on: 2026-12-02",
+        "+    resolution: 已协调解决",
+        "+    evidence:",
+        "+      - 会议纪要",
+        "+      - 批复",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["p03-001", "--on", "2026-12-02"], "W501", "p03-001 was crossed off on 2025-03-24 already"),
+        (
+            ["p03-099", "--on", "2026-12-02"],
+            "W502",
+            "there is no problem 'p03-099'; the ids look like p01-001",
+        ),
+        (["p03-003", "--on", "2026-08-01"], "W503", "2026-08-01 is before p03-003 was raised (2026-08-02)"),
+        (["p03-003", "--on", "2026-12-09"], "W503", "2026-12-09 is in the future (today is 2026-12-05)"),
+    ],
+)
+def test_issue_close_refusals_leave_files_untouched(
+    sample: Path, args: list[str], code: str, message: str
+) -> None:
+    before = snapshot(sample)
+    exit_code, _, err = invoke(
+        "issue", "close", *args, "--data", str(sample), "--resolution", "x", "--as-of", "2026-12-05"
+    )
+    assert exit_code == 1
+    assert f" {code} {message}\n" in err and err.endswith("nothing was written\n")
+    assert snapshot(sample) == before
+
+
+def test_issue_reopen_keeps_the_closing(sample: Path) -> None:
+    path = sample / "issues" / "p03.yaml"
+    before = path.read_text(encoding="utf-8")
+    code, _, err = invoke(
+        "issue",
+        "reopen",
+        "p03-001",
+        "--data",
+        str(sample),
+        "--on",
+        "2026-12-03",
+        "--reason",
+        "复核未通过",
+        "--as-of",
+        "2026-12-05",
+    )
+    assert (code, err) == (0, "")
+    after = path.read_text(encoding="utf-8")
+    assert changed_lines(before, after) == [
+        "-    status: closed",
+        "-    closed_on: 2025-03-24",
+        "-    resolution: 经专题协调已解决",
+        "-    evidence:",
+        "-      - 专题会议纪要",
+        "+    status: open",
+        "+    reopened:",
+        "+      - on: 2026-12-03",
+        "+        reason: 复核未通过",
+        "+        closed_on: 2025-03-24",
+        "+        resolution: 经专题协调已解决",
+    ]
+    assert validate(sample)[1] == []
+    again = invoke(
+        "issue", "reopen", "p03-001", "--data", str(sample), "--reason", "x", "--as-of", "2026-12-05"
+    )
+    assert again[0] == 1 and " W506 " in again[2]
+
+
+def test_a_write_keeps_bom_and_crlf(sample: Path) -> None:
+    path = sample / "issues" / "p03.yaml"
+    original = path.read_text(encoding="utf-8")
+    path.write_bytes(b"\xef\xbb\xbf" + original.replace("\n", "\r\n").encode("utf-8"))
+    code, _, err = invoke(
+        "issue",
+        "close",
+        "p03-003",
+        "--data",
+        str(sample),
+        "--on",
+        "2026-12-02",
+        "--resolution",
+        "已解决",
+        "--as-of",
+        "2026-12-05",
+    )
+    assert (code, err) == (0, "")
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") and raw.count(b"\r\n") == raw.count(b"\n")
+
+
+def test_writes_refuse_to_start_from_invalid_data(sample: Path) -> None:
+    (sample / "indicators" / "p01" / "2026-10.yaml").write_text(
+        "project: p01\nperiod: 2026-10\nvalues: 3\n", encoding="utf-8"
+    )
+    before = snapshot(sample)
+    code, _, err = invoke(
+        "issue",
+        "close",
+        "p03-003",
+        "--data",
+        str(sample),
+        "--on",
+        "2026-12-02",
+        "--resolution",
+        "x",
+        "--as-of",
+        "2026-12-05",
+    )
+    assert code == 1 and " S103 " in err
+    assert snapshot(sample) == before
+
+
+# ----------------------------------------------------------------------------- fmt
+
+
+MESSY = """\
+# a comment the analyst wrote
+problems:
+  - title: 资金拨付滞后   # why it matters
+    id: p03-001
+    due: 2024-02-04
+    raised_on: 2023-12-06
+    owner: 县科技局
+project: p03
+"""
+
+
+def test_fmt_orders_keys_adds_the_schema_line_and_keeps_comments() -> None:
+    assert format_text(MESSY, "issues/p03.yaml", "problems") == textwrap.dedent("""\
+        # yaml-language-server: $schema=../../schemas/problems.schema.json
+        # a comment the analyst wrote
+        project: p03
+        problems:
+          - id: p03-001
+            title: 资金拨付滞后   # why it matters
+            owner: 县科技局
+            raised_on: 2023-12-06
+            due: 2024-02-04
+        """)
+
+
+def test_fmt_check_lists_and_fmt_fixes(sample: Path) -> None:
+    path = sample / "issues" / "p03.yaml"
+    path.write_text(MESSY, encoding="utf-8")
+    code, _, err = invoke("fmt", "--check", "--data", str(sample))
+    assert code == 1
+    assert err == f"{path}:1:1: W507 not in canonical layout; run yunhe fmt\n"
+    assert path.read_text(encoding="utf-8") == MESSY
+    code, out, _ = invoke("fmt", "--data", str(sample))
+    assert (code, out) == (0, f"formatted {path}\n")
+    assert invoke("fmt", "--check", "--data", str(sample))[0] == 0
+
+
+def test_shipped_data_is_formatted() -> None:
+    for root in (DATA, SAMPLE):
+        code, out, err = invoke("fmt", "--check", "--data", str(root))
+        assert (code, err) == (0, ""), err
+        assert out.endswith("files already formatted\n")
+
+
+# ----------------------------------------------------------------------------- faults
+
+
+def test_a_kill_between_write_and_rename_leaves_the_old_file_whole(sample: Path) -> None:
+    path = sample / "issues" / "p03.yaml"
+    before = path.read_bytes()
+    script = textwrap.dedent(f"""
+        import datetime as dt, os, sys
+        from pathlib import Path
+        import yunhe_cli.write as w
+        def killed(src, dst):
+            os.kill(os.getpid(), 9)   # SIGKILL: no cleanup, no finally
+        w.os.replace = killed
+        from yunhe_cli.operations import close_problem
+        close_problem(Path({str(sample)!r}), "p03-003", dt.date(2026, 12, 2), "已解决", [], dt.date(2026, 12, 5))
+    """)
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert result.returncode == -9, result.stderr
+    assert path.read_bytes() == before
+    leftovers = [p.name for p in path.parent.iterdir() if p.name.startswith(".p03.yaml.tmp-")]
+    assert len(leftovers) == 1  # the half-finished write, hidden
+    assert validate(sample)[1] == []  # and ignored by the loader
+
+
+def _close_slowly(
+    root: str, problem_id: str, barrier: multiprocessing.synchronize.Barrier, locked: bool
+) -> None:
+    import contextlib
+    import time
+
+    import yunhe_cli.operations as ops
+    import yunhe_cli.write as w
+
+    original = w.check_and_write
+
+    def slow(*args: object, **kwargs: object) -> None:
+        time.sleep(0.5)  # widen the window between reading the file and replacing it
+        original(*args, **kwargs)  # type: ignore[arg-type]
+
+    w.check_and_write = slow  # type: ignore[assignment]
+    if not locked:
+        ops.repo_lock = lambda root: contextlib.nullcontext()  # type: ignore[assignment,misc]
+    barrier.wait()
+    close_problem(
+        Path(root), problem_id, dt.date(2026, 12, 2), f"{problem_id} 已解决", [], dt.date(2026, 12, 5)
+    )
+
+
+def _two_closes_at_once(root: Path, locked: bool) -> dict[str, str | None]:
+    ctx = multiprocessing.get_context("fork")
+    barrier = ctx.Barrier(2)
+    workers = [
+        ctx.Process(target=_close_slowly, args=(str(root), pid, barrier, locked))
+        for pid in ("p02-001", "p02-005")
+    ]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(30)
+    repo, _ = validate(root)
+    lst = next(x for x in repo.problem_lists if x.model.project == "p02")
+    return {q.id: q.resolution for q in lst.model.problems if q.id in ("p02-001", "p02-005")}
+
+
+def test_two_concurrent_closes_in_one_file_lose_neither(sample: Path) -> None:
+    assert _two_closes_at_once(sample, locked=True) == {
+        "p02-001": "p02-001 已解决",
+        "p02-005": "p02-005 已解决",
+    }
+
+
+def test_without_the_lock_one_close_would_be_lost(sample: Path) -> None:
+    # The same race with the lock taken away: shows that the test above can fail.
+    results = _two_closes_at_once(sample, locked=False)
+    assert sorted(v is None for v in results.values()) == [False, True]
