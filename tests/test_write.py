@@ -410,7 +410,8 @@ def test_a_kill_between_write_and_rename_leaves_the_old_file_whole(sample: Path)
             os.kill(os.getpid(), 9)   # SIGKILL: no cleanup, no finally
         w.os.replace = killed
         from yunhe_cli.operations import close_problem
-        close_problem(Path({str(sample)!r}), "p03-003", dt.date(2026, 12, 2), "已解决", [], dt.date(2026, 12, 5))
+        on, today = dt.date(2026, 12, 2), dt.date(2026, 12, 5)
+        close_problem(Path({str(sample)!r}), "p03-003", on, "已解决", [], today)
     """)
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert result.returncode == -9, result.stderr
