@@ -410,3 +410,11 @@ def test_reporting_missing_and_late(make_repo: RepoMaker) -> None:
     state = r.projects[0].reporting
     # September is due on 10 October, so it is missing on the 11th; July never came.
     assert (state.last_period, state.missing, state.late) == ("2023-08", ("2023-07", "2023-09"), ("2023-06",))
+
+
+def test_an_annualised_part_year_does_not_achieve(make_repo: RepoMaker) -> None:
+    # 2.4 for six months annualises to 4.8 >= 4.5: on track, but not achieved before the year is out
+    half = roll(make_repo, {"2025-06": report("2025-06", {"income": "value: 2.4"})}, "2025-07-20")
+    assert indicator(half, "income").status == "on_track"
+    full = roll(make_repo, {"2025-12": report("2025-12", {"income": "value: 4.6"})}, "2026-01-20")
+    assert indicator(full, "income").status == "achieved"

@@ -19,6 +19,7 @@ from .render import OutputFormat
 from .render_problems import ProblemFormat
 
 if TYPE_CHECKING:
+    from .loader import Repository
     from .rollup import StatusReport
     from .views import TableView
 
@@ -155,6 +156,33 @@ def _emit(view: TableView, doc: dict[str, object], output_format: OutputFormat |
 
         width = shutil.get_terminal_size().columns
     sys.stdout.write(render(view, doc, fmt, color=color, width=width))
+
+
+def _emit_document(
+    views: list[TableView], doc: dict[str, object], output_format: OutputFormat | None
+) -> None:
+    from .render import render_document
+
+    fmt = output_format or (OutputFormat.table if sys.stdout.isatty() else OutputFormat.plain)
+    color = sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    width = None
+    if sys.stdout.isatty():
+        import shutil
+
+        width = shutil.get_terminal_size().columns
+    sys.stdout.write(render_document(views, doc, fmt, color=color, width=width))
+
+
+def _repo(data: Path | None) -> tuple[Repository, int]:
+    """Validate and load; problems go to stderr and make the exit status 1."""
+    from .checks import validate as run_validate
+    from .render_problems import render_text
+
+    root = data if data is not None else find_data_root()
+    repo, problems = run_validate(root)
+    if problems:
+        sys.stderr.write(render_text(problems, len(repo.files)))
+    return repo, 1 if problems else 0
 
 
 def _unit_filter(report: StatusReport, unit: str | None, data: Path | None) -> str | None:
@@ -313,6 +341,161 @@ def issues_command(
     ]
     language = lang or default_lang()
     _emit(problems_view(report, rows, language), problems_json(report, rows), output_format)
+    raise typer.Exit(code)
+
+
+# --------------------------------------------------------------------------- the working mechanism
+
+
+@app.command()
+def dispatch(
+    period: Annotated[
+        str | None,
+        typer.Option("--period", metavar="YYYY-MM", help="Month dispatched (default: last month)."),
+    ] = None,
+    data: DataOption = None,
+    as_of: AsOfOption = None,
+    output_format: FormatOption = None,
+    lang: LangOption = None,
+) -> None:
+    """月调度: reports late or missing, what is overdue by unit and convener, what changed this month."""
+    import re
+
+    from .mechanism import dispatch as run_dispatch
+    from .mechanism_views import dispatch_json, dispatch_views
+    from .operations import default_period
+
+    today = as_of or dt.date.today()
+    if period is not None and not re.fullmatch(r"20\d\d-(0[1-9]|1[0-2])", period):
+        raise typer.BadParameter(f"{period!r} is not a month written YYYY-MM", param_hint="--period")
+    repo, code = _repo(data)
+    result = run_dispatch(repo, period or default_period(today), today)
+    _emit_document(dispatch_views(result, lang or default_lang()), dispatch_json(result), output_format)
+    raise typer.Exit(code)
+
+
+@app.command()
+def quarter(
+    which: Annotated[str, typer.Argument(metavar="YYYY-Qn", help="The quarter, e.g. 2026-Q3.")],
+    data: DataOption = None,
+    as_of: Annotated[
+        dt.date | None,
+        typer.Option(
+            "--as-of",
+            parser=_parse_date,
+            metavar="YYYY-MM-DD",
+            help="Rank as of this date. Default: the day the quarter's last reports fall due.",
+        ),
+    ] = None,
+    output_format: FormatOption = None,
+    lang: LangOption = None,
+) -> None:
+    """季分析 (晾晒): indicators and projects ranked against their paths, with the movement."""
+    from .mechanism import parse_quarter
+    from .mechanism import quarter as run_quarter
+    from .mechanism_views import quarter_json, quarter_views
+
+    try:
+        year, q = parse_quarter(which)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="YYYY-Qn") from None
+    repo, code = _repo(data)
+    result = run_quarter(repo, year, q, as_of)
+    _emit_document(quarter_views(result, lang or default_lang()), quarter_json(result), output_format)
+    raise typer.Exit(code)
+
+
+@app.command()
+def annual(
+    year: Annotated[int, typer.Argument(metavar="YYYY", help="The year, e.g. 2025.", min=2000, max=2100)],
+    data: DataOption = None,
+    as_of: Annotated[
+        dt.date | None,
+        typer.Option(
+            "--as-of",
+            parser=_parse_date,
+            metavar="YYYY-MM-DD",
+            help="As of this date. Default: the day December's reports fall due.",
+        ),
+    ] = None,
+    output_format: FormatOption = None,
+    lang: LangOption = None,
+) -> None:
+    """年总结: each indicator's year against its target, tasks done, problems raised and closed, next year."""
+    from .mechanism import annual as run_annual
+    from .mechanism_views import annual_json, annual_views
+
+    repo, code = _repo(data)
+    result = run_annual(repo, year, as_of)
+    _emit_document(annual_views(result, lang or default_lang()), annual_json(result), output_format)
+    raise typer.Exit(code)
+
+
+@app.command()
+def history(
+    indicator: Annotated[
+        str, typer.Argument(help="PROJECT.INDICATOR (p01.investment), or an indicator id alone.")
+    ],
+    data: DataOption = None,
+    as_of: AsOfOption = None,
+    output_format: FormatOption = None,
+    lang: LangOption = None,
+) -> None:
+    """An indicator's monthly series with its expected values, and a sparkline (指标历史)."""
+    from .mechanism import find_indicator
+    from .mechanism import history as run_history
+    from .mechanism_views import history_json, history_views
+
+    repo, code = _repo(data)
+    found = find_indicator(repo, indicator)
+    if isinstance(found, list):
+        hint = f"; did you mean one of {', '.join(found)}?" if found else ""
+        raise typer.BadParameter(f"no single indicator {indicator!r}{hint}", param_hint="INDICATOR")
+    project, ind = found
+    today = as_of or dt.date.today()
+    points = run_history(repo, project, ind, today)
+    views = history_views(project, ind, points, lang or default_lang())
+    _emit_document(views, history_json(project, ind, points, today.isoformat()), output_format)
+    raise typer.Exit(code)
+
+
+export_app = typer.Typer(help="Export the three forms of every project (导出三张表单).", no_args_is_help=True)
+app.add_typer(export_app, name="export")
+
+
+@export_app.command("xlsx")
+def export_xlsx(
+    out: Annotated[Path, typer.Argument(metavar="OUT.xlsx", help="The workbook to write.")],
+    data: DataOption = None,
+    as_of: AsOfOption = None,
+    lang: LangOption = None,
+) -> None:
+    """A workbook: a summary sheet and the three forms of each project, laid out for printing."""
+    from .export import write_xlsx
+    from .rollup import roll_up
+
+    repo, code = _repo(data)
+    report = roll_up(repo, as_of or dt.date.today())
+    write_xlsx(report, out, lang or default_lang())
+    sys.stdout.write(f"wrote {out}\n")
+    raise typer.Exit(code)
+
+
+@export_app.command("csv")
+def export_csv(
+    out: Annotated[Path, typer.Argument(metavar="DIR", help="The folder to write the CSV files to.")],
+    data: DataOption = None,
+    as_of: AsOfOption = None,
+    lang: LangOption = None,
+) -> None:
+    """The same tables as CSV files (UTF-8 with BOM, so that Excel opens Chinese correctly)."""
+    from .export import write_csvs
+    from .rollup import roll_up
+
+    repo, code = _repo(data)
+    report = roll_up(repo, as_of or dt.date.today())
+    for path in write_csvs(report, out, lang or default_lang()):
+        sys.stdout.write(f"wrote {path}\n")
     raise typer.Exit(code)
 
 

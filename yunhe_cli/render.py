@@ -136,6 +136,22 @@ def render_json(doc: dict[str, Any]) -> str:
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
 
 
+def render_document(
+    views: list[TableView],
+    doc: dict[str, Any],
+    fmt: OutputFormat,
+    color: bool = False,
+    width: int | None = None,
+) -> str:
+    """Several tables, one after another (a meeting paper): JSON is the whole document."""
+    if fmt is OutputFormat.json:
+        return render_json(doc)
+    parts = [TABLE_RENDERERS[fmt](view, color, width) for view in views]
+    if fmt is OutputFormat.markdown and parts:
+        parts[0] = "# " + parts[0].removeprefix("## ")  # the first section's title heads the paper
+    return "\n".join(parts)
+
+
 def render(
     view: TableView, doc: dict[str, Any], fmt: OutputFormat, color: bool = False, width: int | None = None
 ) -> str:

@@ -140,6 +140,9 @@ class IndicatorProgress:
     status: Status
     achieved_on: dt.date | None = None
     notes: tuple[Note, ...] = ()
+    # Progress against the expected path: 1.0 is on it, above is ahead, below behind.
+    # The number the status thresholds are applied to, and what a quarter ranks by.
+    score: float | None = None
 
 
 def meets(actual: float, target: float, comparator: str, tolerance: float) -> bool:
@@ -338,28 +341,21 @@ def indicator_progress(
     hold = ind.comparator in HOLD_COMPARATORS or ind.kind in ("growth", "annual")
     met = meets(actual, target, ind.comparator, tolerance)
     due_passed = as_of > ind.target.by
+    score = _score(ind, actual, target, tolerance, expected, projection, hold)
     status: Status
+    partial_year = any(n.key == "annualised" for n in notes)  # a part-year estimate achieves nothing yet
     if met:
-        status = "achieved" if (not hold or due_passed) else "on_track"
+        status = "achieved" if (not hold or due_passed) and not partial_year else "on_track"
     elif due_passed:
         status = "off_track"
     elif ind.comparator == "~":
         status = "at_risk" if abs(actual - target) <= 2 * tolerance else "off_track"
     elif ind.comparator == "<=":  # over the ceiling is never on track
         status = "at_risk" if target / actual >= thresholds.at_risk else "off_track"
-    elif hold:  # growth or annual, reach-type comparator
-        status = _ratio_status(actual / target if target else 1.0, thresholds)
-    elif expected is not None:
-        start_value = _start_value(ind)
-        denominator = expected - start_value
-        status = (
-            "on_track"
-            if denominator <= 0
-            else _ratio_status((actual - start_value) / denominator, thresholds)
-        )
-    elif projection is not None:
-        status = _ratio_status(projection / target if target else 1.0, thresholds)
-        notes.append(note("judged_by_projection"))
+    elif score is not None:
+        status = _ratio_status(score, thresholds)
+        if not hold and expected is None:
+            notes.append(note("judged_by_projection"))
     else:
         status = "no_data"
         notes.append(note("no_baseline"))
@@ -371,7 +367,33 @@ def indicator_progress(
         projection=projection,
         status=status,
         notes=tuple(notes),
+        score=score,
     )
+
+
+def _score(
+    ind: m.Indicator,
+    actual: float,
+    target: float,
+    tolerance: float,
+    expected: float | None,
+    projection: float | None,
+    hold: bool,
+) -> float | None:
+    """Actual progress over expected progress (1.0: on the path), or None when it cannot be known."""
+    if ind.comparator == "~":
+        return 1.0 - max(0.0, abs(actual - target) - tolerance) / abs(target) if target else None
+    if ind.comparator == "<=":
+        return target / actual if actual > 0 else 1.0
+    if hold:  # growth or annual against a reach-type comparator
+        return actual / target if target else None
+    if expected is not None:
+        start_value = _start_value(ind)
+        denominator = expected - start_value
+        return 1.0 if denominator <= 0 else (actual - start_value) / denominator
+    if projection is not None:
+        return projection / target if target else None
+    return None
 
 
 def _start_value(ind: m.Indicator) -> float:

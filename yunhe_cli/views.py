@@ -298,6 +298,7 @@ def indicators_json(report: StatusReport, rows: Sequence[IndicatorProgress]) -> 
                 "pace_needed": _round(i.pace_needed),
                 "projection": _round(i.projection),
                 "status": i.status,
+                "score": _round(i.score),
                 "achieved_on": fmt_date(i.achieved_on) or None,
                 "notes": [{"key": n.key, **dict(n.params)} for n in i.notes],
             }

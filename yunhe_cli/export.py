@@ -1,0 +1,126 @@
+"""Exports of the three forms (主要指标进度表, 重点任务进度表, 问题销号进度表) for the county office.
+
+`write_xlsx` lays each table on a sheet as an office prints it: a title row, a frozen header
+row, Chinese headers, widths that fit Chinese text (measured with wcwidth), status colours,
+landscape pages one sheet wide with the header repeated. `write_csvs` writes the same tables
+as CSV in UTF-8 with a BOM, which Excel needs to open Chinese text correctly.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+
+from wcwidth import wcswidth
+
+from .i18n import Lang, t
+from .render_problems import safe_text
+from .rollup import StatusReport
+from .views import Cell, TableView, indicators_view, problems_view, status_view, tasks_view
+
+FILLS = {
+    "achieved": "C6EFCE",
+    "on_track": "DDEBF7",
+    "at_risk": "FFEB9C",
+    "off_track": "FFC7CE",
+    "no_data": "EDEDED",
+}
+NUMBER = re.compile(r"^-?[\d,]+(\.\d+)?%?$")
+MAX_WIDTH = 60
+
+
+def sheets(report: StatusReport, lang: Lang) -> list[tuple[str, TableView]]:
+    """(sheet name, table) for the summary and each project's three forms, in project order."""
+    out = [(t("sheet.summary", lang), status_view(report, lang))]
+    for p in sorted(report.projects, key=lambda p: p.number):
+        out.append(
+            (
+                t("sheet.indicators", lang, n=p.number),
+                _titled(indicators_view(report, p.indicators, lang), p.name),
+            )
+        )
+        out.append((t("sheet.tasks", lang, n=p.number), _titled(tasks_view(report, p.tasks, lang), p.name)))
+        out.append(
+            (t("sheet.problems", lang, n=p.number), _titled(problems_view(report, p.problems, lang), p.name))
+        )
+    return out
+
+
+def _titled(view: TableView, project_name: str) -> TableView:
+    from dataclasses import replace
+
+    return replace(view, title=f"{project_name}  {view.title}")
+
+
+def cell_value(cell: Cell) -> str | float:
+    """What goes in a spreadsheet cell: a number where the text is one, else the text."""
+    text = cell.text.strip()
+    if cell.numeric and NUMBER.match(text):
+        number = float(text.rstrip("%").replace(",", ""))
+        return number / 100 if text.endswith("%") else number
+    return safe_text(cell.text)
+
+
+def write_xlsx(report: StatusReport, out: Path, lang: Lang) -> Path:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.utils import get_column_letter
+
+    thin = Side(style="thin", color="999999")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    book = Workbook()
+    book.remove(book.active)  # type: ignore[arg-type]
+    for name, view in sheets(report, lang):
+        sheet = book.create_sheet(title=name[:31])
+        columns = len(view.columns)
+        sheet.cell(row=1, column=1, value=safe_text(view.title)).font = Font(bold=True, size=14)
+        sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=max(columns, 1))
+        widths = [wcswidth(label) for label in view.columns]
+        for col, label in enumerate(view.columns, 1):
+            cell = sheet.cell(row=2, column=col, value=label)
+            cell.font = Font(bold=True)
+            cell.fill = PatternFill("solid", fgColor="D9D9D9")
+            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+            cell.border = border
+        rows = list(view.rows) + ([view.footer] if view.footer else [])
+        for r, row in enumerate(rows, 3):
+            for col, source in enumerate(row, 1):
+                value = cell_value(source)
+                cell = sheet.cell(row=r, column=col, value=value)
+                cell.border = border
+                cell.alignment = Alignment(vertical="top", wrap_text=True)
+                if isinstance(value, float) and source.text.strip().endswith("%"):
+                    cell.number_format = "0.0%"
+                if source.style in FILLS:
+                    cell.fill = PatternFill("solid", fgColor=FILLS[source.style])
+                widths[col - 1] = max(widths[col - 1], wcswidth(source.text) if source.text else 0)
+        for col, width in enumerate(widths, 1):
+            sheet.column_dimensions[get_column_letter(col)].width = min(MAX_WIDTH, max(6, width + 2))
+        sheet.freeze_panes = "A3"
+        sheet.print_title_rows = "2:2"
+        sheet.page_setup.orientation = "landscape"
+        sheet.page_setup.fitToWidth = 1
+        sheet.page_setup.fitToHeight = 0
+        sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    out.parent.mkdir(parents=True, exist_ok=True)
+    book.save(out)
+    return out
+
+
+def csv_name(index: int, sheet: str) -> str:
+    return f"{index:02d}-{re.sub(r'[^0-9A-Za-z一-鿿-]+', '_', sheet)}.csv"
+
+
+def write_csvs(report: StatusReport, folder: Path, lang: Lang) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for index, (name, view) in enumerate(sheets(report, lang)):
+        path = folder / csv_name(index, name)
+        with path.open("w", encoding="utf-8-sig", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(view.columns)
+            for row in view.rows:
+                writer.writerow([safe_text(c.text) for c in row])
+        written.append(path)
+    return written
