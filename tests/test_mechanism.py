@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -19,7 +18,7 @@ from yunhe_cli.i18n import Lang
 from yunhe_cli.mechanism import annual, dispatch, parse_quarter, quarter
 from yunhe_cli.rollup import roll_up
 
-from .conftest import DATA
+from .conftest import DATA, check_golden
 
 SAMPLE = DATA.parent / "examples" / "sample"
 GOLDEN = Path(__file__).parent / "golden"
@@ -31,13 +30,6 @@ def run(*args: str) -> str:
     result = runner.invoke(app, list(args))
     assert result.exit_code == 0, result.stderr or result.stdout
     return result.stdout
-
-
-def check_golden(name: str, text: str) -> None:
-    path = GOLDEN / name
-    if os.environ.get("YUNHE_UPDATE_GOLDEN"):
-        path.write_text(text, encoding="utf-8")
-    assert path.read_text(encoding="utf-8") == text
 
 
 CASES = [

@@ -7,7 +7,6 @@ the diff like any other change.
 from __future__ import annotations
 
 import json
-import os
 import re
 from pathlib import Path
 
@@ -19,7 +18,7 @@ from yunhe_cli.cli import app
 from yunhe_cli.i18n import LABELS, MARKERS
 from yunhe_cli.render import TABLE_RENDERERS, OutputFormat
 
-from .conftest import DATA, MINIMAL, RepoMaker
+from .conftest import DATA, MINIMAL, RepoMaker, check_golden
 
 SAMPLE = DATA.parent / "examples" / "sample"
 GOLDEN = Path(__file__).parent / "golden"
@@ -33,13 +32,6 @@ def run(*args: str) -> str:
     result = runner.invoke(app, [*args])
     assert result.exit_code == 0, result.stderr or result.stdout
     return result.stdout
-
-
-def check_golden(name: str, text: str) -> None:
-    path = GOLDEN / name
-    if os.environ.get("YUNHE_UPDATE_GOLDEN"):
-        path.write_text(text, encoding="utf-8")
-    assert path.read_text(encoding="utf-8") == text
 
 
 CASES = [(c, f, lang) for c in COMMANDS for f in TEXT_FORMATS for lang in ("zh", "en")]

@@ -146,16 +146,7 @@ def _load(data: Path | None, as_of: dt.date | None, project: str | None) -> tupl
 
 
 def _emit(view: TableView, doc: dict[str, object], output_format: OutputFormat | None) -> None:
-    from .render import render
-
-    fmt = output_format or (OutputFormat.table if sys.stdout.isatty() else OutputFormat.plain)
-    color = sys.stdout.isatty() and "NO_COLOR" not in os.environ
-    width = None
-    if sys.stdout.isatty():
-        import shutil
-
-        width = shutil.get_terminal_size().columns
-    sys.stdout.write(render(view, doc, fmt, color=color, width=width))
+    _emit_document([view], doc, output_format)
 
 
 def _emit_document(

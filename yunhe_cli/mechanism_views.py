@@ -6,7 +6,7 @@ from collections import defaultdict
 from typing import Any
 
 from .i18n import MARKERS, Lang, t
-from .mechanism import Annual, Dispatch, HistoryPoint, Quarter
+from .mechanism import Annual, Dispatch, HistoryPoint, ProblemEvent, Quarter
 from .model import Indicator, Project
 from .views import (
     JSON_VERSION,
@@ -109,8 +109,16 @@ def dispatch_views(d: Dispatch, lang: Lang) -> list[TableView]:
         ),
         keys=("number", "indicator", "before", "after"),
     )
-    events = TableView(
-        t("title.dispatch.events", lang, since=d.since.isoformat(), as_of=d.as_of.isoformat()),
+    events = events_view(
+        t("title.dispatch.events", lang, since=d.since.isoformat(), as_of=d.as_of.isoformat()), d.events, lang
+    )
+    return [reports, owners, conveners, changes, events]
+
+
+def events_view(title: str, events: tuple[ProblemEvent, ...], lang: Lang) -> TableView:
+    """Problems raised and crossed off in a period (for the dispatch and the annual summary)."""
+    return TableView(
+        title,
         _cols(lang, "number", "id", "problem", "owner", "event", "date"),
         tuple(
             (
@@ -121,11 +129,10 @@ def dispatch_views(d: Dispatch, lang: Lang) -> list[TableView]:
                 Cell(t(f"event.{e.event}", lang), "achieved" if e.event == "closed" else "at_risk"),
                 Cell(fmt_date(e.on)),
             )
-            for e in d.events
+            for e in events
         ),
         keys=("number", "id", "problem", "owner", "event", "date"),
     )
-    return [reports, owners, conveners, changes, events]
 
 
 def dispatch_json(d: Dispatch) -> dict[str, Any]:
@@ -374,22 +381,7 @@ def annual_views(a: Annual, lang: Lang) -> list[TableView]:
         ),
         keys=("number", "task", "done_on"),
     )
-    problems = TableView(
-        t("title.annual.problems", lang, year=a.year),
-        _cols(lang, "number", "id", "problem", "owner", "event", "date"),
-        tuple(
-            (
-                Cell(str(e.number), numeric=True),
-                Cell(e.id),
-                Cell(e.title),
-                Cell(e.owner),
-                Cell(t(f"event.{e.event}", lang), "achieved" if e.event == "closed" else "at_risk"),
-                Cell(fmt_date(e.on)),
-            )
-            for e in a.problem_events
-        ),
-        keys=("number", "id", "problem", "owner", "event", "date"),
-    )
+    problems = events_view(t("title.annual.problems", lang, year=a.year), a.problem_events, lang)
     return [indicators, tasks, problems]
 
 

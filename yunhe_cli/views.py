@@ -222,24 +222,7 @@ INDICATOR_KEYS = (
 
 def indicators_view(report: StatusReport, rows: Sequence[IndicatorProgress], lang: Lang) -> TableView:
     projects = {p.id: p for p in report.projects}
-    columns = tuple(
-        t(f"col.{k}", lang)
-        for k in (
-            "project",
-            "indicator",
-            "target",
-            "latest_period",
-            "published",
-            "actual",
-            "expected",
-            "completion",
-            "gap",
-            "pace_needed",
-            "projection",
-            "status",
-            "notes",
-        )
-    )
+    columns = tuple(t(f"col.{k}", lang) for k in INDICATOR_KEYS)
     out = []
     for i in rows:
         name = i.name if lang is Lang.zh or not i.name_en else i.name_en
