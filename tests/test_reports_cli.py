@@ -192,3 +192,11 @@ def test_readme_report_example_is_valid(tmp_path: Path) -> None:
     (root / "indicators" / "p01").mkdir()
     (root / "indicators" / "p01" / "2026-10.yaml").write_text(example, encoding="utf-8")
     assert validate(root)[1] == []
+
+
+def test_readme_shows_what_status_prints() -> None:
+    readme = (DATA.parent / "README.md").read_text(encoding="utf-8")
+    command = ".venv/bin/yunhe status --data examples/sample --as-of 2026-11-15 --lang zh\n```\n\n```\n"
+    shown = readme.split(command, 1)[1].split("```\n", 1)[0]
+    out = run("status", "--data", str(SAMPLE), "--as-of", AS_OF, "--lang", "zh", "--format", "table")
+    assert shown == out
