@@ -79,10 +79,23 @@ _TIMESTAMP_PARTS = re.compile(
 
 
 class _Resolver(BaseResolver):
-    """Marks every plain scalar with a sentinel tag, so that explicit tags stay visible."""
+    """Marks every plain scalar with a sentinel tag, so that explicit tags stay visible.
 
+    libyaml calls `resolve` only for nodes without an explicit tag. PyYAML's own resolver
+    walks path resolvers and regular expressions for each of them; this one answers at once
+    (a third of the time of reading a file went there).
+    """
 
-_Resolver.add_implicit_resolver(_PLAIN, re.compile(""), None)
+    def resolve(self, kind: type, value: object, implicit: tuple[bool, bool]) -> str:
+        if kind is ScalarNode:
+            return _PLAIN if implicit[0] else _STR
+        return _SEQ if kind is SequenceNode else _MAP
+
+    def descend_resolver(self, current_node: object, current_index: object) -> None:
+        return None
+
+    def ascend_resolver(self) -> None:
+        return None
 
 
 class _NodeReader(CParser, _Resolver):
@@ -207,9 +220,7 @@ def has_anchor_or_alias(text: str) -> tuple[int, int] | None:
 
 def parse_text(text: str, path: Path) -> Parsed:
     """Parse one document. Never raises for bad input."""
-    if not text.strip() or all(
-        not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()
-    ):
+    if not text.strip():  # a file of comments only is found empty below (no document)
         return Parsed(None, None, [Problem(path, "Y007", "the file is empty", (), 1, 1)])
     try:
         anchor_at = has_anchor_or_alias(text)
