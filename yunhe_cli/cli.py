@@ -122,16 +122,16 @@ def validate(
     raise typer.Exit(1 if problems else 0)
 
 
-def _load(data: Path | None, as_of: dt.date | None, project: str | None) -> tuple[StatusReport, int]:
-    """Validate and roll up; problems go to stderr (the report is still shown from what loaded)."""
-    from .checks import validate as run_validate
-    from .render_problems import render_text
+def _load(
+    data: Path | None, as_of: dt.date | None, project: str | None, unit: str | None = None
+) -> tuple[StatusReport, str | None, int]:
+    """Validate and roll up (problems go to stderr; the report is still shown from what loaded).
+
+    Returns the report, the --unit filter's unit as the roll-up names it, and the exit status.
+    """
     from .rollup import roll_up
 
-    root = data if data is not None else find_data_root()
-    repo, problems = run_validate(root)
-    if problems:
-        sys.stderr.write(render_text(problems, len(repo.files)))
+    repo, code = _repo(data)
     wanted = None
     if project is not None:
         found = repo.project(project)
@@ -141,8 +141,15 @@ def _load(data: Path | None, as_of: dt.date | None, project: str | None) -> tupl
                 f"no project {project!r}; the projects are {known}", param_hint="--project"
             )
         wanted = [found.model.id]
-    report = roll_up(repo, as_of or dt.date.today(), wanted)
-    return report, 1 if problems else 0
+    unit_name = None
+    if unit is not None:
+        from .checks import Index
+
+        entry = Index.build(repo).unit(unit)
+        if entry is None:
+            raise typer.BadParameter(f"no unit {unit!r} in units.yaml", param_hint="--unit")
+        unit_name = entry.name
+    return roll_up(repo, as_of or dt.date.today(), wanted), unit_name, code
 
 
 def _emit(view: TableView, doc: dict[str, object], output_format: OutputFormat | None) -> None:
@@ -176,20 +183,6 @@ def _repo(data: Path | None) -> tuple[Repository, int]:
     return repo, 1 if problems else 0
 
 
-def _unit_filter(report: StatusReport, unit: str | None, data: Path | None) -> str | None:
-    """The unit's name as the roll-up shows it, from its id, name or alias."""
-    if unit is None:
-        return None
-    from .checks import Index
-    from .loader import load_repository
-
-    repo, _ = load_repository(data if data is not None else find_data_root())
-    entry = Index.build(repo).unit(unit)
-    if entry is None:
-        raise typer.BadParameter(f"no unit {unit!r} in units.yaml", param_hint="--unit")
-    return entry.name
-
-
 def _convener_match(convener: str | None, name: str) -> bool:
     return convener is None or convener == name
 
@@ -209,8 +202,7 @@ def status(
 
     from .views import status_json, status_view
 
-    report, code = _load(data, as_of, project)
-    unit_name = _unit_filter(report, unit, data)
+    report, unit_name, code = _load(data, as_of, project, unit)
     kept = tuple(
         p
         for p in report.projects
@@ -245,8 +237,7 @@ def indicators(
 
     if status is not None and status not in STATUSES:
         raise typer.BadParameter(f"use one of {', '.join(STATUSES)}", param_hint="--status")
-    report, code = _load(data, as_of, project)
-    unit_name = _unit_filter(report, unit, data)
+    report, unit_name, code = _load(data, as_of, project, unit)
     conveners = {p.id: p.convener for p in report.projects}
     rows = [
         i
@@ -284,8 +275,7 @@ def tasks(
     states = ("not_started", "in_progress", "done", "blocked", "not_reported")
     if status is not None and status not in states:
         raise typer.BadParameter(f"use one of {', '.join(states)}", param_hint="--status")
-    report, code = _load(data, as_of, project)
-    unit_name = _unit_filter(report, unit, data)
+    report, unit_name, code = _load(data, as_of, project, unit)
     conveners = {p.id: p.convener for p in report.projects}
     rows = [
         x
@@ -319,8 +309,7 @@ def issues_command(
 
     if status is not None and status not in ("open", "closed"):
         raise typer.BadParameter("use open or closed", param_hint="--status")
-    report, code = _load(data, as_of, project)
-    unit_name = _unit_filter(report, unit, data)
+    report, unit_name, code = _load(data, as_of, project, unit)
     conveners = {p.id: p.convener for p in report.projects}
     rows = [
         q
