@@ -20,10 +20,12 @@ from .rollup import (
     average_growth,
     comparable,
     expected_at,
+    meets,
     period_position,
     readings,
     report_due,
     roll_up,
+    tolerance_of,
     visible_reports,
 )
 
@@ -458,14 +460,8 @@ def annual(repo: Repository, year: int, as_of: dt.date | None = None) -> Annual:
             actual, period = year_actual(ind, series, year, hz)
             met = None
             if actual is not None and target is not None and ind.comparator is not None:
-                from .rollup import meets
-
-                tolerance = (
-                    ind.tolerance
-                    if ind.tolerance is not None
-                    else abs(target) * (repo.plan.model.thresholds.approx_tolerance if repo.plan else 0.05)
-                )
-                met = meets(actual, target, ind.comparator, tolerance)
+                thresholds = repo.plan.model.thresholds if repo.plan else m.Thresholds()
+                met = meets(actual, target, ind.comparator, tolerance_of(ind, thresholds, target))
             lines.append(
                 AnnualLine(
                     project.id,

@@ -163,10 +163,12 @@ def _ratio_status(ratio: float, thresholds: m.Thresholds) -> Status:
     return "off_track"
 
 
-def _tolerance(ind: m.Indicator, thresholds: m.Thresholds) -> float:
+def tolerance_of(ind: m.Indicator, thresholds: m.Thresholds, target: float | None = None) -> float:
+    """How far a ~ (左右) figure may stray: the indicator's own tolerance, or a share of `target`."""
     if ind.tolerance is not None:
         return ind.tolerance
-    return abs(ind.target.value or 0.0) * thresholds.approx_tolerance
+    reference = target if target is not None else ind.target.value
+    return abs(reference or 0.0) * thresholds.approx_tolerance
 
 
 def plan_to_date(series: Sequence[Reading], index: int, start_year: int) -> tuple[float | None, list[Note]]:
@@ -328,7 +330,7 @@ def indicator_progress(
     )
     if actual is None:
         return _replace(result, notes=tuple(notes))
-    tolerance = _tolerance(ind, thresholds)
+    tolerance = tolerance_of(ind, thresholds)
     remaining = month_position(ind.target.by) - position
     completion = actual / target if target else None
     gap = target - actual
