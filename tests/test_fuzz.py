@@ -17,8 +17,38 @@ from yunhe_cli.rollup import roll_up
 from .conftest import DATA
 
 SAMPLE = DATA.parent / "examples" / "sample"
-PIECES = [":", " ", "\t", "- ", "[", "{", "}", "'", '"', "&a", "*a", "!!", "#", "\n", "%", "６", "null", "~", "0x",
-          "2023-02-30", "\x00", "\x1b", "\\", "?", "|", ">", "@", "`", "<<: ", "\ufeff"]
+PIECES = [
+    ":",
+    " ",
+    "\t",
+    "- ",
+    "[",
+    "{",
+    "}",
+    "'",
+    '"',
+    "&a",
+    "*a",
+    "!!",
+    "#",
+    "\n",
+    "%",
+    "６",
+    "null",
+    "~",
+    "0x",
+    "2023-02-30",
+    "\x00",
+    "\x1b",
+    "\\",
+    "?",
+    "|",
+    ">",
+    "@",
+    "`",
+    "<<: ",
+    "\ufeff",
+]
 
 
 def mutate(text: str, rng: random.Random) -> str:
@@ -28,7 +58,7 @@ def mutate(text: str, rng: random.Random) -> str:
         if action < 0.4:
             text = text[:at] + rng.choice(PIECES) + text[at:]
         elif action < 0.7:
-            text = text[:at] + text[at + rng.randint(1, 12):]
+            text = text[:at] + text[at + rng.randint(1, 12) :]
         else:
             lines = text.splitlines(keepends=True)
             i, j = rng.randrange(len(lines)), rng.randrange(len(lines))
@@ -40,7 +70,13 @@ def mutate(text: str, rng: random.Random) -> str:
 def test_mutations_are_loaded_or_placed(tmp_path: Path) -> None:
     root = tmp_path / "sample"
     shutil.copytree(SAMPLE, root)
-    targets = ["indicators/p01/2026-10.yaml", "issues/p03.yaml", "projects/p06.yaml", "plan.yaml", "units.yaml"]
+    targets = [
+        "indicators/p01/2026-10.yaml",
+        "issues/p03.yaml",
+        "projects/p06.yaml",
+        "plan.yaml",
+        "units.yaml",
+    ]
     originals = {rel: (root / rel).read_text(encoding="utf-8") for rel in targets}
     rng = random.Random(7)
     runner = CliRunner()
@@ -50,7 +86,9 @@ def test_mutations_are_loaded_or_placed(tmp_path: Path) -> None:
         repo, problems = validate(root)
         assert all(p.code in CODES and p.line >= 1 and p.col >= 1 for p in problems)
         roll_up(repo, dt.date(2026, 11, 15))  # whatever loaded still rolls up
-        result = runner.invoke(app, ["status", "--data", str(root), "--as-of", "2026-11-15", "--format", "plain"])
+        result = runner.invoke(
+            app, ["status", "--data", str(root), "--as-of", "2026-11-15", "--format", "plain"]
+        )
         assert result.exit_code in (0, 1), result.output
         assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
         (root / rel).write_text(originals[rel], encoding="utf-8")
