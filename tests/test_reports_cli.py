@@ -200,3 +200,12 @@ def test_readme_shows_what_status_prints() -> None:
     shown = readme.split(command, 1)[1].split("```\n", 1)[0]
     out = run("status", "--data", str(SAMPLE), "--as-of", AS_OF, "--lang", "zh", "--format", "table")
     assert shown == out
+
+
+def test_language_defaults_from_the_locale(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    assert run("status", "--data", str(SAMPLE), "--as-of", AS_OF, "--format", "plain").startswith("云和县")
+    monkeypatch.setenv("LC_ALL", "en_US.UTF-8")
+    assert run("status", "--data", str(SAMPLE), "--as-of", AS_OF, "--format", "plain").startswith("Ten Major")
