@@ -270,11 +270,11 @@ def tasks(
     overdue: OverdueOption = False,
 ) -> None:
     """重点任务进度表: every key task, its latest state and what is overdue."""
+    from .rollup import TASK_STATES
     from .views import tasks_json, tasks_view
 
-    states = ("not_started", "in_progress", "done", "blocked", "not_reported")
-    if status is not None and status not in states:
-        raise typer.BadParameter(f"use one of {', '.join(states)}", param_hint="--status")
+    if status is not None and status not in TASK_STATES:
+        raise typer.BadParameter(f"use one of {', '.join(TASK_STATES)}", param_hint="--status")
     report, unit_name, code = _load(data, as_of, project, unit)
     conveners = {p.id: p.convener for p in report.projects}
     rows = [
