@@ -9,7 +9,10 @@ as CSV in UTF-8 with a BOM, which Excel needs to open Chinese text correctly.
 from __future__ import annotations
 
 import csv
+import io
+import os
 import re
+import tempfile
 from pathlib import Path
 
 from wcwidth import wcswidth
@@ -18,6 +21,7 @@ from .i18n import Lang, t
 from .render_problems import safe_text
 from .rollup import StatusReport
 from .views import Cell, TableView, indicators_view, problems_view, status_view, tasks_view
+from .write import atomic_write
 
 FILLS = {
     "achieved": "C6EFCE",
@@ -104,7 +108,15 @@ def write_xlsx(report: StatusReport, out: Path, lang: Lang) -> Path:
         sheet.page_setup.fitToHeight = 0
         sheet.sheet_properties.pageSetUpPr.fitToPage = True
     out.parent.mkdir(parents=True, exist_ok=True)
-    book.save(out)
+    # Saved beside the target and renamed over it: an interrupted export leaves no half workbook.
+    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.tmp-", suffix=".xlsx", dir=out.parent)
+    os.close(fd)
+    try:
+        book.save(tmp)
+        os.replace(tmp, out)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
     return out
 
 
@@ -117,10 +129,11 @@ def write_csvs(report: StatusReport, folder: Path, lang: Lang) -> list[Path]:
     written = []
     for index, (name, view) in enumerate(sheets(report, lang)):
         path = folder / csv_name(index, name)
-        with path.open("w", encoding="utf-8-sig", newline="") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(view.columns)
-            for row in view.rows:
-                writer.writerow([safe_text(c.text) for c in row])
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(view.columns)
+        for row in view.rows:
+            writer.writerow([safe_text(c.text) for c in row])
+        atomic_write(path, "\ufeff" + buffer.getvalue())  # the BOM tells Excel the file is UTF-8
         written.append(path)
     return written
