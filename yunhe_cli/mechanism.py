@@ -77,6 +77,7 @@ class OverdueItem:
     convener: str
     due: dt.date
     days_overdue: int
+    title_en: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,7 +151,16 @@ def dispatch(repo: Repository, period: str, as_of: dt.date) -> Dispatch:
                 missed = as_of - dt.timedelta(days=t.days_overdue)  # the first deadline it missed
                 overdue.append(
                     OverdueItem(
-                        "task", p.id, p.number, t.task, t.title, t.owner, p.convener, missed, t.days_overdue
+                        "task",
+                        p.id,
+                        p.number,
+                        t.task,
+                        t.title,
+                        t.owner,
+                        p.convener,
+                        missed,
+                        t.days_overdue,
+                        t.title_en,
                     )
                 )
         for q in p.problems:
@@ -364,11 +374,21 @@ class AnnualLine:
 
 
 @dataclass(frozen=True, slots=True)
+class TaskDone:
+    project: str
+    number: int
+    task: str
+    title: str
+    title_en: str | None
+    done_on: dt.date | None
+
+
+@dataclass(frozen=True, slots=True)
 class Annual:
     year: int
     as_of: dt.date
     lines: tuple[AnnualLine, ...]
-    tasks_done: tuple[tuple[str, int, str, str, dt.date | None], ...]  # project, number, task, title, done_on
+    tasks_done: tuple[TaskDone, ...]
     problems_raised: int
     problems_closed: int
     problem_events: tuple[ProblemEvent, ...]
@@ -480,7 +500,7 @@ def annual(repo: Repository, year: int, as_of: dt.date | None = None) -> Annual:
                     None,
                 )
             )
-    done: list[tuple[str, int, str, str, dt.date | None]] = []
+    done: list[TaskDone] = []
     for loaded in sorted(repo.projects, key=lambda p: p.model.number):
         project = loaded.model
         first_done: dict[str, tuple[str, dt.date | None]] = {}
@@ -488,11 +508,12 @@ def annual(repo: Repository, year: int, as_of: dt.date | None = None) -> Annual:
             for update in report.tasks:
                 if update.status == "done" and update.task not in first_done:
                     first_done[update.task] = (report.period, update.done_on)
-        titles = {t.id: t.title for t in project.tasks}
+        tasks = {t.id: t for t in project.tasks}
         for task_id, (period, done_on) in first_done.items():
             when_done = done_on or period_start(period)
-            if when_done.year == year:
-                done.append((project.id, project.number, task_id, titles.get(task_id, task_id), done_on))
+            if when_done.year == year and task_id in tasks:
+                task = tasks[task_id]
+                done.append(TaskDone(project.id, project.number, task_id, task.title, task.title_en, done_on))
     events: list[ProblemEvent] = []
     for lst in repo.problem_lists:
         number = numbers.get(lst.model.project, 0)

@@ -72,7 +72,7 @@ def dispatch_views(d: Dispatch, lang: Lang) -> list[TableView]:
                     sep.join(
                         f"{i.number}/{i.id} {i.title}（{i.days_overdue}）"
                         if lang is Lang.zh
-                        else f"{i.number}/{i.id} {i.title} ({i.days_overdue} d)"
+                        else f"{i.number}/{i.id} {i.title_en or i.title} ({i.days_overdue} d)"
                         for i in items
                     )
                 ),
@@ -376,8 +376,12 @@ def annual_views(a: Annual, lang: Lang) -> list[TableView]:
         t("title.annual.tasks", lang, year=a.year),
         _cols(lang, "number", "task", "done_on"),
         tuple(
-            (Cell(str(n), numeric=True), Cell(title), Cell(fmt_date(done_on)))
-            for _, n, _, title, done_on in a.tasks_done
+            (
+                Cell(str(x.number), numeric=True),
+                Cell(_name(x.title, x.title_en, lang)),
+                Cell(fmt_date(x.done_on)),
+            )
+            for x in a.tasks_done
         ),
         keys=("number", "task", "done_on"),
     )
@@ -411,8 +415,8 @@ def annual_json(a: Annual) -> dict[str, Any]:
             for x in a.lines
         ],
         "tasks_done": [
-            {"project": p, "id": i, "title": title, "done_on": fmt_date(d) or None}
-            for p, _, i, title, d in a.tasks_done
+            {"project": x.project, "id": x.task, "title": x.title, "done_on": fmt_date(x.done_on) or None}
+            for x in a.tasks_done
         ],
         "problems": {
             "raised": a.problems_raised,

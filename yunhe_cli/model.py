@@ -276,6 +276,7 @@ class KeyTask(Strict):
 
     id: Id
     title: Annotated[Text, Field(description="任务 title")]
+    title_en: Annotated[Text | None, Field(description="任务（英文） title in English")] = None
     owner: Annotated[
         UnitRef | None, Field(description="责任单位 owner (default: the project's lead unit)")
     ] = None

@@ -464,6 +464,7 @@ class TaskProgress:
     project: str
     task: str
     title: str
+    title_en: str | None
     owner: str
     start: dt.date | None
     due: dt.date
@@ -495,6 +496,7 @@ def task_progress(
         project=project.id,
         task=task.id,
         title=task.title,
+        title_en=task.title_en,
         owner=owner,
         start=task.start,
         due=task.due,

@@ -330,7 +330,7 @@ def tasks_view(report: StatusReport, rows: Sequence[TaskProgress], lang: Lang) -
         out.append(
             (
                 Cell(f"{project.number}" if project else task.project, numeric=True),
-                Cell(task.title),
+                Cell(task.title if lang is Lang.zh or not task.title_en else task.title_en),
                 Cell(task.owner),
                 Cell(fmt_date(task.due)),
                 Cell(fmt_date(task.next_deadline)),
