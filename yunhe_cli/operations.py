@@ -23,7 +23,6 @@ from .write import WriteRefused, check_and_write, create, dump, edit, refuse, re
 
 SCHEMA_LINE = re.compile(r"^# yaml-language-server: \$schema=.*$")
 SCHEMA_KIND = re.compile(r"[a-z]+\.schema\.json$")
-KIND_OF_REL = {"plan.yaml": "plan", "units.yaml": "units", "people.yaml": "people"}
 BASIS_ZH = {"year_to_date": "1–N月累计", "plan_to_date": "自规划期初累计", "point": "时点数"}
 
 

@@ -143,19 +143,13 @@ def render_document(
     color: bool = False,
     width: int | None = None,
 ) -> str:
-    """Several tables, one after another (a meeting paper): JSON is the whole document."""
+    """Several tables, one after another (a meeting paper): JSON is the whole document.
+
+    Every format has exactly one renderer (a test checks the mapping is exhaustive).
+    """
     if fmt is OutputFormat.json:
         return render_json(doc)
     parts = [TABLE_RENDERERS[fmt](view, color, width) for view in views]
     if fmt is OutputFormat.markdown and parts:
         parts[0] = "# " + parts[0].removeprefix("## ")  # the first section's title heads the paper
     return "\n".join(parts)
-
-
-def render(
-    view: TableView, doc: dict[str, Any], fmt: OutputFormat, color: bool = False, width: int | None = None
-) -> str:
-    """Every format has exactly one renderer (a test checks the mapping is exhaustive)."""
-    if fmt is OutputFormat.json:
-        return render_json(doc)
-    return TABLE_RENDERERS[fmt](view, color, width)

@@ -34,8 +34,6 @@ from .loader import Repository
 
 Status = Literal["achieved", "on_track", "at_risk", "off_track", "no_data"]
 STATUSES: tuple[Status, ...] = ("achieved", "on_track", "at_risk", "off_track", "no_data")
-# Worst first, for sorting.
-SEVERITY: dict[str, int] = {"off_track": 0, "at_risk": 1, "no_data": 2, "on_track": 3, "achieved": 4}
 TaskState = Literal["not_started", "in_progress", "done", "blocked", "not_reported"]
 TASK_STATES: tuple[TaskState, ...] = ("not_started", "in_progress", "done", "blocked", "not_reported")
 
