@@ -101,7 +101,8 @@ def value_at(
         return "value", target * (2 - pace) * noise
     if comparator == "~":
         return "value", target * (0.9 + 0.1 * pace) * noise
-    start = 0.7 * target
+    # An age or a span of years moves slowly (life expectancy stays in a human range).
+    start = (0.97 if ind.get("unit") in ("岁", "年") else 0.7) * target
     level = start + (target * pace - start) * elapsed / 60
     if basis == "year_to_date":
         level = level * month / 12
@@ -109,6 +110,29 @@ def value_at(
         level = min(level * noise, 100.0)
         return "value", level
     return "value", level * noise
+
+
+COUNT_UNITS = ("个", "家", "套（间）", "户", "人")
+ADDITIVE_EXCEPT = ("%", "个百分点", "岁", "年")
+
+
+def plausible(ind: dict[str, Any], number: float, year: int, running: dict[str, tuple[int, float]]) -> float:
+    """Keep the synthetic figures plausible: whole counts, and running totals that never fall
+    (1–N月累计 within a year; a total since the plan began at all)."""
+    target = float(ind["target"]["value"])
+    if ind.get("unit") in COUNT_UNITS and target.is_integer():
+        number = float(round(number))
+    basis, kind = ind["reported_as"], ind["kind"]
+    ytd_flow = basis == "year_to_date" and (
+        kind == "cumulative" or (kind in ("level", "annual") and ind.get("unit") not in ADDITIVE_EXCEPT)
+    )
+    plan_total = kind == "cumulative" and basis != "year_to_date"
+    if ytd_flow or plan_total:
+        last_year, last = running.get(ind["id"], (year, 0.0))
+        if (plan_total or last_year == year) and number < last:
+            number = last
+        running[ind["id"]] = (year, number)
+    return number
 
 
 def write_reports(out: Path, project: dict[str, Any], rng: random.Random) -> None:
@@ -125,6 +149,7 @@ def write_reports(out: Path, project: dict[str, Any], rng: random.Random) -> Non
     }
     folder = out / "indicators" / pid
     folder.mkdir(parents=True, exist_ok=True)
+    running: dict[str, tuple[int, float]] = {}  # indicator -> (year, last running total)
     for year, month in months():
         period = f"{year}-{month:02d}"
         if period in MISSING.get(pid, set()):
@@ -150,6 +175,7 @@ def write_reports(out: Path, project: dict[str, Any], rng: random.Random) -> Non
                     lines.append(f"    achieved_on: {when[0]}-{when[1]:02d}-20")
                 continue
             key, number = value_at(ind, paces[ind["id"]], year, month, rng)
+            number = plausible(ind, number, year, running)
             lines.append(f"    {key}: {num(number)}")
         lines.append("tasks:")
         elapsed = (year - 2023) * 12 + month - 4

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal as D
 from pathlib import Path
 
 import pytest
@@ -151,11 +152,12 @@ def test_cumulative_year_to_date_across_a_year_boundary(make_repo: RepoMaker) ->
     assert inv.latest_period == "2024-02"
     assert inv.latest_value == 12
     assert inv.actual == 82  # December 2023 (70) + Jan–Feb 2024 (12)
-    assert inv.expected == pytest.approx(350 * 14 / 60)  # 14 of 60 months gone
-    assert inv.completion == pytest.approx(82 / 350)
+    # 14 of 60 months gone: 350 × 14 / 60 = 81.666…, settled to ten places
+    assert inv.expected == D("81.6666666667")
+    assert inv.completion == D("0.2342857143")  # 82 / 350 = 0.23428571428…
     assert inv.gap == 268
-    assert inv.pace_needed == pytest.approx(268 / 46)  # March 2024 to December 2027
-    assert inv.projection == pytest.approx(82 + 82 / 14 * 46)
+    assert inv.pace_needed == D("5.8260869565")  # 268 / 46 months (March 2024 to December 2027)
+    assert inv.projection == D("351.4285714286")  # 82 + 82 × 46 / 14 = 351.428571428…
     assert inv.status == "on_track"  # 82 / 81.67 of the expected path
     assert inv.notes == ()
 
@@ -211,7 +213,9 @@ def test_ceiling(make_repo: RepoMaker, value: float, as_of: str, status: str) ->
     r = roll(make_repo, {"2024-05": report("2024-05", {"ceiling": f"value: {value}"})}, as_of)
     ceiling = indicator(r, "ceiling")
     assert ceiling.status == status
-    assert ceiling.gap == (0 if value <= 10 else 10 - value)  # under a ceiling nothing is still to go
+    # A ceiling's gap is how far the figure must come down; under it nothing is still to go.
+    assert ceiling.gap == (0 if value <= 10 else D(str(value)) - 10)
+    assert ceiling.completion is None  # being under a ceiling is not a share "done"
 
 
 def test_growth_in_points_from_levels_without_baseline(make_repo: RepoMaker) -> None:
@@ -225,8 +229,8 @@ def test_growth_in_points_from_levels_without_baseline(make_repo: RepoMaker) -> 
         "2025-07-20",
     )
     points = indicator(r, "points")
-    assert points.actual == pytest.approx(0.85)  # (53.7 − 52.0) / 2 years
-    assert points.latest_value == 53.7
+    assert points.actual == D("0.85")  # (53.7 − 52.0) / 2 years
+    assert points.latest_value == D("53.7")
     assert points.status == "on_track"
     assert [n.key for n in points.notes] == ["base_from_first"]
 
@@ -248,14 +252,14 @@ def test_growth_from_levels_needs_a_year(make_repo: RepoMaker) -> None:
 def test_compound_growth_from_levels_and_a_baseline(make_repo: RepoMaker) -> None:
     r = roll(make_repo, {"2024-12": report("2024-12", {"rate": "level: 132.25"})}, "2025-01-20")
     rate = indicator(r, "rate")
-    assert rate.actual == pytest.approx(15.0)  # 100 → 132.25 in two years is 15% a year
+    assert rate.actual == 15  # 100 → 132.25 in two years: √1.3225 = 1.15, 15% a year
     assert rate.status == "on_track"  # held, but the target date is still ahead
 
 
 def test_growth_reported_directly(make_repo: RepoMaker) -> None:
     r = roll(make_repo, {"2024-06": report("2024-06", {"rate": "value: 13.5"})}, "2024-07-20")
     rate = indicator(r, "rate")
-    assert (rate.actual, rate.status) == (13.5, "at_risk")  # 13.5 / 15 = 0.90
+    assert (rate.actual, rate.status) == (D("13.5"), "at_risk")  # 13.5 / 15 = 0.90
 
 
 def test_level_without_baseline_says_what_it_cannot_compute(make_repo: RepoMaker) -> None:
@@ -272,7 +276,7 @@ def test_level_without_baseline_says_what_it_cannot_compute(make_repo: RepoMaker
         "2025-07-20",
     )
     firms = indicator(two, "firms")
-    assert firms.projection == pytest.approx(36 + 6 / 12 * 30)  # 6 a year for the 30 months left
+    assert firms.projection == 51  # 36 + 6 a year for the 30 months left (6 / 12 × 30 = 15)
     assert firms.status == "on_track"  # 51 projected against 45
     assert [n.key for n in firms.notes] == ["judged_by_projection"]
 
@@ -285,8 +289,8 @@ def test_level_reached_early_is_achieved(make_repo: RepoMaker) -> None:
 def test_year_to_date_level_is_annualised_against_a_straight_path(make_repo: RepoMaker) -> None:
     r = roll(make_repo, {"2025-06": report("2025-06", {"income": "value: 1.9"})}, "2025-07-20")
     income = indicator(r, "income")
-    assert income.actual == pytest.approx(3.8)  # 1.9 for six months, ×12/6
-    assert income.expected == pytest.approx(3.0 + 1.5 * 30 / 60)  # 30 of 60 months from the baseline
+    assert income.actual == D("3.8")  # 1.9 for six months, ×12/6
+    assert income.expected == D("3.75")  # 3.0 + 1.5 × 30 / 60: 30 of 60 months from the baseline
     assert income.status == "on_track"  # (3.8 − 3.0) / (3.75 − 3.0) > 1
     assert [n.key for n in income.notes] == ["annualised"]
 
@@ -314,7 +318,8 @@ def test_nothing_reported(make_repo: RepoMaker) -> None:
     r = roll(make_repo, {}, "2024-01-01")
     inv = indicator(r, "inv")
     assert (inv.status, inv.actual) == ("no_data", None)
-    assert inv.expected == pytest.approx(350 * (12 + 1 / 31) / 60)  # expected to date still shown
+    # expected to date still shown: 350 × (12 + 1/31) / 60 = 70.188172043…
+    assert inv.expected == D("70.1881720430")
     assert [n.key for n in inv.notes] == ["no_reports"]
 
 

@@ -201,7 +201,7 @@ BAD_INPUTS: list[tuple[str, dict[str, str | bytes | None], list[tuple[str, int, 
     ),
     (
         "duplicate value",
-        {"indicators/p01/2023-05.yaml": REPORT + "      - indicator: investment\n        value: 1\n"},
+        {"indicators/p01/2023-05.yaml": REPORT + "      - indicator: investment\n        value: 85.3\n"},
         [("indicators/p01/2023-05.yaml", 8, 16, "R202")],
     ),
     (
@@ -412,6 +412,7 @@ def test_cli_json(make_repo: RepoMaker) -> None:
                 "col": 1,
                 "code": "S102",
                 "name": "unknown-key",
+                "severity": "error",
                 "message": "unknown key 'submited_by'; did you mean 'submitted_by'?",
             }
         ],

@@ -17,6 +17,7 @@ from typing import Any
 
 from . import model as m
 from .loader import Loaded, Repository
+from .periods import period_end, period_start
 from .problems import Loc, Problem
 
 # Units that count things: a reported value is never negative.
@@ -24,17 +25,6 @@ COUNT_UNITS = frozenset({"个", "家", "套（间）", "户", "人"})
 AMOUNT_UNITS = frozenset({"亿元", "万元", "亩", "万千瓦"})
 # Plausible ranges of a level read in years.
 YEAR_RANGES = {"岁": (0.0, 130.0), "年": (0.0, 30.0)}
-
-
-def period_start(period: str) -> dt.date:
-    year, month = period.split("-")
-    return dt.date(int(year), int(month), 1)
-
-
-def period_end(period: str) -> dt.date:
-    start = period_start(period)
-    following = dt.date(start.year + start.month // 12, start.month % 12 + 1, 1)
-    return following - dt.timedelta(days=1)
 
 
 @dataclass
@@ -435,12 +425,38 @@ def _implausible(number: float, unit: str, kind: str) -> str | None:
     if number < 0 and (unit in COUNT_UNITS or unit in AMOUNT_UNITS or unit == "%"):
         return "cannot be negative"
     if unit == "%" and number > 100 and kind in ("level", "annual"):
-        return "is more than 100%; a share or rate cannot be"
+        return "is more than 100%, which a share cannot be"
     if unit in YEAR_RANGES:
         low, high = YEAR_RANGES[unit]
         if not low <= number <= high:
             return f"is outside the plausible range {low:g}–{high:g}"
     return None
+
+
+def check_plausibility(repo: Repository, index: Index) -> Iterator[Problem]:
+    """Figures that are allowed but look wrong (warnings): a running total that falls, a count with a
+    fraction, a jump of more than ten times. Each indicator's kind says what is plausible."""
+    from .kinds import Reading, kind_of
+
+    by_project: dict[str, list[Loaded[m.MonthlyReport]]] = {}
+    for rep in repo.reports:
+        by_project.setdefault(rep.model.project, []).append(rep)
+    for project_id, reports in by_project.items():
+        project = index.projects.get(project_id)
+        if project is None:
+            continue
+        reports.sort(key=lambda r: r.model.period)
+        for ind in project.indicators:
+            series: list[Reading] = []
+            where: dict[str, tuple[Loaded[m.MonthlyReport], int]] = {}
+            for rep in reports:
+                for i, v in enumerate(rep.model.values):
+                    if v.indicator == ind.id:
+                        series.append(Reading(rep.model.period, v.value, v.level, v.achieved, v.achieved_on))
+                        where[rep.model.period] = (rep, i)
+            for w in kind_of(ind).plausibility(ind, series):
+                rep, i = where[w.period]
+                yield _p(rep, w.code, w.message, ("values", i, w.field))
 
 
 CHECKS: tuple[tuple[str, Check], ...] = (
@@ -449,6 +465,7 @@ CHECKS: tuple[tuple[str, Check], ...] = (
     ("references", check_references),
     ("dates", check_dates),
     ("values", check_values),
+    ("plausibility", check_plausibility),
 )
 
 

@@ -106,10 +106,14 @@ def validate(
         ProblemFormat,
         typer.Option("--format", help="text (for people), json, or github (workflow annotations)"),
     ] = ProblemFormat.text,
+    strict: Annotated[
+        bool,
+        typer.Option("--strict", help="Warnings (implausible figures) fail too. 警告也视为失败。"),
+    ] = False,
 ) -> None:
     """Check every data file; report every problem as path:line:col: CODE message (校验数据).
 
-    Exit status: 0 clean, 1 problems found, 2 usage error.
+    Exit status: 0 clean or warnings only, 1 problems found (or warnings with --strict), 2 usage error.
     """
     from .checks import validate as run_validate
     from .render_problems import RENDERERS
@@ -119,7 +123,8 @@ def validate(
     text = RENDERERS[output_format](problems, len(repo.files))
     stream = sys.stderr if output_format is ProblemFormat.text and problems else sys.stdout
     stream.write(text)
-    raise typer.Exit(1 if problems else 0)
+    failing = [p for p in problems if strict or p.severity == "error"]
+    raise typer.Exit(1 if failing else 0)
 
 
 def _load(
@@ -178,9 +183,10 @@ def _repo(data: Path | None) -> tuple[Repository, int]:
 
     root = data if data is not None else find_data_root()
     repo, problems = run_validate(root)
-    if problems:
-        sys.stderr.write(render_text(problems, len(repo.files)))
-    return repo, 1 if problems else 0
+    errors = [p for p in problems if p.severity == "error"]  # warnings are for `yunhe validate`
+    if errors:
+        sys.stderr.write(render_text(errors, len(repo.files)))
+    return repo, 1 if errors else 0
 
 
 def _convener_match(convener: str | None, name: str) -> bool:

@@ -157,6 +157,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "status.at_risk": ("预警", "at risk"),
     "status.off_track": ("滞后", "off track"),
     "status.no_data": ("无数据", "no data"),
+    # A ~ (左右) figure outside its tolerance says which side it is on instead of 滞后.
+    "side.high": ("偏高", "too high"),
+    "side.low": ("偏低", "too low"),
     "task.not_started": ("未开始", "not started"),
     "task.in_progress": ("推进中", "in progress"),
     "task.done": ("已完成", "done"),
@@ -175,6 +178,22 @@ LABELS: dict[str, tuple[str, str]] = {
     "note.base_from_first": ("缺基数，以{period}报送值为基", "no baseline: {period} used as the base"),
     "note.judged_by_projection": ("缺基数，按报送趋势判断", "no baseline: judged by the trend reported"),
     "note.no_baseline": ("缺基数，无法计算预期进度", "no baseline: expected progress cannot be computed"),
+    "note.over_ceiling": ("超出上限{by}", "{by} over the ceiling"),
+    "note.harmless_side": ("偏差在允许一侧", "off target on the harmless side"),
+    "note.path_shared": (
+        "无年度目标的年份平均分摊剩余目标",
+        "years without an annual target share the rest of the target evenly",
+    ),
+    "note.no_same_period": (
+        "缺{period}同期数，无法计算同比增速",
+        "no figure for {period}: growth cannot be compared",
+    ),
+    "note.base_same_period": ("以{year}年同期为基", "based on the same months of {year}"),
+    "note.year_incomplete": (
+        "全年数未出（仅有{period}），暂不评价",
+        "year not complete (only {period}): not judged",
+    ),
+    "note.reached_earlier": ("已于{year}年完成", "reached in {year}"),
     # summaries
     "missing.count": ("{count}（{first}起）", "{count} (from {first})"),
     "legend": ("指标状态：", "Indicators:"),

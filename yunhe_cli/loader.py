@@ -217,8 +217,20 @@ def _schema_problem(
             else (f"; allowed: {', '.join(allowed)}" if allowed else "")
         )
         return Problem(path, "S102", f"unknown key {key!r}{hint}", loc, at_key=True)
-    if kind in ("float_type", "int_type", "float_parsing", "int_parsing") and isinstance(value, str):
+    if kind in (
+        "float_type",
+        "int_type",
+        "float_parsing",
+        "int_parsing",
+        "decimal_type",
+        "decimal_parsing",
+        "is_instance_of",
+    ) and isinstance(value, str):
         return Problem(path, "S104", f"{where}: {shown} is not a number; {_number_hint(value)}", loc)
+    if kind == "finite_number":
+        return Problem(path, "S104", f"{where}: {shown} is not a finite number; write the figure", loc)
+    if kind in ("decimal_type", "is_instance_of"):
+        return Problem(path, "S103", f"{where}: {shown} is not a number", loc)
     if kind == "literal_error":
         expected = ctx.get("expected", "")
         return Problem(path, "S105", f"{where}: {shown} is not allowed; use one of {expected}", loc)

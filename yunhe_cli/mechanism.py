@@ -10,45 +10,51 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 
 from . import model as m
-from .checks import period_end, period_start
+from .kinds import Note, holds, kind_of, note, tolerance_of
 from .loader import Repository
+from .numbers import ZERO
+from .periods import add_months, period_of_date, period_position, period_start, report_due
 from .rollup import (
     IndicatorProgress,
     StatusReport,
-    average_growth,
-    comparable,
-    expected_at,
-    meets,
-    period_position,
+    context,
+    first_period,
     readings,
-    report_due,
     roll_up,
-    tolerance_of,
     visible_reports,
 )
 
-QUARTER = re.compile(r"^(20\d\d)-?Q([1-4])$", re.IGNORECASE)
+QUARTER = re.compile(r"^([0-9]{4})-?Q([1-4])$", re.IGNORECASE)
 
 
 def due_day(repo: Repository) -> int:
     return repo.plan.model.reporting.monthly_due_day if repo.plan else m.Reporting().monthly_due_day
 
 
-def horizon(repo: Repository) -> m.Horizon:
-    return (
-        repo.plan.model.horizon
-        if repo.plan
-        else m.Horizon(start=dt.date(2023, 1, 1), end=dt.date(2027, 12, 31))
-    )
+class OutsidePlan(ValueError):
+    """A period, quarter or year that the plan does not cover (a usage error)."""
 
 
-def month_before(day: dt.date) -> dt.date:
-    """The same day a month earlier (the last day of that month when it is shorter)."""
-    year, month = (day.year - 1, 12) if day.month == 1 else (day.year, day.month - 1)
-    last = period_end(f"{year:04d}-{month:02d}").day
-    return dt.date(year, month, min(day.day, last))
+def plan_months(repo: Repository) -> tuple[str, str]:
+    """The first and the last month reported under the plan."""
+    plan = repo.plan.model if repo.plan else None
+    ctx = context(repo)
+    return first_period(plan), period_of_date(ctx.end)
+
+
+def check_period(repo: Repository, period: str) -> None:
+    first, last = plan_months(repo)
+    if not first <= period <= last:
+        raise OutsidePlan(f"{period} is outside the plan's reporting months ({first} to {last})")
+
+
+def check_year(repo: Repository, year: int) -> None:
+    ctx = context(repo)
+    if not ctx.start.year <= year <= ctx.end.year:
+        raise OutsidePlan(f"{year} is outside the plan's years ({ctx.start.year} to {ctx.end.year})")
 
 
 # --------------------------------------------------------------------------- 月调度
@@ -114,12 +120,18 @@ class Dispatch:
     status: StatusReport
 
 
+def dispatch_as_of(repo: Repository, period: str, today: dt.date) -> dt.date:
+    """A month's dispatch is read on the day its reports fall due, or today if that is still ahead."""
+    return min(today, report_due(period, due_day(repo)))
+
+
 def dispatch(repo: Repository, period: str, as_of: dt.date) -> Dispatch:
-    """月调度 for `period`: its reports, what is overdue, and what changed in the month before `as_of`."""
-    now = roll_up(repo, as_of)
-    since = month_before(as_of)
-    before = roll_up(repo, since)
+    """月调度 for `period`: its reports, what is overdue on `as_of`, and what changed since the
+    previous month's reports fell due (statuses, problems raised and closed), up to `as_of`."""
     due = report_due(period, due_day(repo))
+    since = min(report_due(add_months(period, -1), due_day(repo)), as_of)
+    now = roll_up(repo, as_of)
+    before = roll_up(repo, since)
     reports = []
     by_key = {(r.model.project, r.model.period): r.model for r in repo.reports}
     for p in sorted(now.projects, key=lambda p: p.number):
@@ -261,7 +273,7 @@ class RankedProject:
     name_en: str | None
     convener: str
     lead_unit: str
-    score: float | None  # mean score of its ranked indicators
+    score: Decimal | None  # mean score of its scored indicators
     red: int
     amber: int
     green: int
@@ -289,19 +301,33 @@ def quarter_as_of(repo: Repository, year: int, quarter: int) -> dt.date:
     return report_due(quarter_end_period(year, quarter), due_day(repo))
 
 
+COLOUR_ORDER = {"green": 0, "amber": 1, "red": 2}
+
+
 def _ranks(
     report: StatusReport,
-) -> tuple[dict[tuple[str, str], int], dict[str, int], dict[str, float | None]]:
-    scored = sorted(
-        (i for i in report.indicators() if i.score is not None),
-        key=lambda i: (-(i.score or 0.0), i.project, i.indicator),
+) -> tuple[dict[tuple[str, str], int], dict[str, int], dict[str, Decimal | None]]:
+    """Every indicator with a colour is ranked, green before amber before red (so a rank never
+    contradicts a colour), then by score within its colour; grey (no data) is not ranked."""
+    coloured = [i for i in report.indicators() if rag(i.status) != "grey"]
+    ranked = sorted(
+        coloured,
+        key=lambda i: (
+            COLOUR_ORDER[rag(i.status)],
+            i.score is None,
+            -(i.score if i.score is not None else ZERO),
+            i.project,
+            i.indicator,
+        ),
     )
-    indicator_rank = {(i.project, i.indicator): n for n, i in enumerate(scored, 1)}
-    means: dict[str, float | None] = {}
+    indicator_rank = {(i.project, i.indicator): n for n, i in enumerate(ranked, 1)}
+    means: dict[str, Decimal | None] = {}
     for p in report.projects:
         scores = [i.score for i in p.indicators if i.score is not None]
-        means[p.id] = sum(scores) / len(scores) if scores else None
-    ordered = sorted((pid for pid, s in means.items() if s is not None), key=lambda pid: -(means[pid] or 0.0))
+        means[p.id] = sum(scores, ZERO) / len(scores) if scores else None
+    ordered = sorted(
+        (pid for pid, s in means.items() if s is not None), key=lambda pid: -(means[pid] or ZERO)
+    )
     project_rank = {pid: n for n, pid in enumerate(ordered, 1)}
     return indicator_rank, project_rank, means
 
@@ -365,12 +391,14 @@ class AnnualLine:
     kind: str
     unit: str | None
     comparator: str | None
-    year_target: float | None  # the year's target (annual target, or the path's share of the year)
-    year_actual: float | None  # the year's figure (the year's flow, or the level at year end)
+    year_target: Decimal | None  # the year's target (annual target, or the path's share of the year)
+    year_actual: Decimal | None  # the year's figure (the year's flow, the level or rate at year end)
     actual_period: str | None  # the month the year's figure comes from
-    met: bool | None
-    next_target: float | None
+    met: bool | None  # None: unknown (the year is not complete, or nothing to compare)
+    next_target: Decimal | None
     achieved_on: dt.date | None
+    complete: bool = False  # December is in: the year's figure is final
+    notes: tuple[Note, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -394,55 +422,53 @@ class Annual:
     problem_events: tuple[ProblemEvent, ...]
 
 
-def year_target(ind: m.Indicator, year: int, hz: m.Horizon) -> float | None:
-    """What the year asks of an indicator: its annual target, or its share of the path."""
-    annual = {a.year: a.value for a in ind.annual_targets}
-    if year in annual:
-        return annual[year]
-    if ind.kind == "milestone" or not hz.start.year <= year <= ind.target.by.year:
-        return None
-    end = float((year + 1) * 12)
-    if ind.kind == "cumulative":
-        at_end = expected_at(ind, end, hz)
-        at_start = expected_at(ind, float(year * 12), hz) if year > hz.start.year else 0.0
-        if at_end is None or at_start is None:
-            return None
-        return at_end - at_start
-    return expected_at(ind, end, hz)
-
-
-def year_actual(ind: m.Indicator, series: list, year: int, hz: m.Horizon) -> tuple[float | None, str | None]:  # type: ignore[type-arg]
-    """The year's figure: a flow's total for the year, or the level (rate) at its last reported month."""
-    in_year = [
-        i
-        for i, r in enumerate(series)
-        if r.period.startswith(f"{year}-") and (r.value is not None or r.level is not None)
-    ]
-    if not in_year:
-        return None, None
-    last = in_year[-1]
-    reading = series[last]
-    if ind.kind == "cumulative":
-        if ind.reported_as == "year_to_date":
-            return reading.value, reading.period
-        before = [i for i, r in enumerate(series) if r.period < f"{year}-01" and r.value is not None]
-        start = series[before[-1]].value if before else 0.0
-        return (
-            reading.value - start if reading.value is not None and start is not None else None
-        ), reading.period
-    if ind.kind == "growth":
-        if reading.value is not None:
-            return reading.value, reading.period
-        rate, _ = average_growth(ind, series[: last + 1])
-        return rate, reading.period
-    value, _ = comparable(ind, series, last, hz.start.year)
-    return value, reading.period
+def _milestone_line(
+    project: m.Project, ind: m.Indicator, progress: IndicatorProgress, year: int
+) -> AnnualLine:
+    """A milestone counts in the year it was reached: met that year, not counted in later years,
+    and not met in its due year or after if it was not reached by the end of it."""
+    achieved = progress.status == "achieved"
+    reached_year = None
+    if achieved:
+        reached_year = (
+            progress.achieved_on.year if progress.achieved_on else int((progress.latest_period or "0")[:4])
+        )
+    verdict: bool | None
+    notes: tuple[Note, ...] = ()
+    if reached_year is not None and reached_year <= year:
+        verdict = True if reached_year == year else None
+        if reached_year < year:
+            notes = (note("reached_earlier", year=reached_year),)
+    else:
+        verdict = False if ind.target.by.year <= year else None
+    return AnnualLine(
+        project.id,
+        project.number,
+        ind.id,
+        ind.name,
+        ind.name_en,
+        ind.kind,
+        None,
+        None,
+        None,
+        None,
+        progress.latest_period,
+        verdict,
+        None,
+        progress.achieved_on if reached_year is not None and reached_year <= year else None,
+        True,
+        notes,
+    )
 
 
 def annual(repo: Repository, year: int, as_of: dt.date | None = None) -> Annual:
-    """年总结: each indicator's year against its target, tasks done, problems raised and closed."""
+    """年总结: each indicator's year against its target, tasks done, problems raised and closed.
+
+    The year's figure is final only with December in; before that `met` is unknown and the line
+    says which month it has. Targets and results come from each indicator's kind (kinds.py), so
+    the annual summary and the status apply one rule."""
     when = as_of or report_due(f"{year:04d}-12", due_day(repo))
-    hz = horizon(repo)
+    ctx = context(repo)
     status = roll_up(repo, when)
     numbers = {p.id: p.number for p in status.projects}
     lines = []
@@ -451,37 +477,20 @@ def annual(repo: Repository, year: int, as_of: dt.date | None = None) -> Annual:
         reports = visible_reports(repo, project.id, when)
         progress = {i.indicator: i for p in status.projects if p.id == project.id for i in p.indicators}
         for ind in project.indicators:
-            series = readings(reports, ind.id)
-            target = year_target(ind, year, hz)
             if ind.kind == "milestone":
-                achieved_on = progress[ind.id].achieved_on
-                achieved = progress[ind.id].status == "achieved"
-                # not achieved counts against the year only once the goal's date has come
-                verdict = True if achieved else (False if ind.target.by.year <= year else None)
-                lines.append(
-                    AnnualLine(
-                        project.id,
-                        project.number,
-                        ind.id,
-                        ind.name,
-                        ind.name_en,
-                        ind.kind,
-                        None,
-                        None,
-                        None,
-                        None,
-                        progress[ind.id].latest_period,
-                        verdict,
-                        None,
-                        achieved_on,
-                    )
-                )
+                lines.append(_milestone_line(project, ind, progress[ind.id], year))
                 continue
-            actual, period = year_actual(ind, series, year, hz)
+            kind = kind_of(ind)
+            series = readings(reports, ind.id)
+            target = kind.year_target(ind, year, ctx)
+            result = kind.year_result(ind, series, year, ctx)
+            notes = list(result.notes)
             met = None
-            if actual is not None and target is not None and ind.comparator is not None:
-                thresholds = repo.plan.model.thresholds if repo.plan else m.Thresholds()
-                met = meets(actual, target, ind.comparator, tolerance_of(ind, thresholds, target))
+            if result.value is not None and target is not None and ind.comparator is not None:
+                if result.complete:
+                    met = holds(ind, result.value, target, tolerance_of(ind, ctx.thresholds, target))
+                else:
+                    notes.append(note("year_incomplete", period=result.period or ""))
             lines.append(
                 AnnualLine(
                     project.id,
@@ -493,11 +502,13 @@ def annual(repo: Repository, year: int, as_of: dt.date | None = None) -> Annual:
                     ind.unit,
                     ind.comparator,
                     target,
-                    actual,
-                    period,
+                    result.value,
+                    result.period,
                     met,
-                    year_target(ind, year + 1, hz),
+                    kind.year_target(ind, year + 1, ctx),
                     None,
+                    result.complete,
+                    tuple(notes),
                 )
             )
     done: list[TaskDone] = []
@@ -518,7 +529,7 @@ def annual(repo: Repository, year: int, as_of: dt.date | None = None) -> Annual:
     for lst in repo.problem_lists:
         number = numbers.get(lst.model.project, 0)
         for q in lst.model.problems:
-            if q.raised_on.year == year:
+            if q.raised_on.year == year and q.raised_on <= when:
                 events.append(
                     ProblemEvent(lst.model.project, number, q.id, q.title, q.owner, "raised", q.raised_on)
                 )
@@ -549,32 +560,30 @@ def annual(repo: Repository, year: int, as_of: dt.date | None = None) -> Annual:
 @dataclass(frozen=True, slots=True)
 class HistoryPoint:
     period: str
-    published: float | None  # as reported (value, or level for growth)
-    actual: float | None  # comparable with the target
-    expected: float | None
+    published: Decimal | None  # as reported (value, or level for growth)
+    actual: Decimal | None  # comparable with the target
+    expected: Decimal | None
     achieved: bool | None
 
 
 def history(
     repo: Repository, project: m.Project, ind: m.Indicator, as_of: dt.date
 ) -> tuple[HistoryPoint, ...]:
-    hz = horizon(repo)
+    ctx = context(repo)
+    kind = kind_of(ind)
     series = readings(visible_reports(repo, project.id, as_of), ind.id)
     points = []
     for i, r in enumerate(series):
-        if r.value is None and r.level is None and r.achieved is None:
+        if not r.numeric and r.achieved is None:
             continue
-        actual: float | None
-        if ind.kind == "growth":
-            actual = r.value
-        elif ind.kind == "milestone":
-            actual = None
-        else:
-            actual, _ = comparable(ind, series, i, hz.start.year)
-        published = r.value if r.value is not None else r.level
+        actual = None if ind.kind == "milestone" else kind.comparable(ind, series, i, ctx)[0]
         points.append(
             HistoryPoint(
-                r.period, published, actual, expected_at(ind, period_position(r.period), hz), r.achieved
+                r.period,
+                r.published,
+                actual,
+                kind.expected(ind, period_position(r.period), ctx).value,
+                r.achieved,
             )
         )
     return tuple(points)

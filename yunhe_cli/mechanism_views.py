@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from decimal import Decimal
 from typing import Any
 
 from .i18n import MARKERS, Lang, t
 from .mechanism import Annual, Dispatch, HistoryPoint, ProblemEvent, Quarter
 from .model import Indicator, Project
+from .numbers import to_json
 from .views import (
     JSON_VERSION,
     Cell,
@@ -198,7 +200,7 @@ def movement(rank: int | None, previous: int | None) -> str:
     return f"+{change}" if change > 0 else (str(change) if change < 0 else "=")
 
 
-def ahead(score: float | None) -> str:
+def ahead(score: Decimal | None) -> str:
     return "" if score is None else f"{(score - 1) * 100:+.1f}%"
 
 
@@ -276,7 +278,7 @@ def quarter_views(q: Quarter, lang: Lang) -> list[TableView]:
                 Cell(fmt_number(r.progress.actual), numeric=True),
                 Cell(fmt_number(r.progress.expected), numeric=True),
                 Cell(ahead(r.progress.score), numeric=True),
-                status_cell(r.progress.status, lang),
+                status_cell(r.progress.status, lang, r.progress.side),
             )
             for r in q.indicators
         ),
@@ -300,7 +302,7 @@ def quarter_json(q: Quarter) -> dict[str, Any]:
                 "name": p.name,
                 "convener": p.convener,
                 "lead_unit": p.lead_unit,
-                "score": None if p.score is None else round(p.score, 4),
+                "score": to_json(p.score),
                 "red": p.red,
                 "amber": p.amber,
                 "green": p.green,
@@ -316,9 +318,9 @@ def quarter_json(q: Quarter) -> dict[str, Any]:
                 "id": r.progress.indicator,
                 "name": r.progress.name,
                 "status": r.progress.status,
-                "score": None if r.progress.score is None else round(r.progress.score, 4),
-                "actual": None if r.progress.actual is None else round(r.progress.actual, 4),
-                "expected": None if r.progress.expected is None else round(r.progress.expected, 4),
+                "score": to_json(r.progress.score),
+                "actual": to_json(r.progress.actual),
+                "expected": to_json(r.progress.expected),
             }
             for r in q.indicators
         ],
@@ -390,8 +392,8 @@ def annual_views(a: Annual, lang: Lang) -> list[TableView]:
 
 
 def annual_json(a: Annual) -> dict[str, Any]:
-    def r(value: float | None) -> float | None:
-        return None if value is None else round(value, 4)
+    def r(value: Decimal | None) -> float | int | None:
+        return to_json(value)
 
     return {
         "version": JSON_VERSION,
@@ -434,12 +436,12 @@ def annual_json(a: Annual) -> dict[str, Any]:
 SPARKS = "▁▂▃▄▅▆▇█"
 
 
-def sparkline(values: list[float | None]) -> str:
+def sparkline(values: list[Decimal | None]) -> str:
     numbers = [v for v in values if v is not None]
     if not numbers:
         return ""
     low, high = min(numbers), max(numbers)
-    span = high - low or 1.0
+    span = high - low or Decimal(1)
     return "".join(" " if v is None else SPARKS[round((v - low) / span * (len(SPARKS) - 1))] for v in values)
 
 
@@ -473,8 +475,8 @@ def history_views(
 def history_json(
     project: Project, ind: Indicator, points: tuple[HistoryPoint, ...], as_of: str
 ) -> dict[str, Any]:
-    def r(value: float | None) -> float | None:
-        return None if value is None else round(value, 4)
+    def r(value: Decimal | None) -> float | int | None:
+        return to_json(value)
 
     return {
         "version": JSON_VERSION,

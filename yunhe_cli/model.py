@@ -11,9 +11,18 @@ under `schemas/`, which editors show while an analyst types.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from decimal import Decimal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    WithJsonSchema,
+    model_validator,
+)
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,63}$"
 PERIOD_PATTERN = r"^20[0-9]{2}-(0[1-9]|1[0-2])$"
@@ -24,7 +33,23 @@ Id = Annotated[
     Field(description="标识 id: lower-case letters, digits, '-' and '_' (no path characters)"),
 ]
 Text = Annotated[str, StringConstraints(min_length=1)]
-Number = float  # strict float still takes a YAML int; bools and text are refused
+
+
+def _exact(value: Any) -> Any:
+    """A YAML int becomes an exact decimal; the reader gives every other figure as a Decimal of its
+    own digits. Text and booleans pass through and are refused as not a number."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return Decimal(value)
+    return value
+
+
+# A figure as published: an exact decimal (numbers.py says why); NaN and infinities are refused.
+Number = Annotated[
+    Decimal,
+    BeforeValidator(_exact),
+    Field(allow_inf_nan=False),
+    WithJsonSchema({"type": "number"}),
+]
 # A reference to a unit or a person: its id, its name, or one of its aliases.
 UnitRef = Annotated[Text, Field(description="单位 unit: id, name or alias from units.yaml")]
 PersonRef = Annotated[Text, Field(description="人员 person: id or name from people.yaml")]
@@ -95,20 +120,20 @@ class Thresholds(Strict):
     """Where on_track ends and at_risk and off_track begin: the only place these numbers live."""
 
     on_track: Annotated[
-        float, Field(gt=0, le=1, description="正常 actual/expected at or above this is on track")
-    ] = 0.95
+        Number, Field(gt=0, le=1, description="正常 actual/expected at or above this is on track")
+    ] = Decimal("0.95")
     at_risk: Annotated[
-        float,
+        Number,
         Field(
             gt=0, le=1, description="预警 actual/expected at or above this (and below on_track) is at risk"
         ),
-    ] = 0.85
+    ] = Decimal("0.85")
     approx_tolerance: Annotated[
-        float,
+        Number,
         Field(
             gt=0, lt=1, description="左右 tolerance of a ~ target without its own, as a share of the target"
         ),
-    ] = 0.05
+    ] = Decimal("0.05")
 
     @model_validator(mode="after")
     def _ordered(self) -> Thresholds:
@@ -216,6 +241,15 @@ class Indicator(Strict):
         Number | None,
         Field(ge=0, description="允许偏差 tolerance of a ~ (左右) target, in the indicator's unit"),
     ] = None
+    prefer: Annotated[
+        Literal["higher", "lower"] | None,
+        Field(
+            description=(
+                "偏向 for a ~ (左右) target: the side on which a deviation does no harm "
+                "(higher: more is welcome, lower: less is welcome)"
+            )
+        ),
+    ] = None
     target: Annotated[Target, Field(description="目标 target")]
     baseline: Annotated[
         Baseline | None, Field(description="基数 baseline (not in the plan: set it when known)")
@@ -243,7 +277,15 @@ class Indicator(Strict):
     @model_validator(mode="after")
     def _kind_rules(self) -> Indicator:
         if self.kind == "milestone":
-            for name in ("unit", "comparator", "tolerance", "reported_as", "level_unit", "baseline"):
+            for name in (
+                "unit",
+                "comparator",
+                "tolerance",
+                "prefer",
+                "reported_as",
+                "level_unit",
+                "baseline",
+            ):
                 if getattr(self, name) is not None:
                     raise ValueError(f"a milestone has no {name}")
             if self.target.value is not None:
@@ -258,6 +300,8 @@ class Indicator(Strict):
             raise ValueError(f"a {self.kind} indicator's target needs a value")
         if self.tolerance is not None and self.comparator != "~":
             raise ValueError("a tolerance belongs only to a ~ (左右) target")
+        if self.prefer is not None and self.comparator != "~":
+            raise ValueError("prefer belongs only to a ~ (左右) target")
         if self.level_unit is not None and self.kind != "growth":
             raise ValueError("level_unit belongs only to a growth indicator")
         years = [a.year for a in self.annual_targets]
@@ -331,6 +375,11 @@ class ReportedValue(Strict):
         return self
 
 
+class MilestoneReached(Strict):
+    milestone: Annotated[Text, Field(description="节点 the milestone's title as the project file writes it")]
+    reached_on: Annotated[dt.date, Field(description="完成日期 date reached")]
+
+
 class TaskUpdate(Strict):
     task: Annotated[Id, Field(description="任务 key task id within the project")]
     status: Annotated[
@@ -339,6 +388,9 @@ class TaskUpdate(Strict):
     ]
     percent: Annotated[int | None, Field(ge=0, le=100, description="完成百分比 percent done")] = None
     done_on: Annotated[dt.date | None, Field(description="完成日期 date done")] = None
+    milestones: Annotated[
+        list[MilestoneReached], Field(description="已完成节点 milestones reached, with the date")
+    ] = []
     note: Annotated[Text | None, Field(description="进展说明 progress note")] = None
 
     @model_validator(mode="after")

@@ -10,20 +10,22 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
 
 from . import model as m
-from .checks import Index, period_start
+from .checks import Index
+from .kinds import kind_of
 from .loader import Repository, _model_in
-from .rollup import period_of, readings, visible_reports
+from .periods import period_of, period_start
+from .rollup import readings, visible_reports
 from .write import WriteRefused, check_and_write, create, dump, edit, refuse, repo_lock
 
 SCHEMA_LINE = re.compile(r"^# yaml-language-server: \$schema=.*$")
 SCHEMA_KIND = re.compile(r"[a-z]+\.schema\.json$")
-BASIS_ZH = {"year_to_date": "1–N月累计", "plan_to_date": "自规划期初累计", "point": "时点数"}
 
 
 class UnknownProject(LookupError):
@@ -36,8 +38,9 @@ def checked_repo(root: Path) -> Repository:
     from .checks import validate
 
     repo, problems = validate(root)
-    if problems:
-        raise WriteRefused(problems)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        raise WriteRefused(errors)
     return repo
 
 
@@ -87,11 +90,8 @@ def new_report_text(repo: Repository, project: m.Project, period: str, as_of: dt
             ),
             None,
         )
-        if ind.kind == "milestone":
-            about = f"定性目标 milestone, {ind.target.by}前"
-        else:
-            basis = BASIS_ZH.get(ind.reported_as or "", "")
-            about = f"{ind.unit} | 目标 {ind.comparator}{ind.target.value:g} | {basis} ({ind.reported_as})"
+        kind = kind_of(ind)
+        about = kind.draft_about(ind)
         previous = "上月 last: —"
         if last is not None:
             shown = (
@@ -104,12 +104,7 @@ def new_report_text(repo: Repository, project: m.Project, period: str, as_of: dt
             previous = f"上月 last: {_plain(shown)} ({last.period})"
         lines.append(f"  # {ind.name} | {about} | {previous}")
         lines.append(f"  - indicator: {ind.id}")
-        if ind.kind == "milestone":
-            lines.append("    achieved:")
-        elif ind.kind == "growth" and ind.level_unit and last is not None and last.level is not None:
-            lines.append(f"    level:  # {ind.level_unit}")
-        else:
-            lines.append("    value:")
+        lines.append(f"    {kind.draft_field(ind, last)}")
     open_tasks = []
     for task in project.tasks:
         latest: m.TaskUpdate | None = None
@@ -133,8 +128,8 @@ def new_report_text(repo: Repository, project: m.Project, period: str, as_of: dt
 def _plain(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, float):
-        return f"{value:g}"
+    if isinstance(value, Decimal):
+        return f"{value:f}"
     return str(value)
 
 

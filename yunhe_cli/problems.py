@@ -59,6 +59,13 @@ CODES: dict[str, tuple[str, str]] = {
         "wrong-value-kind",
         "a value of the wrong kind for the indicator (a number for a milestone, ...)",
     ),
+    # Plausibility: warnings (exit 0 unless --strict), a likely typo caught at commit
+    "V403": (
+        "running-total-falls",
+        "a year-to-date (1–N月累计) or plan-to-date figure lower than the one before",
+    ),
+    "V404": ("fraction-of-count", "a fraction where the unit counts whole things (个, 家, 户 …)"),
+    "V405": ("jump", "a figure more than ten times above or below the one before"),
     # Writing (yunhe report new, yunhe issue …, yunhe fmt): nothing is written when one is reported
     "W501": ("already-closed", "the problem is crossed off already"),
     "W502": ("unknown-problem", "there is no problem with that id"),
@@ -68,6 +75,10 @@ CODES: dict[str, tuple[str, str]] = {
     "W506": ("not-closed", "the problem is open; only a closed problem can be reopened"),
     "W507": ("unformatted", "the file is not in yunhe's canonical layout (run yunhe fmt)"),
 }
+
+
+# Codes that warn: the data is allowed, but probably wrong. Everything else is an error.
+WARNING_CODES = frozenset({"V403", "V404", "V405"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +101,10 @@ class Problem:
     @property
     def name(self) -> str:
         return CODES[self.code][0]
+
+    @property
+    def severity(self) -> str:
+        return "warning" if self.code in WARNING_CODES else "error"
 
     def placed(self, line: int, col: int) -> Problem:
         return Problem(self.path, self.code, self.message, self.loc, line, col, self.at_key)

@@ -16,9 +16,11 @@ import csv
 import io
 import json
 from collections.abc import Callable
+from decimal import Decimal
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
+from .numbers import to_json
 from .render_problems import safe_text
 
 if TYPE_CHECKING:  # the CLI imports this module for OutputFormat before any data is loaded
@@ -132,8 +134,15 @@ TABLE_RENDERERS: dict[OutputFormat, TableRenderer] = {
 }
 
 
+def _json_default(value: object) -> object:
+    """Figures are Decimals: a JSON number (an int when whole); NaN never reaches the document."""
+    if isinstance(value, Decimal):
+        return to_json(value, 10)
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
 def render_json(doc: dict[str, Any]) -> str:
-    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+    return json.dumps(doc, ensure_ascii=False, indent=2, default=_json_default, allow_nan=False) + "\n"
 
 
 def render_document(

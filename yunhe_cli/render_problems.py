@@ -43,10 +43,20 @@ def shown_path(path: Path) -> str:
         return path.as_posix()
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def render_text(problems: Sequence[Problem], files: int) -> str:
     lines = [f"{shown_path(p.path)}:{p.line}:{p.col}: {p.code} {safe_text(p.message)}" for p in problems]
-    noun = "problem" if len(problems) == 1 else "problems"
-    lines.append(f"{len(problems)} {noun} in {files} files" if problems else f"{files} files, no problems")
+    warnings = sum(p.severity == "warning" for p in problems)
+    errors = len(problems) - warnings
+    if not problems:
+        lines.append(f"{files} files, no problems")
+    elif not warnings:
+        lines.append(f"{_count(errors, 'problem')} in {files} files")
+    else:
+        lines.append(f"{_count(errors, 'problem')} and {_count(warnings, 'warning')} in {files} files")
     return "\n".join(lines) + "\n"
 
 
@@ -61,6 +71,7 @@ def render_json(problems: Sequence[Problem], files: int) -> str:
                 "col": p.col,
                 "code": p.code,
                 "name": p.name,
+                "severity": p.severity,
                 "message": p.message,
             }
             for p in problems
@@ -79,7 +90,7 @@ def _gh_property(text: str) -> str:
 
 def render_github(problems: Sequence[Problem], files: int) -> str:
     lines = [
-        f"::error file={_gh_property(shown_path(p.path))},line={p.line},col={p.col},"
+        f"::{p.severity} file={_gh_property(shown_path(p.path))},line={p.line},col={p.col},"
         f"title={_gh_property(p.code + ' ' + p.name)}::{_gh_data(p.message)}"
         for p in problems
     ]

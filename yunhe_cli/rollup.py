@@ -23,73 +23,38 @@ Where something cannot be computed (no baseline, a missing December) the result 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Literal
 
 from . import model as m
-from .checks import Index, period_end, period_start
+from .checks import Index
+from .kinds import Context, Note, Reading, holds, kind_of, note, side_of, tolerance_of
 from .loader import Repository
+from .numbers import ONE, ZERO, ratio, times
+from .periods import (
+    LAST_INDEX,
+    month_index,
+    month_position,
+    period_end,
+    period_of,
+    period_position,
+    period_start,
+    report_due,
+)
 
 Status = Literal["achieved", "on_track", "at_risk", "off_track", "no_data"]
 STATUSES: tuple[Status, ...] = ("achieved", "on_track", "at_risk", "off_track", "no_data")
 TaskState = Literal["not_started", "in_progress", "done", "blocked", "not_reported"]
 TASK_STATES: tuple[TaskState, ...] = ("not_started", "in_progress", "done", "blocked", "not_reported")
 
-HOLD_COMPARATORS = ("~", "<=")
-NON_ADDITIVE_UNITS = frozenset({"%", "个百分点", "岁", "年"})
-
-
-@dataclass(frozen=True, slots=True)
-class Note:
-    """Something the roll-up could not compute, or an assumption it made; rendered by i18n."""
-
-    key: str
-    params: tuple[tuple[str, str], ...] = ()
-
-    def get(self, name: str) -> str:
-        return dict(self.params).get(name, "")
-
-
-def note(key: str, **params: object) -> Note:
-    return Note(key, tuple((k, str(v)) for k, v in params.items()))
-
-
-# --------------------------------------------------------------------------- months
-
-
-def month_index(period: str) -> int:
-    year, month = period.split("-")
-    return int(year) * 12 + int(month) - 1
-
-
-def period_of(index: int) -> str:
-    return f"{index // 12:04d}-{index % 12 + 1:02d}"
-
-
-def month_position(day: dt.date) -> float:
-    """A date as a position on a month axis: the end of 2023-01 is 2023*12 + 1."""
-    following = dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
-    days = (following - dt.date(day.year, day.month, 1)).days
-    return day.year * 12 + day.month - 1 + day.day / days
-
-
-def period_position(period: str) -> float:
-    """The end of a reporting month on the month axis."""
-    return month_index(period) + 1.0
+__all__ = ["Note", "note", "report_due"]  # re-exported for views and mechanism
 
 
 # --------------------------------------------------------------------------- inputs
-
-
-@dataclass(frozen=True, slots=True)
-class Reading:
-    period: str
-    value: float | None
-    level: float | None
-    achieved: bool | None
-    achieved_on: dt.date | None
 
 
 def is_visible(report: m.MonthlyReport, as_of: dt.date) -> bool:
@@ -113,6 +78,13 @@ def readings(reports: Sequence[m.MonthlyReport], indicator: str) -> list[Reading
     return out
 
 
+def context(repo: Repository) -> Context:
+    plan = repo.plan.model if repo.plan else None
+    if plan is None:
+        return Context(dt.date(2023, 1, 1), dt.date(2027, 12, 31), m.Thresholds())
+    return Context(plan.horizon.start, plan.horizon.end, plan.thresholds)
+
+
 # --------------------------------------------------------------------------- indicators
 
 
@@ -125,151 +97,34 @@ class IndicatorProgress:
     kind: str
     unit: str | None
     comparator: str | None
-    target: float | None
+    target: Decimal | None
     target_by: dt.date
     owner: str
     latest_period: str | None  # the month of the latest figure
-    latest_value: float | None  # the figure as published (value, or level for growth)
-    actual: float | None  # comparable with the target: plan-to-date, annualised, or a rate
-    expected: float | None  # expected value at the latest figure's date
-    completion: float | None  # actual / target
-    gap: float | None  # how far from the target, in its unit (positive: still to go)
-    pace_needed: float | None  # per remaining month, to meet the target on time
-    projection: float | None  # at the target date, at the pace so far
+    latest_value: Decimal | None  # the figure as published (value, or level for growth)
+    actual: Decimal | None  # comparable with the target: plan-to-date, annualised, or a rate
+    expected: Decimal | None  # expected value at the latest figure's date
+    completion: Decimal | None  # actual / target (none for a ceiling: being under it is not "done")
+    gap: Decimal | None  # still to go, in the target's unit (a ceiling: how far to come down)
+    pace_needed: Decimal | None  # per remaining month, to meet the target on time
+    projection: Decimal | None  # at the target date, at the pace so far
     status: Status
     achieved_on: dt.date | None = None
     notes: tuple[Note, ...] = ()
     # Progress against the expected path: 1.0 is on it, above is ahead, below behind.
     # The number the status thresholds are applied to, and what a quarter ranks by.
-    score: float | None = None
+    score: Decimal | None = None
+    path_rule: str | None = None  # how the expected path was drawn (kinds.Expected.rule)
+    side: str | None = None  # for a ~ (左右) target outside its tolerance: high or low
+    prefer: str | None = None  # the harmless side of a ~ target, as the indicator says
 
 
-def meets(actual: float, target: float, comparator: str, tolerance: float) -> bool:
-    if comparator == ">=":
-        return actual >= target
-    if comparator == ">":
-        return actual > target
-    if comparator == "<=":
-        return actual <= target
-    return abs(actual - target) <= tolerance  # "~"
-
-
-def _ratio_status(ratio: float, thresholds: m.Thresholds) -> Status:
-    if ratio >= thresholds.on_track:
+def _ratio_status(score: Decimal, thresholds: m.Thresholds) -> Status:
+    if score >= thresholds.on_track:
         return "on_track"
-    if ratio >= thresholds.at_risk:
+    if score >= thresholds.at_risk:
         return "at_risk"
     return "off_track"
-
-
-def tolerance_of(ind: m.Indicator, thresholds: m.Thresholds, target: float | None = None) -> float:
-    """How far a ~ (左右) figure may stray: the indicator's own tolerance, or a share of `target`."""
-    if ind.tolerance is not None:
-        return ind.tolerance
-    reference = target if target is not None else ind.target.value
-    return abs(reference or 0.0) * thresholds.approx_tolerance
-
-
-def plan_to_date(series: Sequence[Reading], index: int, start_year: int) -> tuple[float | None, list[Note]]:
-    """The plan-to-date total at series[index] from year-to-date figures (1–N月累计)."""
-    current = series[index]
-    if current.value is None:
-        return None, []
-    year = int(current.period[:4])
-    total = current.value
-    notes: list[Note] = []
-    by_period = {r.period: r for r in series[: index + 1] if r.value is not None}
-    for earlier in range(start_year, year):
-        december = by_period.get(f"{earlier}-12")
-        if december is not None and december.value is not None:
-            total += december.value
-            continue
-        in_year = [r for p, r in by_period.items() if p.startswith(f"{earlier}-")]
-        if in_year:
-            last = max(in_year, key=lambda r: r.period)
-            total += last.value or 0.0
-            notes.append(note("december_missing", year=earlier, used=last.period))
-        else:
-            notes.append(note("year_missing", year=earlier))
-    return total, notes
-
-
-def comparable(
-    ind: m.Indicator, series: Sequence[Reading], index: int, start_year: int
-) -> tuple[float | None, list[Note]]:
-    """The figure at series[index] made comparable with the target."""
-    r = series[index]
-    if ind.kind == "cumulative" and ind.reported_as == "year_to_date":
-        return plan_to_date(series, index, start_year)
-    additive = ind.unit not in NON_ADDITIVE_UNITS  # a share or an age is not summed over months
-    if (
-        ind.kind in ("level", "annual")
-        and ind.reported_as == "year_to_date"
-        and r.value is not None
-        and additive
-    ):
-        month = int(r.period[5:])
-        if month == 12:
-            return r.value, []
-        return r.value * 12 / month, [note("annualised", months=month)]
-    return r.value, []
-
-
-def expected_at(ind: m.Indicator, position: float, horizon: m.Horizon) -> float | None:
-    """The expected value at a point of the month axis, or None when it cannot be known."""
-    target = ind.target.value
-    if target is None:
-        return None
-    end = month_position(ind.target.by)
-    annual = {a.year: a.value for a in ind.annual_targets}
-    year = int(position // 12) if position % 12 else int(position // 12) - 1
-    month_in_year = position - year * 12
-    if ind.kind in ("growth", "annual"):
-        return annual.get(year, target)
-    if ind.kind == "cumulative":
-        years = range(horizon.start.year, year + 1)
-        if annual and all(y in annual for y in years):
-            return sum(annual[y] for y in years[:-1]) + annual[year] * month_in_year / 12
-        start = month_position(ind.baseline.on) if ind.baseline else float(horizon.start.year * 12)
-        base = ind.baseline.value if ind.baseline else 0.0
-    else:  # level
-        if annual and year in annual:
-            previous = annual.get(year - 1, ind.baseline.value if ind.baseline else None)
-            if previous is None:
-                return None
-            return previous + (annual[year] - previous) * month_in_year / 12
-        if ind.baseline is None:
-            return None
-        start, base = month_position(ind.baseline.on), ind.baseline.value
-    if end <= start:
-        return target
-    share = min(1.0, max(0.0, (position - start) / (end - start)))
-    return base + (target - base) * share
-
-
-def average_growth(ind: m.Indicator, series: Sequence[Reading]) -> tuple[float | None, list[Note]]:
-    """The average annual rate from a level series, over at least a year."""
-    levels = [r for r in series if r.level is not None]
-    if not levels:
-        return None, []
-    latest = levels[-1]
-    notes: list[Note] = []
-    if ind.baseline is not None:
-        base_value, base_position = ind.baseline.value, month_position(ind.baseline.on)
-    else:
-        first = levels[0]
-        if period_position(latest.period) - period_position(first.period) < 12:
-            return None, [note("no_baseline_growth")]
-        base_value, base_position = first.level or 0.0, period_position(first.period)
-        notes.append(note("base_from_first", period=first.period))
-    years = (period_position(latest.period) - base_position) / 12
-    if years <= 0 or latest.level is None:
-        return None, [*notes, note("no_baseline_growth")]
-    if ind.unit == "个百分点":
-        return (latest.level - base_value) / years, notes
-    if base_value <= 0:
-        return None, [*notes, note("no_baseline_growth")]
-    return ((latest.level / base_value) ** (1 / years) - 1) * 100, notes
 
 
 def indicator_progress(
@@ -277,10 +132,10 @@ def indicator_progress(
     ind: m.Indicator,
     reports: Sequence[m.MonthlyReport],
     as_of: dt.date,
-    horizon: m.Horizon,
-    thresholds: m.Thresholds,
+    ctx: Context,
     owner: str,
 ) -> IndicatorProgress:
+    kind = kind_of(ind)
     series = readings(reports, ind.id)
     base = IndicatorProgress(
         project=project.id,
@@ -302,136 +157,181 @@ def indicator_progress(
         pace_needed=None,
         projection=None,
         status="no_data",
+        prefer=ind.prefer,
     )
     if ind.kind == "milestone":
         return _milestone_progress(base, ind, series, as_of)
-    numeric = [r for r in series if r.value is not None or r.level is not None]
+    numeric = [i for i, r in enumerate(series) if r.numeric]
     if not numeric:
-        expected = expected_at(ind, month_position(as_of), horizon)
-        return _replace(base, expected=expected, notes=(note("no_reports"),))
-    latest_index = series.index(numeric[-1])
+        path = kind.expected(ind, month_position(as_of), ctx)
+        return dataclasses.replace(
+            base, expected=path.value, path_rule=path.rule, notes=(note("no_reports"),)
+        )
+    latest_index = numeric[-1]
     latest = series[latest_index]
     position = period_position(latest.period)
-    notes: list[Note] = []
-    if ind.kind == "growth":
-        if latest.value is not None:
-            actual: float | None = latest.value
-        else:
-            actual, notes = average_growth(ind, series)
-    else:
-        actual, notes = comparable(ind, series, latest_index, horizon.start.year)
+    actual, notes = kind.current(ind, series, latest_index, ctx)
+    path = kind.expected(ind, position, ctx)
+    if path.rule == "shared_remainder":
+        notes.append(note("path_shared"))
+    result = dataclasses.replace(
+        base,
+        latest_period=latest.period,
+        latest_value=latest.published,
+        actual=actual,
+        expected=path.value,
+        path_rule=path.rule,
+    )
     target = ind.target.value
-    assert target is not None and ind.comparator is not None  # guaranteed by the model for non-milestones
-    expected = expected_at(ind, position, horizon)
-    published = latest.value if latest.value is not None else latest.level
-    result = _replace(
-        base, latest_period=latest.period, latest_value=published, actual=actual, expected=expected
-    )
-    if actual is None:
-        return _replace(result, notes=tuple(notes))
-    tolerance = tolerance_of(ind, thresholds)
+    if actual is None or target is None or ind.comparator is None:
+        return dataclasses.replace(result, notes=tuple(notes))
+    verdict = judge(ind, actual, path.value, as_of, ctx, notes)
     remaining = month_position(ind.target.by) - position
-    completion = actual / target if target else None
-    gap = target - actual
-    if ind.comparator == "<=":
-        gap = min(0.0, gap)  # under a ceiling nothing is still to go
-    pace_needed = (
-        gap / remaining if remaining > 0 and gap > 0 and ind.kind in ("cumulative", "level") else None
-    )
-    projection = _projection(ind, series, latest_index, actual, position, remaining, horizon, notes)
-    hold = ind.comparator in HOLD_COMPARATORS or ind.kind in ("growth", "annual")
-    met = meets(actual, target, ind.comparator, tolerance)
-    due_passed = as_of > ind.target.by
-    score = _score(ind, actual, target, tolerance, expected, projection, hold)
-    status: Status
-    partial_year = any(n.key == "annualised" for n in notes)  # a part-year estimate achieves nothing yet
-    if met:
-        status = "achieved" if (not hold or due_passed) and not partial_year else "on_track"
-    elif due_passed:
-        status = "off_track"
-    elif ind.comparator == "~":
-        status = "at_risk" if abs(actual - target) <= 2 * tolerance else "off_track"
-    elif ind.comparator == "<=":  # over the ceiling is never on track
-        status = "at_risk" if target / actual >= thresholds.at_risk else "off_track"
-    elif score is not None:
-        status = _ratio_status(score, thresholds)
-        if not hold and expected is None:
+    projection = kind.projection(ind, series, latest_index, actual, position, ctx) if kind.has_pace else None
+    if verdict.score is None and verdict.status == "no_data" and projection is not None:
+        score = ratio(projection, target)
+        if score is not None:
+            verdict = Verdict(_ratio_status(score, ctx.thresholds), score, None)
             notes.append(note("judged_by_projection"))
-    else:
-        status = "no_data"
+    elif verdict.status == "no_data":
         notes.append(note("no_baseline"))
-    return _replace(
+    if ind.comparator == "<=":
+        completion = None
+        gap = max(ZERO, actual - target)
+        if gap > 0:
+            notes.append(note("over_ceiling", by=f"{gap:f}"))
+    else:
+        completion = ratio(actual, target)
+        gap = target - actual
+    reach = ind.comparator in (">=", ">")
+    pace_needed = times(gap, 1 / remaining) if kind.has_pace and reach and remaining > 0 and gap > 0 else None
+    return dataclasses.replace(
         result,
         completion=completion,
         gap=gap,
         pace_needed=pace_needed,
         projection=projection,
-        status=status,
+        status=verdict.status,
         notes=tuple(notes),
-        score=score,
+        score=verdict.score,
+        side=verdict.side,
     )
 
 
-def _score(
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    status: Status
+    score: Decimal | None
+    side: str | None
+
+
+def judge(
     ind: m.Indicator,
-    actual: float,
-    target: float,
-    tolerance: float,
-    expected: float | None,
-    projection: float | None,
-    hold: bool,
-) -> float | None:
-    """Actual progress over expected progress (1.0: on the path), or None when it cannot be known."""
-    if ind.comparator == "~":
-        return 1.0 - max(0.0, abs(actual - target) - tolerance) / abs(target) if target else None
-    if ind.comparator == "<=":
-        return target / actual if actual > 0 else 1.0
-    if hold:  # growth or annual against a reach-type comparator
-        return actual / target if target else None
-    if expected is not None:
-        start_value = _start_value(ind)
-        denominator = expected - start_value
-        return 1.0 if denominator <= 0 else (actual - start_value) / denominator
-    if projection is not None:
-        return projection / target if target else None
-    return None
-
-
-def _start_value(ind: m.Indicator) -> float:
-    if ind.baseline is not None:
-        return ind.baseline.value
-    return 0.0
-
-
-def _projection(
-    ind: m.Indicator,
-    series: Sequence[Reading],
-    latest_index: int,
-    actual: float,
-    position: float,
-    remaining: float,
-    horizon: m.Horizon,
+    actual: Decimal,
+    expected: Decimal | None,
+    as_of: dt.date,
+    ctx: Context,
     notes: list[Note],
-) -> float | None:
-    """The value at the target date if the pace so far goes on."""
-    if ind.kind not in ("cumulative", "level"):
+) -> Verdict:
+    """The status of a figure made comparable, and the score it is ranked by: the one rule.
+
+    - Reach targets (>=, >) of a cumulative or level are achieved once met (a part-year estimate
+      only on track); otherwise actual progress over expected progress is held against the
+      thresholds.
+    - Hold targets (growth, annual) are compared with the year's target; on track while they hold,
+      achieved once the target date has passed with the target held.
+    - About (~, 左右): on track within the tolerance; a deviation on the indicator's harmless side
+      (`prefer`) holds too; otherwise at risk up to twice the tolerance, off track beyond.
+    - Ceilings (<=): with a baseline, judged against the path down to the target; without one,
+      under the ceiling is on track and over it never is (at risk while within the at-risk share).
+    - Past the target date, a target not met is off track.
+    """
+    kind = kind_of(ind)
+    target = ind.target.value
+    comparator = ind.comparator
+    assert target is not None and comparator is not None
+    thresholds = ctx.thresholds
+    goal = expected if kind.hold and expected is not None else target
+    tolerance = tolerance_of(ind, thresholds, goal)
+    due_passed = as_of > ind.target.by
+    partial = any(n.key == "annualised" for n in notes)
+    side = side_of(ind, actual, goal, tolerance)
+    if comparator == "<=":
+        return _ceiling(ind, actual, expected, goal, due_passed, thresholds)
+    if comparator == "~":
+        deviation = abs(actual - goal)
+        score = ONE if holds(ind, actual, goal, tolerance) else _about_score(deviation, tolerance, goal)
+        if holds(ind, actual, goal, tolerance):
+            status: Status = "achieved" if due_passed and not partial else "on_track"
+            if side is not None:
+                notes.append(note("harmless_side", side=side))
+        elif due_passed:
+            status = "off_track"
+        else:
+            status = "at_risk" if deviation <= 2 * tolerance else "off_track"
+        return Verdict(status, score, side)
+    hold = kind.hold
+    met = holds(ind, actual, goal, tolerance)
+    score = _reach_score(ind, actual, goal, expected, hold)
+    if met:
+        if hold:
+            status = "achieved" if due_passed and not partial else "on_track"
+        else:
+            status = "on_track" if partial else "achieved"
+        return Verdict(status, score if score is not None else ONE, None)
+    if due_passed:
+        return Verdict("off_track", score, None)
+    if score is None:
+        return Verdict("no_data", None, None)
+    return Verdict(_ratio_status(score, thresholds), score, None)
+
+
+def _about_score(deviation: Decimal, tolerance: Decimal, goal: Decimal) -> Decimal | None:
+    if goal == 0:
         return None
-    if remaining <= 0:
-        return actual
-    if ind.kind == "cumulative" or ind.baseline is not None:
-        start = month_position(ind.baseline.on) if ind.baseline else float(horizon.start.year * 12)
-        elapsed = position - start
-        if elapsed <= 0:
-            return None
-        return actual + (actual - _start_value(ind)) / elapsed * remaining
-    earlier = [i for i in range(latest_index) if series[i].value is not None]
-    if not earlier:
-        return None
-    first_value, _ = comparable(ind, series, earlier[0], horizon.start.year)
-    elapsed = position - period_position(series[earlier[0]].period)
-    if first_value is None or elapsed <= 0:
-        return None
-    return actual + (actual - first_value) / elapsed * remaining
+    shortfall = ratio(max(ZERO, deviation - tolerance), abs(goal))
+    return None if shortfall is None else ONE - shortfall
+
+
+def _reach_score(
+    ind: m.Indicator, actual: Decimal, goal: Decimal, expected: Decimal | None, hold: bool
+) -> Decimal | None:
+    if hold:  # growth or annual: the year's figure against the year's target
+        return ratio(actual, goal)
+    if expected is None:
+        return None  # no path: the caller judges by the projection
+    start = ind.baseline.value if ind.baseline is not None else ZERO
+    progress_expected = expected - start
+    if progress_expected <= 0:
+        return ONE
+    return ratio(actual - start, progress_expected)
+
+
+def _ceiling(
+    ind: m.Indicator,
+    actual: Decimal,
+    expected: Decimal | None,
+    goal: Decimal,
+    due_passed: bool,
+    thresholds: m.Thresholds,
+) -> Verdict:
+    target = ind.target.value
+    assert target is not None
+    path = expected if ind.baseline is not None and not kind_of(ind).hold else None
+    limit = path if path is not None else goal
+    if due_passed:
+        met = actual <= target
+        return Verdict("achieved" if met else "off_track", ratio(target, actual) if actual > 0 else ONE, None)
+    if path is not None and ind.baseline is not None and ind.baseline.value > path:
+        start = ind.baseline.value
+        score = ratio(start - actual, start - path)
+        assert score is not None
+        return Verdict("on_track" if actual <= path else _ratio_status(score, thresholds), score, None)
+    score = ratio(limit, actual) if actual > 0 else ONE
+    assert score is not None
+    if actual <= limit:
+        return Verdict("on_track", score, None)
+    return Verdict("at_risk" if score >= thresholds.at_risk else "off_track", score, None)
 
 
 def _milestone_progress(
@@ -440,18 +340,14 @@ def _milestone_progress(
     reported = [r for r in series if r.achieved is not None]
     if not reported:
         status: Status = "off_track" if as_of > ind.target.by else "no_data"
-        return _replace(base, status=status, notes=(note("no_reports"),))
+        return dataclasses.replace(base, status=status, notes=(note("no_reports"),))
     latest = reported[-1]
     if latest.achieved:
-        return _replace(base, latest_period=latest.period, status="achieved", achieved_on=latest.achieved_on)
+        return dataclasses.replace(
+            base, latest_period=latest.period, status="achieved", achieved_on=latest.achieved_on
+        )
     status = "off_track" if as_of > ind.target.by else "on_track"
-    return _replace(base, latest_period=latest.period, status=status)
-
-
-def _replace(p: IndicatorProgress, **changes: object) -> IndicatorProgress:
-    import dataclasses
-
-    return dataclasses.replace(p, **changes)  # type: ignore[arg-type]
+    return dataclasses.replace(base, latest_period=latest.period, status=status)
 
 
 # --------------------------------------------------------------------------- key tasks
@@ -481,12 +377,14 @@ def task_progress(
 ) -> TaskProgress:
     latest: m.TaskUpdate | None = None
     latest_period = None
+    reached: set[str] = set()  # milestones a report says were reached (on or before as_of)
     for report in reports:
         for update in report.tasks:
             if update.task == task.id:
                 latest, latest_period = update, report.period
+                reached.update(r.milestone for r in update.milestones if r.reached_on <= as_of)
     state: TaskState = latest.status if latest else "not_reported"
-    deadlines = sorted([*(ms.due for ms in task.milestones), task.due])
+    deadlines = sorted([*(ms.due for ms in task.milestones if ms.title not in reached), task.due])
     passed = [d for d in deadlines if d < as_of]
     ahead = [d for d in deadlines if d >= as_of]
     overdue = state != "done" and bool(passed)
@@ -563,11 +461,6 @@ class ReportingState:
     late: tuple[str, ...]  # months reported after their due date
 
 
-def report_due(period: str, due_day: int) -> dt.date:
-    end = period_end(period)
-    return dt.date(end.year + end.month // 12, end.month % 12 + 1, due_day)
-
-
 def first_period(plan: m.Plan | None) -> str:
     if plan is not None and plan.reporting.first_period:
         return plan.reporting.first_period
@@ -585,7 +478,7 @@ def reporting_state(repo: Repository, project: str, as_of: dt.date) -> Reporting
     visible = [p for p, r in by_period.items() if r.submitted_on is not None and is_visible(r, as_of)]
     missing, late = [], []
     index = month_index(first_period(plan))
-    while True:
+    while index <= LAST_INDEX:
         period = period_of(index)
         due = report_due(period, due_day)
         if due >= as_of or period_start(period) > last_month:
@@ -659,9 +552,7 @@ class StatusReport:
 def roll_up(repo: Repository, as_of: dt.date, projects: Iterable[str] | None = None) -> StatusReport:
     """Everything `yunhe status` and the three forms show, as of a date."""
     index = Index.build(repo)
-    plan = repo.plan.model if repo.plan else None
-    horizon = plan.horizon if plan else m.Horizon(start=dt.date(2023, 1, 1), end=dt.date(2027, 12, 31))
-    thresholds = plan.thresholds if plan else m.Thresholds()
+    ctx = context(repo)
     wanted = set(projects) if projects is not None else None
 
     def unit_name(ref: str | None, default: str) -> str:
@@ -676,7 +567,7 @@ def roll_up(repo: Repository, as_of: dt.date, projects: Iterable[str] | None = N
         reports = visible_reports(repo, project.id, as_of)
         lead = unit_name(project.lead_unit, project.lead_unit)
         indicators = tuple(
-            indicator_progress(project, ind, reports, as_of, horizon, thresholds, unit_name(ind.owner, lead))
+            indicator_progress(project, ind, reports, as_of, ctx, unit_name(ind.owner, lead))
             for ind in project.indicators
         )
         tasks = tuple(

@@ -10,10 +10,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from .i18n import MARKERS, Lang, note_text, t
 from .model import UNITS
+from .numbers import to_json
 from .rollup import IndicatorProgress, ProblemProgress, ProjectStatus, StatusReport, TaskProgress
 
 JSON_VERSION = 1
@@ -41,14 +43,16 @@ def status_legend(lang: Lang) -> str:
     return f"{t('legend', lang)} {marks}"
 
 
-def fmt_number(value: float | None, digits: int = 2) -> str:
+def fmt_number(value: Decimal | None, digits: int = 2) -> str:
     if value is None:
         return ""
-    text = f"{value:,.{digits}f}".rstrip("0").rstrip(".")
+    text = f"{value:,.{digits}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
 
 
-def fmt_percent(value: float | None) -> str:
+def fmt_percent(value: Decimal | None) -> str:
     return "" if value is None else f"{value * 100:.1f}%"
 
 
@@ -56,8 +60,15 @@ def fmt_date(value: dt.date | None) -> str:
     return value.isoformat() if value else ""
 
 
-def status_cell(status: str, lang: Lang) -> Cell:
-    return Cell(f"{MARKERS[status]} {t('status.' + status, lang)}", status)
+def status_cell(status: str, lang: Lang, side: str | None = None) -> Cell:
+    """The status marker and word; a ~ (左右) figure off its target names the side (偏高/偏低)
+    rather than calling an overshoot 滞后."""
+    word = (
+        t(f"side.{side}", lang)
+        if side and status in ("at_risk", "off_track")
+        else t("status." + status, lang)
+    )
+    return Cell(f"{MARKERS[status]} {word}", status)
 
 
 def target_text(i: IndicatorProgress, lang: Lang) -> str:
@@ -244,7 +255,7 @@ def indicators_view(report: StatusReport, rows: Sequence[IndicatorProgress], lan
                 Cell(fmt_number(i.gap), numeric=True),
                 Cell(fmt_number(i.pace_needed), numeric=True),
                 Cell(fmt_number(i.projection), numeric=True),
-                status_cell(i.status, lang),
+                status_cell(i.status, lang, i.side),
                 Cell(
                     "；".join(note_text(n, lang) for n in i.notes)
                     if lang is Lang.zh
@@ -282,6 +293,8 @@ def indicators_json(report: StatusReport, rows: Sequence[IndicatorProgress]) -> 
                 "projection": _round(i.projection),
                 "status": i.status,
                 "score": _round(i.score),
+                "path_rule": i.path_rule,
+                "side": i.side,
                 "achieved_on": fmt_date(i.achieved_on) or None,
                 "notes": [{"key": n.key, **dict(n.params)} for n in i.notes],
             }
@@ -290,8 +303,8 @@ def indicators_json(report: StatusReport, rows: Sequence[IndicatorProgress]) -> 
     }
 
 
-def _round(value: float | None, digits: int = 4) -> float | None:
-    return None if value is None else round(value, digits)
+def _round(value: Decimal | None, digits: int = 4) -> float | int | None:
+    return to_json(value, digits)
 
 
 # --------------------------------------------------------------------------- 重点任务进度表

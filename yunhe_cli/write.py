@@ -88,7 +88,7 @@ def check_and_write(root: Path, rel: str, text: str) -> None:
 
     path = root / rel
     _, problems = validate(root, overrides={rel: text})
-    mine = [p for p in problems if p.path == path]
+    mine = [p for p in problems if p.path == path and p.severity == "error"]
     if mine:
         raise WriteRefused(mine)
     atomic_write(path, text)

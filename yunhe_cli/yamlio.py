@@ -24,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -141,13 +142,14 @@ def _to_int(value: str) -> int:
     return sign * int(text, 10)  # YAML 1.2: a leading zero is not octal
 
 
-def _to_float(value: str) -> float:
+def _to_float(value: str) -> Decimal:
+    """A YAML float as the exact decimal of its digits (figures are decimals as published)."""
     text = value.replace("_", "").lower()
     if text.endswith(".inf"):
-        return float("-inf") if text.startswith("-") else float("inf")
+        return Decimal("-Infinity") if text.startswith("-") else Decimal("Infinity")
     if text.endswith(".nan"):
-        return float("nan")
-    return float(text)
+        return Decimal("NaN")
+    return Decimal(text)
 
 
 def _to_timestamp(value: str) -> dt.date | dt.datetime:
@@ -430,7 +432,9 @@ def to_plain(value: Any) -> Any:
     if isinstance(value, int):
         return int(value)
     if isinstance(value, float):
-        return float(value)
+        # The shortest repr of ruamel's float is the figure's own digits for any figure of up to
+        # 15 significant digits; the reader gives the same Decimal from the text.
+        return Decimal(repr(float(value)))
     if isinstance(value, str):
         return str(value)
     if type(value).__name__ == "TaggedScalar":  # ruamel tags a lone '=' as !!value; it is text
