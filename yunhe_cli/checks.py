@@ -232,6 +232,7 @@ def check_references(repo: Repository, index: Index) -> Iterator[Problem]:
                     ("values", i, "indicator"),
                 )
         task_ids = [t.id for t in target.tasks]
+        tasks_by_id = {t.id: t for t in target.tasks}
         for i, t in enumerate(rm.tasks):
             if t.task not in task_ids:
                 yield _p(
@@ -240,6 +241,19 @@ def check_references(repo: Repository, index: Index) -> Iterator[Problem]:
                     f"project {rm.project} has no task {t.task!r}{_suggest(t.task, task_ids)}",
                     ("tasks", i, "task"),
                 )
+                continue
+            titles = [ms.title for ms in tasks_by_id[t.task].milestones]
+            for j, reached in enumerate(t.milestones):
+                if reached.milestone not in titles:
+                    known = (
+                        f"; its milestones are {', '.join(titles)}" if titles else "; it has no milestones"
+                    )
+                    yield _p(
+                        rep,
+                        "R208",
+                        f"task {t.task} has no milestone {reached.milestone!r}{known}",
+                        ("tasks", i, "milestones", j, "milestone"),
+                    )
     for lst in repo.problem_lists:
         target = index.projects.get(lst.model.project)
         if target is None:
@@ -349,6 +363,14 @@ def check_dates(repo: Repository, index: Index) -> Iterator[Problem]:
                 ("tasks", i, "done_on"),
                 "done on {early}, after the period it reports",
             )
+            for j, reached in enumerate(t.milestones):
+                yield from order(
+                    rep,
+                    reached.reached_on,
+                    period_end(rm.period),
+                    ("tasks", i, "milestones", j, "reached_on"),
+                    "milestone reached on {early}, after the period it reports",
+                )
     for lst in repo.problem_lists:
         for i, prob in enumerate(lst.model.problems):
             yield from inside(lst, prob.raised_on, ("problems", i, "raised_on"), "the date raised")

@@ -347,15 +347,25 @@ def dispatch(
     """月调度: reports late or missing, what is overdue by unit and convener, what changed this month."""
     import re
 
+    from .mechanism import OutsidePlan, check_period, dispatch_as_of, plan_months
     from .mechanism import dispatch as run_dispatch
     from .mechanism_views import dispatch_json, dispatch_views
     from .operations import default_period
 
     today = as_of or dt.date.today()
-    if period is not None and not re.fullmatch(r"20\d\d-(0[1-9]|1[0-2])", period):
+    if period is not None and not re.fullmatch(r"[0-9]{4}-(0[1-9]|1[0-2])", period):
         raise typer.BadParameter(f"{period!r} is not a month written YYYY-MM", param_hint="--period")
     repo, code = _repo(data)
-    result = run_dispatch(repo, period or default_period(today), today)
+    first, last = plan_months(repo)
+    # Without --period: last month, held inside the plan's months (before the plan: its first).
+    month = period or min(max(default_period(today), first), last)
+    try:
+        check_period(repo, month)
+    except OutsidePlan as exc:
+        raise typer.BadParameter(str(exc), param_hint="--period") from None
+    # A past month's dispatch is read on the day its reports fell due, unless --as-of says otherwise.
+    when = as_of if as_of is not None else dispatch_as_of(repo, month, today)
+    result = run_dispatch(repo, month, when)
     _emit_document(dispatch_views(result, lang or default_lang()), dispatch_json(result), output_format)
     raise typer.Exit(code)
 
@@ -381,11 +391,17 @@ def quarter(
     from .mechanism import quarter as run_quarter
     from .mechanism_views import quarter_json, quarter_views
 
+    from .mechanism import OutsidePlan, check_year
+
     try:
         year, q = parse_quarter(which)
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="YYYY-Qn") from None
     repo, code = _repo(data)
+    try:
+        check_year(repo, year)
+    except OutsidePlan as exc:
+        raise typer.BadParameter(str(exc), param_hint="YYYY-Qn") from None
     result = run_quarter(repo, year, q, as_of)
     _emit_document(quarter_views(result, lang or default_lang()), quarter_json(result), output_format)
     raise typer.Exit(code)
@@ -408,10 +424,15 @@ def annual(
     lang: LangOption = None,
 ) -> None:
     """年总结: each indicator's year against its target, tasks done, problems raised and closed, next year."""
+    from .mechanism import OutsidePlan, check_year
     from .mechanism import annual as run_annual
     from .mechanism_views import annual_json, annual_views
 
     repo, code = _repo(data)
+    try:
+        check_year(repo, year)
+    except OutsidePlan as exc:
+        raise typer.BadParameter(str(exc), param_hint="YYYY") from None
     result = run_annual(repo, year, as_of)
     _emit_document(annual_views(result, lang or default_lang()), annual_json(result), output_format)
     raise typer.Exit(code)

@@ -49,6 +49,7 @@ CODES: dict[str, tuple[str, str]] = {
     "R205": ("unknown-project", "a project that does not exist"),
     "R206": ("unknown-indicator", "an indicator that the project does not have"),
     "R207": ("unknown-task", "a key task that the project does not have"),
+    "R208": ("unknown-milestone", "a milestone that the key task does not have"),
     # Dates
     "D301": ("outside-horizon", "a date outside the plan's horizon"),
     "D302": ("date-order", "dates in the wrong order (closed before raised, due before start, ...)"),

@@ -16,6 +16,7 @@ from typing import Any
 from .i18n import MARKERS, Lang, note_text, t
 from .model import UNITS
 from .numbers import to_json
+from .periods import month_index
 from .rollup import IndicatorProgress, ProblemProgress, ProjectStatus, StatusReport, TaskProgress
 
 JSON_VERSION = 1
@@ -84,10 +85,16 @@ def unit_text(unit: str | None, lang: Lang) -> str:
 
 
 def _missing_text(p: ProjectStatus, lang: Lang) -> str:
+    """How many months are missing, and which: "from" only when they run on without a gap."""
     missing = p.reporting.missing
     if not missing:
         return "0"
-    return t("missing.count", lang, count=len(missing), first=missing[0])
+    indexes = [month_index(x) for x in missing]
+    if indexes == list(range(indexes[0], indexes[0] + len(indexes))):
+        return t("missing.count", lang, count=len(missing), first=missing[0])
+    sep = "、" if lang == "zh" else ", "
+    shown = list(missing) if len(missing) <= 3 else [missing[0], missing[1], "…", missing[-1]]
+    return t("missing.months", lang, count=len(missing), months=sep.join(shown))
 
 
 # --------------------------------------------------------------------------- status
