@@ -387,11 +387,9 @@ def quarter(
     lang: LangOption = None,
 ) -> None:
     """季分析 (晾晒): indicators and projects ranked against their paths, with the movement."""
-    from .mechanism import parse_quarter
+    from .mechanism import OutsidePlan, check_year, parse_quarter
     from .mechanism import quarter as run_quarter
     from .mechanism_views import quarter_json, quarter_views
-
-    from .mechanism import OutsidePlan, check_year
 
     try:
         year, q = parse_quarter(which)

@@ -196,7 +196,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "note.reached_earlier": ("已于{year}年完成", "reached in {year}"),
     # summaries
     "missing.count": ("{count}（{first}起）", "{count} (from {first})"),
-    "missing.months": ("{count}（{months}）", "{count} ({months})"),
+    "missing.months": ("{count}（缺{months}）", "{count} ({months})"),
     "legend": ("指标状态：", "Indicators:"),
 }
 
