@@ -78,6 +78,29 @@ def readings(reports: Sequence[m.MonthlyReport], indicator: str) -> list[Reading
     return out
 
 
+@dataclass(frozen=True, slots=True)
+class ProjectReports:
+    """One project's visible reports, grouped once: each indicator's readings and each task's
+    updates in period order (the roll-up reads every report once, not once per indicator)."""
+
+    reports: tuple[m.MonthlyReport, ...]
+    readings: dict[str, list[Reading]]
+    updates: dict[str, list[tuple[str, m.TaskUpdate]]]
+
+    @classmethod
+    def of(cls, reports: Sequence[m.MonthlyReport]) -> ProjectReports:
+        values: dict[str, list[Reading]] = {}
+        updates: dict[str, list[tuple[str, m.TaskUpdate]]] = {}
+        for report in reports:
+            for v in report.values:
+                values.setdefault(v.indicator, []).append(
+                    Reading(report.period, v.value, v.level, v.achieved, v.achieved_on)
+                )
+            for u in report.tasks:
+                updates.setdefault(u.task, []).append((report.period, u))
+        return cls(tuple(reports), values, updates)
+
+
 def context(repo: Repository) -> Context:
     plan = repo.plan.model if repo.plan else None
     if plan is None:
@@ -134,9 +157,12 @@ def indicator_progress(
     as_of: dt.date,
     ctx: Context,
     owner: str,
+    series: Sequence[Reading] | None = None,
 ) -> IndicatorProgress:
+    """Where one indicator stands on `as_of`; `series` (its readings) when already grouped."""
     kind = kind_of(ind)
-    series = readings(reports, ind.id)
+    if series is None:
+        series = readings(reports, ind.id)
     base = IndicatorProgress(
         project=project.id,
         indicator=ind.id,
@@ -373,16 +399,23 @@ class TaskProgress:
 
 
 def task_progress(
-    project: m.Project, task: m.KeyTask, reports: Sequence[m.MonthlyReport], as_of: dt.date, owner: str
+    project: m.Project,
+    task: m.KeyTask,
+    reports: Sequence[m.MonthlyReport],
+    as_of: dt.date,
+    owner: str,
+    updates: Sequence[tuple[str, m.TaskUpdate]] | None = None,
 ) -> TaskProgress:
+    """Where one key task stands; `updates` ((period, update) in order) when already grouped."""
+    if updates is None:
+        updates = [(r.period, u) for r in reports for u in r.tasks if u.task == task.id]
     latest: m.TaskUpdate | None = None
     latest_period = None
     reached: set[str] = set()  # milestones a report says were reached (on or before as_of)
-    for report in reports:
-        for update in report.tasks:
-            if update.task == task.id:
-                latest, latest_period = update, report.period
-                reached.update(r.milestone for r in update.milestones if r.reached_on <= as_of)
+    for period, update in updates:
+        latest, latest_period = update, period
+        if update.milestones:
+            reached.update(r.milestone for r in update.milestones if r.reached_on <= as_of)
     state: TaskState = latest.status if latest else "not_reported"
     deadlines = sorted([*(ms.due for ms in task.milestones if ms.title not in reached), task.due])
     passed = [d for d in deadlines if d < as_of]
@@ -468,11 +501,19 @@ def first_period(plan: m.Plan | None) -> str:
     return period_of(issued.year * 12 + issued.month)  # the month after the plan was issued
 
 
-def reporting_state(repo: Repository, project: str, as_of: dt.date) -> ReportingState:
+def reporting_state(
+    repo: Repository,
+    project: str,
+    as_of: dt.date,
+    all_reports: Sequence[m.MonthlyReport] | None = None,
+) -> ReportingState:
+    """Months reported, late and missing; `all_reports` (the project's, visible or not) when grouped."""
     plan = repo.plan.model if repo.plan else None
     due_day = plan.reporting.monthly_due_day if plan else m.Reporting().monthly_due_day
     last_month = plan.horizon.end if plan else dt.date(2027, 12, 31)
-    by_period = {r.model.period: r.model for r in repo.reports if r.model.project == project}
+    if all_reports is None:
+        all_reports = [r.model for r in repo.reports if r.model.project == project]
+    by_period = {r.period: r for r in all_reports}
     # A report counts as submitted once it carries submitted_on (a draft from `yunhe report new`
     # does not); its figures are used either way.
     visible = [p for p, r in by_period.items() if r.submitted_on is not None and is_visible(r, as_of)]
@@ -559,19 +600,33 @@ def roll_up(repo: Repository, as_of: dt.date, projects: Iterable[str] | None = N
         entry = index.unit(ref) if ref else None
         return entry.name if entry else (ref or default)
 
+    by_project: dict[str, list[m.MonthlyReport]] = {}
+    for loaded_report in repo.reports:
+        by_project.setdefault(loaded_report.model.project, []).append(loaded_report.model)
     out = []
     for loaded in repo.projects:
         project = loaded.model
         if wanted is not None and project.id not in wanted:
             continue
-        reports = visible_reports(repo, project.id, as_of)
+        mine = by_project.get(project.id, [])
+        grouped = ProjectReports.of(sorted((r for r in mine if is_visible(r, as_of)), key=lambda r: r.period))
+        reports = grouped.reports
         lead = unit_name(project.lead_unit, project.lead_unit)
         indicators = tuple(
-            indicator_progress(project, ind, reports, as_of, ctx, unit_name(ind.owner, lead))
+            indicator_progress(
+                project,
+                ind,
+                reports,
+                as_of,
+                ctx,
+                unit_name(ind.owner, lead),
+                grouped.readings.get(ind.id, []),
+            )
             for ind in project.indicators
         )
         tasks = tuple(
-            task_progress(project, t, reports, as_of, unit_name(t.owner, lead)) for t in project.tasks
+            task_progress(project, t, reports, as_of, unit_name(t.owner, lead), grouped.updates.get(t.id, []))
+            for t in project.tasks
         )
         problems = tuple(
             problem_progress(project.id, q, as_of, unit_name(q.owner, q.owner))
@@ -594,7 +649,7 @@ def roll_up(repo: Repository, as_of: dt.date, projects: Iterable[str] | None = N
                 indicators=indicators,
                 tasks=tasks,
                 problems=problems,
-                reporting=reporting_state(repo, project.id, as_of),
+                reporting=reporting_state(repo, project.id, as_of, mine),
                 counts=counts,
             )
         )
