@@ -478,11 +478,28 @@ def annualised(ind: m.Indicator, reading: Reading) -> tuple[Decimal | None, list
     return settle(reading.value * TWELVE / month), [note("annualised", months=month)]
 
 
-class Growth(IndicatorKind):
+class HeldEveryYear(IndicatorKind):
+    """A target that must hold in each year: the year's annual target, else the target itself."""
+
+    hold = True
+
+    def expected(self, ind: m.Indicator, position: Fraction, ctx: Context) -> Expected:
+        annual = _annual(ind)
+        year = year_of_position(position)
+        if year in annual:
+            return Expected(annual[year], "annual_targets")
+        return Expected(ind.target.value, "target_every_year")
+
+    def year_target(self, ind: m.Indicator, year: int, ctx: Context) -> Decimal | None:
+        if not ctx.start_year <= year <= ind.target.by.year:
+            return None
+        return _annual(ind).get(year, ind.target.value)
+
+
+class Growth(HeldEveryYear):
     """An average yearly rate: as published, or computed from the levels it comes from."""
 
     name = "growth"
-    hold = True
 
     def comparable(
         self, ind: m.Indicator, series: Sequence[Reading], index: int, ctx: Context
@@ -547,18 +564,6 @@ class Growth(IndicatorKind):
         )
         return rate, notes if rate is not None else [*notes, note("no_baseline_growth")]
 
-    def expected(self, ind: m.Indicator, position: Fraction, ctx: Context) -> Expected:
-        annual = _annual(ind)
-        year = year_of_position(position)
-        if year in annual:
-            return Expected(annual[year], "annual_targets")
-        return Expected(ind.target.value, "target_every_year")
-
-    def year_target(self, ind: m.Indicator, year: int, ctx: Context) -> Decimal | None:
-        if not ctx.start_year <= year <= ind.target.by.year:
-            return None
-        return _annual(ind).get(year, ind.target.value)
-
     def year_result(self, ind: m.Indicator, series: Sequence[Reading], year: int, ctx: Context) -> YearResult:
         """The year's own rate: the published December rate, or December's level over the previous
         December's (1–12月累计同比)."""
@@ -615,28 +620,15 @@ def _rate(ind: m.Indicator, base: Decimal, level: Decimal, years: Fraction) -> D
     return None if share is None else root_rate(share, years)
 
 
-class Annual(IndicatorKind):
+class Annual(HeldEveryYear):
     """A target that holds in every year (每年…): the year's own figure against the year's target."""
 
     name = "annual"
-    hold = True
 
     def comparable(
         self, ind: m.Indicator, series: Sequence[Reading], index: int, ctx: Context
     ) -> tuple[Decimal | None, list[Note]]:
         return annualised(ind, series[index])
-
-    def expected(self, ind: m.Indicator, position: Fraction, ctx: Context) -> Expected:
-        annual = _annual(ind)
-        year = year_of_position(position)
-        if year in annual:
-            return Expected(annual[year], "annual_targets")
-        return Expected(ind.target.value, "target_every_year")
-
-    def year_target(self, ind: m.Indicator, year: int, ctx: Context) -> Decimal | None:
-        if not ctx.start_year <= year <= ind.target.by.year:
-            return None
-        return _annual(ind).get(year, ind.target.value)
 
     def year_result(self, ind: m.Indicator, series: Sequence[Reading], year: int, ctx: Context) -> YearResult:
         return Level.year_result(LEVEL, ind, series, year, ctx)
