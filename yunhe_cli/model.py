@@ -340,6 +340,11 @@ class Project(Strict):
     number: Annotated[int, Field(ge=1, le=99, description="序号 number in the plan (一 … 十)")]
     name: Annotated[Text, Field(description="工程名称 name")]
     name_en: Annotated[Text | None, Field(description="工程名称（英文） name in English")] = None
+    short_name: Annotated[
+        Text | None,
+        Field(description="简称 the plan's own shorthand (双扩双争, 4+X …), shown where width is short"),
+    ] = None
+    short_name_en: Annotated[Text | None, Field(description="英文简称 short name in English")] = None
     convener: Annotated[PersonRef, Field(description="召集人 convener")]
     lead_unit: Annotated[UnitRef, Field(description="牵头单位 lead unit")]
     responsible_units: Annotated[list[UnitRef], Field(description="责任单位 responsible units")] = []
