@@ -79,6 +79,15 @@ ConvenerOption = Annotated[
     str | None, typer.Option("--convener", help="Only the projects of this convener (召集人).")
 ]
 OverdueOption = Annotated[bool, typer.Option("--overdue", help="Only what is overdue (逾期).")]
+AtOption = Annotated[
+    str | None,
+    typer.Option(
+        "--at",
+        metavar="REV",
+        help="Read the data as committed at this git revision (a commit, tag or branch), from git's "
+        "objects; the work tree is not read. --as-of still sets the date.",
+    ),
+]
 
 
 def find_data_root(start: Path | None = None) -> Path:
@@ -128,7 +137,11 @@ def validate(
 
 
 def _load(
-    data: Path | None, as_of: dt.date | None, project: str | None, unit: str | None = None
+    data: Path | None,
+    as_of: dt.date | None,
+    project: str | None,
+    unit: str | None = None,
+    at: str | None = None,
 ) -> tuple[StatusReport, str | None, int]:
     """Validate and roll up (problems go to stderr; the report is still shown from what loaded).
 
@@ -136,7 +149,7 @@ def _load(
     """
     from .rollup import roll_up
 
-    repo, code = _repo(data)
+    repo, code = _repo(data, at)
     wanted = None
     if project is not None:
         found = repo.project(project)
@@ -176,13 +189,22 @@ def _emit_document(
     sys.stdout.write(render_document(views, doc, fmt, color=color, width=width))
 
 
-def _repo(data: Path | None) -> tuple[Repository, int]:
-    """Validate and load; problems go to stderr and make the exit status 1."""
+def _repo(data: Path | None, at: str | None = None) -> tuple[Repository, int]:
+    """Validate and load (from git at `at` when given); problems go to stderr and make the exit status 1."""
     from .checks import validate as run_validate
     from .render_problems import render_text
 
     root = data if data is not None else find_data_root()
-    repo, problems = run_validate(root)
+    if at is not None:
+        from .gitio import GitError
+        from .snapshot import load_at
+
+        try:
+            repo, problems = load_at(root, at)
+        except GitError as exc:
+            raise typer.BadParameter(str(exc), param_hint="--at") from None
+    else:
+        repo, problems = run_validate(root)
     errors = [p for p in problems if p.severity == "error"]  # warnings are for `yunhe validate`
     if errors:
         sys.stderr.write(render_text(errors, len(repo.files)))
@@ -202,13 +224,14 @@ def status(
     project: ProjectOption = None,
     unit: Annotated[str | None, typer.Option("--unit", help="Only projects this unit leads.")] = None,
     convener: ConvenerOption = None,
+    at: AtOption = None,
 ) -> None:
     """Where each of the ten projects stands against its 2027 targets, worst first (推进情况)."""
     from dataclasses import replace
 
     from .views import status_json, status_view
 
-    report, unit_name, code = _load(data, as_of, project, unit)
+    report, unit_name, code = _load(data, as_of, project, unit, at)
     kept = tuple(
         p
         for p in report.projects
@@ -236,6 +259,7 @@ def indicators(
             help="Only indicators with this status: achieved, on_track, at_risk, off_track, no_data.",
         ),
     ] = None,
+    at: AtOption = None,
 ) -> None:
     """主要指标进度表: every indicator against its 2027 target."""
     from .rollup import STATUSES
@@ -243,7 +267,7 @@ def indicators(
 
     if status is not None and status not in STATUSES:
         raise typer.BadParameter(f"use one of {', '.join(STATUSES)}", param_hint="--status")
-    report, unit_name, code = _load(data, as_of, project, unit)
+    report, unit_name, code = _load(data, as_of, project, unit, at)
     conveners = {p.id: p.convener for p in report.projects}
     rows = [
         i
@@ -274,6 +298,7 @@ def tasks(
         ),
     ] = None,
     overdue: OverdueOption = False,
+    at: AtOption = None,
 ) -> None:
     """重点任务进度表: every key task, its latest state and what is overdue."""
     from .rollup import TASK_STATES
@@ -281,7 +306,7 @@ def tasks(
 
     if status is not None and status not in TASK_STATES:
         raise typer.BadParameter(f"use one of {', '.join(TASK_STATES)}", param_hint="--status")
-    report, unit_name, code = _load(data, as_of, project, unit)
+    report, unit_name, code = _load(data, as_of, project, unit, at)
     conveners = {p.id: p.convener for p in report.projects}
     rows = [
         x
@@ -309,13 +334,14 @@ def issues_command(
         str | None, typer.Option("--status", help="Only problems that are open or closed.")
     ] = None,
     overdue: OverdueOption = False,
+    at: AtOption = None,
 ) -> None:
     """问题销号进度表: every problem, open, overdue or crossed off."""
     from .views import problems_json, problems_view
 
     if status is not None and status not in ("open", "closed"):
         raise typer.BadParameter("use open or closed", param_hint="--status")
-    report, unit_name, code = _load(data, as_of, project, unit)
+    report, unit_name, code = _load(data, as_of, project, unit, at)
     conveners = {p.id: p.convener for p in report.projects}
     rows = [
         q
@@ -343,6 +369,7 @@ def dispatch(
     as_of: AsOfOption = None,
     output_format: FormatOption = None,
     lang: LangOption = None,
+    at: AtOption = None,
 ) -> None:
     """月调度: reports late or missing, what is overdue by unit and convener, what changed this month."""
     import re
@@ -355,7 +382,7 @@ def dispatch(
     today = as_of or dt.date.today()
     if period is not None and not re.fullmatch(r"[0-9]{4}-(0[1-9]|1[0-2])", period):
         raise typer.BadParameter(f"{period!r} is not a month written YYYY-MM", param_hint="--period")
-    repo, code = _repo(data)
+    repo, code = _repo(data, at)
     first, last = plan_months(repo)
     # Without --period: last month, held inside the plan's months (before the plan: its first).
     month = period or min(max(default_period(today), first), last)
@@ -385,6 +412,7 @@ def quarter(
     ] = None,
     output_format: FormatOption = None,
     lang: LangOption = None,
+    at: AtOption = None,
 ) -> None:
     """季分析 (晾晒): indicators and projects ranked against their paths, with the movement."""
     from .mechanism import OutsidePlan, check_year, parse_quarter
@@ -395,7 +423,7 @@ def quarter(
         year, q = parse_quarter(which)
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="YYYY-Qn") from None
-    repo, code = _repo(data)
+    repo, code = _repo(data, at)
     try:
         check_year(repo, year)
     except OutsidePlan as exc:
@@ -420,13 +448,14 @@ def annual(
     ] = None,
     output_format: FormatOption = None,
     lang: LangOption = None,
+    at: AtOption = None,
 ) -> None:
     """年总结: each indicator's year against its target, tasks done, problems raised and closed, next year."""
     from .mechanism import OutsidePlan, check_year
     from .mechanism import annual as run_annual
     from .mechanism_views import annual_json, annual_views
 
-    repo, code = _repo(data)
+    repo, code = _repo(data, at)
     try:
         check_year(repo, year)
     except OutsidePlan as exc:
@@ -445,13 +474,14 @@ def history(
     as_of: AsOfOption = None,
     output_format: FormatOption = None,
     lang: LangOption = None,
+    at: AtOption = None,
 ) -> None:
     """An indicator's monthly series with its expected values, and a sparkline (指标历史)."""
     from .mechanism import find_indicator
     from .mechanism import history as run_history
     from .mechanism_views import history_json, history_views
 
-    repo, code = _repo(data)
+    repo, code = _repo(data, at)
     found = find_indicator(repo, indicator)
     if isinstance(found, list):
         hint = f"; did you mean one of {', '.join(found)}?" if found else ""
@@ -474,12 +504,13 @@ def export_xlsx(
     data: DataOption = None,
     as_of: AsOfOption = None,
     lang: LangOption = None,
+    at: AtOption = None,
 ) -> None:
     """A workbook: a summary sheet and the three forms of each project, laid out for printing."""
     from .export import write_xlsx
     from .rollup import roll_up
 
-    repo, code = _repo(data)
+    repo, code = _repo(data, at)
     report = roll_up(repo, as_of or dt.date.today())
     write_xlsx(report, out, lang or default_lang())
     sys.stdout.write(f"wrote {out}\n")
@@ -492,12 +523,13 @@ def export_csv(
     data: DataOption = None,
     as_of: AsOfOption = None,
     lang: LangOption = None,
+    at: AtOption = None,
 ) -> None:
     """The same tables as CSV files (UTF-8 with BOM, so that Excel opens Chinese correctly)."""
     from .export import write_csvs
     from .rollup import roll_up
 
-    repo, code = _repo(data)
+    repo, code = _repo(data, at)
     report = roll_up(repo, as_of or dt.date.today())
     for path in write_csvs(report, out, lang or default_lang()):
         sys.stdout.write(f"wrote {path}\n")
