@@ -651,16 +651,24 @@ def issue_reopen(
     problem_id: Annotated[str, typer.Argument(metavar="ID", help="The problem's id, e.g. p03-002.")],
     reason: Annotated[str, typer.Option("--reason", help="Why it is open again (原因).")],
     on: Annotated[dt.date | None, _date_option("--on", "Date reopened (default: today).")] = None,
+    by: Annotated[
+        str | None, typer.Option("--by", help="Who reopens it (default: git's user.name, if set).")
+    ] = None,
     data: DataOption = None,
     as_of: AsOfOption = None,
 ) -> None:
-    """Reopen a crossed-off problem; the closing it undoes is kept under `reopened`."""
+    """Reopen a crossed-off problem; the closing it undoes and who reopened it are kept under `reopened`."""
+    from .gitio import user_name
     from .operations import reopen_problem
     from .write import WriteRefused
 
     today = as_of or dt.date.today()
+    root = _root(data)
+    who = by or user_name(root)
+    if not who:
+        raise typer.BadParameter("say who reopens it (git has no user.name here)", param_hint="--by")
     try:
-        path = reopen_problem(_root(data), problem_id, on or today, reason, today)
+        path = reopen_problem(root, problem_id, on or today, reason, today, who)
     except WriteRefused as exc:
         raise _refused(exc) from None
     sys.stdout.write(f"reopened {problem_id} in {path}\n")

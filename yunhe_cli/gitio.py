@@ -246,3 +246,15 @@ def open_repository(data_root: Path) -> tuple[Git, str]:
     except ValueError:
         raise GitError(f"{data_root} is not in the git repository at {top}") from None
     return Git(top), "" if prefix == "." else prefix
+
+
+def user_name(folder: Path) -> str | None:
+    """git's user.name where `folder` is (what a commit would record as the author), if set."""
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(folder), "config", "user.name"], capture_output=True, env=_env(), check=False
+        )
+    except FileNotFoundError:
+        return None
+    name = done.stdout.decode("utf-8", "replace").strip()
+    return name or None
