@@ -50,6 +50,10 @@ def _parse_date(value: str | None) -> dt.date | None:
         raise typer.BadParameter(f"{value!r} is not a date; write YYYY-MM-DD") from None
 
 
+def _date_option(name: str, help_text: str) -> object:
+    return typer.Option(name, parser=_parse_date, metavar="YYYY-MM-DD", help=help_text)
+
+
 AsOfOption = Annotated[
     dt.date | None,
     typer.Option(
@@ -494,6 +498,150 @@ def history(
     raise typer.Exit(code)
 
 
+# --------------------------------------------------------------------------- the audit trail (git)
+
+
+def _git(root: Path) -> tuple[object, str]:
+    from .gitio import GitError, open_repository
+
+    try:
+        return open_repository(root)
+    except GitError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--data") from None
+
+
+def _print_problems(problems: list[object]) -> None:
+    from .problems import Problem
+    from .render_problems import safe_text, shown_path
+
+    for p in problems:
+        assert isinstance(p, Problem)
+        sys.stderr.write(f"{shown_path(p.path)}:{p.line}:{p.col}: {p.code} {safe_text(p.message)}\n")
+
+
+@app.command("log")
+def log_command(
+    what: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[PROJECT[.INDICATOR|.TASK]|PROBLEM-ID]",
+            help="p01, p01.investment, p01.deployment or p01-002; nothing: every change.",
+        ),
+    ] = None,
+    period: Annotated[
+        str | None,
+        typer.Option("--period", metavar="YYYY-MM", help="Only the figures and tasks of this month."),
+    ] = None,
+    since: Annotated[
+        dt.date | None, _date_option("--since", "Only commits made on or after this day.")
+    ] = None,
+    until: Annotated[
+        dt.date | None, _date_option("--until", "Only commits made on or before this day.")
+    ] = None,
+    data: DataOption = None,
+    output_format: FormatOption = None,
+    lang: LangOption = None,
+) -> None:
+    """Every change of a figure, a task update or a problem, old → new, with author, date, commit and
+    message, newest first (变更记录). Reformatting alone is not a change."""
+    import re
+
+    from .change_views import log_json, log_view
+    from .changes import Selection
+    from .changes import log as run_log
+    from .gitio import Git, GitError
+
+    if period is not None and not re.fullmatch(r"20\d\d-(0[1-9]|1[0-2])", period):
+        raise typer.BadParameter(f"{period!r} is not a month written YYYY-MM", param_hint="--period")
+    root = data if data is not None else find_data_root()
+    git, prefix = _git(root)
+    assert isinstance(git, Git)
+    selection = Selection(period=period, since=since, until=until)
+    if what:
+        if "." in what:
+            project, _, item = what.partition(".")
+            selection = Selection(project, item, None, period, since, until)
+        elif (root / "projects" / f"{what}.yaml").is_file() or re.fullmatch(r"p\d+", what):
+            selection = Selection(what, None, None, period, since, until)
+        else:
+            selection = Selection(None, None, what, period, since, until)
+    try:
+        if git.is_shallow():
+            raise GitError(
+                "this clone is shallow, so the log would miss changes; run `git fetch --unshallow`"
+            )
+        result = run_log(git, prefix, selection)
+    except GitError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--data") from None
+    if what and not result.known:
+        raise typer.BadParameter(f"nothing in the history of {root} is called {what!r}", param_hint="WHAT")
+    language = lang or default_lang()
+    title = what or ("全部" if language is Lang.zh else "everything")
+    _emit(log_view(result, language, title), log_json(result, what or ""), output_format)
+    _print_problems(list(result.problems))
+    raise typer.Exit(1 if result.problems else 0)
+
+
+@app.command("diff")
+def diff_command(
+    revs: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[REV1..REV2]",
+            help="REV1..REV2, REV1...REV2 (from their merge base), or REV (against the work tree). "
+            "Default: the last commit against the work tree; in a pull request's CI, its base against HEAD.",
+        ),
+    ] = None,
+    staged: Annotated[
+        bool, typer.Option("--staged", help="Compare with the staged files, not the work tree.")
+    ] = False,
+    data: DataOption = None,
+    as_of: AsOfOption = None,
+    output_format: FormatOption = None,
+    lang: LangOption = None,
+) -> None:
+    """What changed between two states of the data, in its own terms: figures, statuses, tasks done,
+    problems opened, closed and reopened, reports submitted (语义差异). Markdown fits a pull request."""
+    from .change_views import diff_json, diff_views
+    from .changes import diff_states
+    from .gitio import Git, GitError
+    from .snapshot import at_revision, work_tree
+    from .snapshot import staged as staged_snapshot
+
+    root = data if data is not None else find_data_root()
+    git, prefix = _git(root)
+    assert isinstance(git, Git)
+    try:
+        if revs is None and os.environ.get("GITHUB_BASE_REF"):
+            base_ref = f"origin/{os.environ['GITHUB_BASE_REF']}"
+            base_name, target_name = git.merge_base(base_ref, "HEAD"), "HEAD"
+            base_name = base_name[:10]
+        elif revs is None:
+            base_name, target_name = "HEAD", ""
+        elif "..." in revs:
+            a, _, b = revs.partition("...")
+            base_name, target_name = git.merge_base(a or "HEAD", b or "HEAD")[:10], b or "HEAD"
+        elif ".." in revs:
+            a, _, b = revs.partition("..")
+            base_name, target_name = a or "HEAD", b or "HEAD"
+        else:
+            base_name, target_name = revs, ""
+        base = at_revision(git, prefix, base_name)
+        if target_name:
+            target = at_revision(git, prefix, target_name)
+        elif staged:
+            target, target_name = staged_snapshot(git, prefix), "(staged)"
+        else:
+            target, _ = work_tree(root)
+            target_name = "(work tree)"
+    except GitError as exc:
+        raise typer.BadParameter(str(exc), param_hint="REV1..REV2") from None
+    result = diff_states(base, target, base_name, target_name, as_of or dt.date.today())
+    _emit_document(diff_views(result, lang or default_lang()), diff_json(result), output_format)
+    _print_problems(list(result.problems))
+    raise typer.Exit(1 if result.problems else 0)
+
+
 export_app = typer.Typer(help="Export the three forms of every project (导出三张表单).", no_args_is_help=True)
 app.add_typer(export_app, name="export")
 
@@ -542,10 +690,6 @@ report_app = typer.Typer(help="Monthly reports (月报).", no_args_is_help=True)
 issue_app = typer.Typer(help="Problems to cross off (问题销号): add, close, reopen.", no_args_is_help=True)
 app.add_typer(report_app, name="report")
 app.add_typer(issue_app, name="issue")
-
-
-def _date_option(name: str, help_text: str) -> object:
-    return typer.Option(name, parser=_parse_date, metavar="YYYY-MM-DD", help=help_text)
 
 
 def _refused(exc: Exception) -> typer.Exit:
