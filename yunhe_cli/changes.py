@@ -344,14 +344,14 @@ def log(git: Git, prefix: str, selection: Selection, revs: Sequence[str] = ("HEA
                 known.add(key)
         if not selection.wants_date(commit.author_date.date()):
             continue
-        found = [
+        kept = [
             LogEntry(commit, c)
             for c in diff_facts(old_facts, new_facts, paths)
             if selection.wants_key(_key_of(c))
         ]
-        per_commit.append(found)
+        per_commit.append(kept)
     # Newest commit first; within a commit, in the order of the data (project, month, item).
-    entries = [e for found in reversed(per_commit) for e in found]
+    entries = [e for kept_ in reversed(per_commit) for e in kept_]
     return Log(entries, _dedupe(reader.problems), known, history[-1][0] if history else None)
 
 
