@@ -19,6 +19,7 @@ from .render import OutputFormat
 from .render_problems import ProblemFormat
 
 if TYPE_CHECKING:
+    from .gitio import Git
     from .loader import Repository
     from .rollup import StatusReport
     from .views import TableView
@@ -123,6 +124,30 @@ def validate(
         bool,
         typer.Option("--strict", help="Warnings (implausible figures) fail too. 警告也视为失败。"),
     ] = False,
+    base: Annotated[
+        str | None,
+        typer.Option(
+            "--base",
+            metavar="REV",
+            help="Also compare with the data committed at REV: refuse unrecorded changes to submitted "
+            "months, deleted problems, rewritten or backdated closings.",
+        ),
+    ] = None,
+    staged: Annotated[
+        bool,
+        typer.Option(
+            "--staged", help="Check the staged files (what a commit would hold), not the work tree."
+        ),
+    ] = False,
+    as_of: Annotated[
+        dt.date | None,
+        typer.Option(
+            "--as-of",
+            parser=_parse_date,
+            metavar="YYYY-MM-DD",
+            help="The day the change is recorded, for --base (default: today).",
+        ),
+    ] = None,
 ) -> None:
     """Check every data file; report every problem as path:line:col: CODE message (校验数据).
 
@@ -132,7 +157,30 @@ def validate(
     from .render_problems import RENDERERS
 
     root = data if data is not None else find_data_root()
-    repo, problems = run_validate(root)
+    if staged or base is not None:
+        from .audit import audit
+        from .gitio import GitError
+        from .loader import place
+        from .snapshot import at_revision, load_snapshot, snapshot_texts
+        from .snapshot import staged as staged_snapshot
+
+        git, prefix = _git(root)
+        try:
+            if staged:
+                head_snap = staged_snapshot(git, prefix)
+                repo, problems = load_snapshot(head_snap)
+                texts = snapshot_texts(head_snap)
+            else:
+                repo, problems = run_validate(root)
+                texts = {}
+            if base is not None and (base != "HEAD" or git.has_commits()):
+                base_repo, _ = load_snapshot(at_revision(git, prefix, base))
+                found = audit(base_repo, repo, as_of or dt.date.today(), base)
+                problems = sorted([*problems, *place(found, texts)], key=lambda p: p.sort_key())
+        except GitError as exc:
+            raise typer.BadParameter(str(exc), param_hint="--base") from None
+    else:
+        repo, problems = run_validate(root)
     text = RENDERERS[output_format](problems, len(repo.files))
     stream = sys.stderr if output_format is ProblemFormat.text and problems else sys.stdout
     stream.write(text)
@@ -501,7 +549,7 @@ def history(
 # --------------------------------------------------------------------------- the audit trail (git)
 
 
-def _git(root: Path) -> tuple[object, str]:
+def _git(root: Path) -> tuple[Git, str]:
     from .gitio import GitError, open_repository
 
     try:
@@ -549,13 +597,12 @@ def log_command(
     from .change_views import log_json, log_view
     from .changes import Selection
     from .changes import log as run_log
-    from .gitio import Git, GitError
+    from .gitio import GitError
 
     if period is not None and not re.fullmatch(r"20\d\d-(0[1-9]|1[0-2])", period):
         raise typer.BadParameter(f"{period!r} is not a month written YYYY-MM", param_hint="--period")
     root = data if data is not None else find_data_root()
     git, prefix = _git(root)
-    assert isinstance(git, Git)
     selection = Selection(period=period, since=since, until=until)
     if what:
         if "." in what:
@@ -604,13 +651,12 @@ def diff_command(
     problems opened, closed and reopened, reports submitted (语义差异). Markdown fits a pull request."""
     from .change_views import diff_json, diff_views
     from .changes import diff_states
-    from .gitio import Git, GitError
+    from .gitio import GitError
     from .snapshot import at_revision, work_tree
     from .snapshot import staged as staged_snapshot
 
     root = data if data is not None else find_data_root()
     git, prefix = _git(root)
-    assert isinstance(git, Git)
     try:
         if revs is None and os.environ.get("GITHUB_BASE_REF"):
             base_ref = f"origin/{os.environ['GITHUB_BASE_REF']}"

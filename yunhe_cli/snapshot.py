@@ -124,6 +124,16 @@ def load_snapshot(snap: Snapshot) -> tuple[Repository, list[Problem]]:
     return repo, place(problems, texts)
 
 
+def snapshot_texts(snap: Snapshot) -> dict[Path, str]:
+    """Each file's text by its displayed path (to place problems found later)."""
+    out = {}
+    for rel, raw in snap.files.items():
+        text, _ = decode(raw, snap.display(rel))
+        if text is not None:
+            out[snap.display(rel)] = text
+    return out
+
+
 def load_at(data_root: Path, rev: str) -> tuple[Repository, list[Problem]]:
     """The repository as committed at `rev`, checked as `yunhe validate` checks the work tree."""
     git, prefix = open_repository(data_root)
