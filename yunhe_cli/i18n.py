@@ -136,6 +136,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "col.date": ("日期", "Date"),
     "col.rank": ("排名", "Rank"),
     "col.movement": ("升降", "Move"),
+    "col.previous_status": ("上季状态", "Last quarter"),
     "col.score": ("进度/预期", "Progress vs path"),
     "col.ahead": ("超前/滞后", "Ahead/behind"),
     "col.red": ("红", "Red"),
