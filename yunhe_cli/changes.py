@@ -252,8 +252,8 @@ class Selection:
         kind = classify(rel)
         if kind not in ("report", "problems", "project"):
             return False
-        if self.problem is not None:
-            return kind == "problems"
+        if self.problem is not None and kind != "problems":
+            return False
         if self.period is not None and kind == "report" and not rel.endswith(f"/{self.period}.yaml"):
             return False
         if self.project is None:

@@ -611,7 +611,10 @@ def log_command(
         elif (root / "projects" / f"{what}.yaml").is_file() or re.fullmatch(r"p\d+", what):
             selection = Selection(what, None, None, period, since, until)
         else:
-            selection = Selection(None, None, what, period, since, until)
+            # A problem id names its project (p01-002): then only that project's list is read.
+            owner = what.rsplit("-", 1)[0]
+            in_list = owner if (root / "issues" / f"{owner}.yaml").is_file() else None
+            selection = Selection(in_list, None, what, period, since, until)
     try:
         if git.is_shallow():
             raise GitError(
