@@ -166,9 +166,14 @@ def diff_facts(old: Facts, new: Facts, paths: dict[Key, str] | None = None) -> l
             if before is None and after is not None and after.get("status") == "closed":
                 changes.append(Change(kind, project, None, item, "status", "open", "closed", path))
             continue
+        reopened = kind == "problem" and (before or {}).get("status") == "closed" != (after or {}).get(
+            "status"
+        )
         for name in after or before or {}:
             a = (before or {}).get(name)
             b = (after or {}).get(name)
+            if reopened and name in ("closed_on", "resolution", "evidence") and not b:
+                continue  # the reopening keeps the closing; its removal from the entry is no news
             if not _same(a, b):
                 changes.append(Change(kind, project, period, item, name, a, b, path))
     return changes
@@ -396,8 +401,8 @@ class Diff:
     problems: list[Problem]  # in the target state
 
 
-# The order of a diff's sections: what a reviewer looks for first.
-EVENT_ORDER = ("submitted", "added", "changed", "removed", "done", "opened", "closed", "reopened", "deleted")
+# The order of a diff: reports, their figures and tasks, problems, then the plan's targets.
+KIND_ORDER = ("report", "figure", "task", "problem", "target", "task_due")
 
 
 def diff_states(base: Any, target: Any, base_name: str, target_name: str, as_of: dt.date) -> Diff:
@@ -409,7 +414,7 @@ def diff_states(base: Any, target: Any, base_name: str, target_name: str, as_of:
     old_facts, _, _ = snapshot_facts(base.files, base.display)
     new_facts, paths, _ = snapshot_facts(target.files, target.display)
     changes = diff_facts(old_facts, new_facts, paths)
-    changes.sort(key=lambda c: (EVENT_ORDER.index(c.event), c.project, c.period or "", c.item or "", c.field))
+    changes.sort(key=lambda c: KIND_ORDER.index(c.kind))  # stable: within a kind, the data's order
     old_repo, _ = load_snapshot(base)
     new_repo, problems = load_snapshot(target)
     before = {(i.project, i.indicator): i.status for i in roll_up(old_repo, as_of).indicators()}
