@@ -30,6 +30,8 @@ def _show(value: Any) -> str:
         return "nothing"
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # as the file writes it: 61, not 61.0
     return str(value)
 
 

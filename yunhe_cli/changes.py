@@ -28,6 +28,8 @@ from .yamlio import MAX_FILE_BYTES, decode, parse_text
 Key = tuple[str, ...]  # (kind, project, ...): ("figure", "p01", "2025-03", "investment")
 Facts = dict[Key, dict[str, Any]]
 
+# The order changes are listed in: reports, their figures and tasks, problems, the plan's targets.
+KIND_ORDER = ("report", "figure", "task", "problem", "target", "task_due")
 PROBLEM_FIELDS = ("title", "owner", "due", "status", "closed_on", "resolution", "evidence", "reopened")
 
 
@@ -52,7 +54,6 @@ class Change:
                 return "opened" if self.old is None else "deleted"
             if self.field == "status":
                 return "closed" if self.new == "closed" else "reopened"
-            return "changed"
         if self.kind == "report" and self.field == "submitted_on" and self.old is None:
             return "submitted"
         if self.kind == "task" and self.field == "status" and self.new == "done":
@@ -349,11 +350,8 @@ def log(git: Git, prefix: str, selection: Selection, revs: Sequence[str] = ("HEA
                 known.add(key)
         if not selection.wants_date(commit.author_date.date()):
             continue
-        kept = [
-            LogEntry(commit, c)
-            for c in diff_facts(old_facts, new_facts, paths)
-            if selection.wants_key(_key_of(c))
-        ]
+        listed = sorted(diff_facts(old_facts, new_facts, paths), key=lambda c: KIND_ORDER.index(c.kind))
+        kept = [LogEntry(commit, c) for c in listed if selection.wants_key(_key_of(c))]
         per_commit.append(kept)
     # Newest commit first; within a commit, in the order of the data (project, month, item).
     entries = [e for kept_ in reversed(per_commit) for e in kept_]
@@ -401,8 +399,6 @@ class Diff:
     problems: list[Problem]  # in the target state
 
 
-# The order of a diff: reports, their figures and tasks, problems, then the plan's targets.
-KIND_ORDER = ("report", "figure", "task", "problem", "target", "task_due")
 
 
 def diff_states(base: Any, target: Any, base_name: str, target_name: str, as_of: dt.date) -> Diff:
