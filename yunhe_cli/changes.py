@@ -399,8 +399,6 @@ class Diff:
     problems: list[Problem]  # in the target state
 
 
-
-
 def diff_states(base: Any, target: Any, base_name: str, target_name: str, as_of: dt.date) -> Diff:
     """What changed from `base` to `target` (two `snapshot.Snapshot`s), with the indicator statuses
     that moved as of `as_of` (both states rolled up on the same day)."""
