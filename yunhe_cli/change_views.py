@@ -30,10 +30,9 @@ def value_text(value: Any) -> str:
 
 
 def json_value(value: Any) -> Any:
+    """Dates as ISO text, lists as lists; a Decimal stays one (render_json writes it as a number)."""
     if isinstance(value, dt.date):
         return value.isoformat()
-    if isinstance(value, Decimal):
-        return float(value)
     if isinstance(value, tuple):
         if value and all(isinstance(v, tuple) for v in value) and all(len(p) == 2 for v in value for p in v):
             return [{k: json_value(x) for k, x in v} for v in value]
