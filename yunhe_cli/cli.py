@@ -687,8 +687,9 @@ def diff_command(
         raise typer.BadParameter(str(exc), param_hint="REV1..REV2") from None
     result = diff_states(base, target, base_name, target_name, as_of or dt.date.today())
     _emit_document(diff_views(result, lang or default_lang()), diff_json(result), output_format)
-    _print_problems(list(result.problems))
-    raise typer.Exit(1 if result.problems else 0)
+    errors = [p for p in result.problems if p.severity == "error"]  # warnings are for `yunhe validate`
+    _print_problems(list(errors))
+    raise typer.Exit(1 if errors else 0)
 
 
 export_app = typer.Typer(help="Export the three forms of every project (导出三张表单).", no_args_is_help=True)
