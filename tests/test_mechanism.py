@@ -102,6 +102,10 @@ def test_quarter_ranks_by_score_and_moves_against_the_previous_quarter() -> None
     assert q3.rag["red"] + q3.rag["amber"] + q3.rag["green"] == len(ranked)
     previous = {(r.progress.project, r.progress.indicator): r.rank for r in q2.indicators}
     assert all(r.previous_rank == previous[(r.progress.project, r.progress.indicator)] for r in q3.indicators)
+    # The previous status is what Q2's own ranking showed; at least one indicator moved.
+    was = {(r.progress.project, r.progress.indicator): r.progress.status for r in q2.indicators}
+    assert all(r.previous_status == was[(r.progress.project, r.progress.indicator)] for r in q3.indicators)
+    assert any(r.previous_status != r.progress.status for r in q3.indicators)
     assert sum(q3.rag.values()) == len(q3.indicators)
 
 

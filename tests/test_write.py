@@ -279,6 +279,8 @@ def test_issue_reopen_keeps_the_closing(sample: Path) -> None:
         "2026-12-03",
         "--reason",
         "复核未通过",
+        "--by",
+        "王五",
         "--as-of",
         "2026-12-05",
     )
@@ -293,13 +295,26 @@ def test_issue_reopen_keeps_the_closing(sample: Path) -> None:
         "+    status: open",
         "+    reopened:",
         "+      - on: 2026-12-03",
+        "+        by: 王五",
         "+        reason: 复核未通过",
         "+        closed_on: 2025-03-24",
         "+        resolution: 经专题协调已解决",
+        "+        evidence:",
+        "+          - 专题会议纪要",
     ]
     assert validate(sample)[1] == []
     again = invoke(
-        "issue", "reopen", "p03-001", "--data", str(sample), "--reason", "x", "--as-of", "2026-12-05"
+        "issue",
+        "reopen",
+        "p03-001",
+        "--data",
+        str(sample),
+        "--reason",
+        "x",
+        "--by",
+        "王五",
+        "--as-of",
+        "2026-12-05",
     )
     assert again[0] == 1 and " W506 " in again[2]
 

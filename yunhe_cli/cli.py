@@ -19,6 +19,7 @@ from .render import OutputFormat
 from .render_problems import ProblemFormat
 
 if TYPE_CHECKING:
+    from .gitio import Git
     from .loader import Repository
     from .rollup import StatusReport
     from .views import TableView
@@ -50,6 +51,10 @@ def _parse_date(value: str | None) -> dt.date | None:
         raise typer.BadParameter(f"{value!r} is not a date; write YYYY-MM-DD") from None
 
 
+def _date_option(name: str, help_text: str) -> object:
+    return typer.Option(name, parser=_parse_date, metavar="YYYY-MM-DD", help=help_text)
+
+
 AsOfOption = Annotated[
     dt.date | None,
     typer.Option(
@@ -79,6 +84,15 @@ ConvenerOption = Annotated[
     str | None, typer.Option("--convener", help="Only the projects of this convener (召集人).")
 ]
 OverdueOption = Annotated[bool, typer.Option("--overdue", help="Only what is overdue (逾期).")]
+AtOption = Annotated[
+    str | None,
+    typer.Option(
+        "--at",
+        metavar="REV",
+        help="Read the data as committed at this git revision (a commit, tag or branch), from git's "
+        "objects; the work tree is not read. --as-of still sets the date.",
+    ),
+]
 
 
 def find_data_root(start: Path | None = None) -> Path:
@@ -110,6 +124,30 @@ def validate(
         bool,
         typer.Option("--strict", help="Warnings (implausible figures) fail too. 警告也视为失败。"),
     ] = False,
+    base: Annotated[
+        str | None,
+        typer.Option(
+            "--base",
+            metavar="REV",
+            help="Also compare with the data committed at REV: refuse unrecorded changes to submitted "
+            "months, deleted problems, rewritten or backdated closings.",
+        ),
+    ] = None,
+    staged: Annotated[
+        bool,
+        typer.Option(
+            "--staged", help="Check the staged files (what a commit would hold), not the work tree."
+        ),
+    ] = False,
+    as_of: Annotated[
+        dt.date | None,
+        typer.Option(
+            "--as-of",
+            parser=_parse_date,
+            metavar="YYYY-MM-DD",
+            help="The day the change is recorded, for --base (default: today).",
+        ),
+    ] = None,
 ) -> None:
     """Check every data file; report every problem as path:line:col: CODE message (校验数据).
 
@@ -119,7 +157,30 @@ def validate(
     from .render_problems import RENDERERS
 
     root = data if data is not None else find_data_root()
-    repo, problems = run_validate(root)
+    if staged or base is not None:
+        from .audit import audit
+        from .gitio import GitError
+        from .loader import place
+        from .snapshot import at_revision, load_snapshot, snapshot_texts
+        from .snapshot import staged as staged_snapshot
+
+        git, prefix = _git(root)
+        try:
+            if staged:
+                head_snap = staged_snapshot(git, prefix)
+                repo, problems = load_snapshot(head_snap)
+                texts = snapshot_texts(head_snap)
+            else:
+                repo, problems = run_validate(root)
+                texts = {}
+            if base is not None and (base != "HEAD" or git.has_commits()):
+                base_repo, _ = load_snapshot(at_revision(git, prefix, base))
+                found = audit(base_repo, repo, as_of or dt.date.today(), base)
+                problems = sorted([*problems, *place(found, texts)], key=lambda p: p.sort_key())
+        except GitError as exc:
+            raise typer.BadParameter(str(exc), param_hint="--base") from None
+    else:
+        repo, problems = run_validate(root)
     text = RENDERERS[output_format](problems, len(repo.files))
     stream = sys.stderr if output_format is ProblemFormat.text and problems else sys.stdout
     stream.write(text)
@@ -128,7 +189,11 @@ def validate(
 
 
 def _load(
-    data: Path | None, as_of: dt.date | None, project: str | None, unit: str | None = None
+    data: Path | None,
+    as_of: dt.date | None,
+    project: str | None,
+    unit: str | None = None,
+    at: str | None = None,
 ) -> tuple[StatusReport, str | None, int]:
     """Validate and roll up (problems go to stderr; the report is still shown from what loaded).
 
@@ -136,7 +201,7 @@ def _load(
     """
     from .rollup import roll_up
 
-    repo, code = _repo(data)
+    repo, code = _repo(data, at)
     wanted = None
     if project is not None:
         found = repo.project(project)
@@ -176,13 +241,22 @@ def _emit_document(
     sys.stdout.write(render_document(views, doc, fmt, color=color, width=width))
 
 
-def _repo(data: Path | None) -> tuple[Repository, int]:
-    """Validate and load; problems go to stderr and make the exit status 1."""
+def _repo(data: Path | None, at: str | None = None) -> tuple[Repository, int]:
+    """Validate and load (from git at `at` when given); problems go to stderr and make the exit status 1."""
     from .checks import validate as run_validate
     from .render_problems import render_text
 
     root = data if data is not None else find_data_root()
-    repo, problems = run_validate(root)
+    if at is not None:
+        from .gitio import GitError
+        from .snapshot import load_at
+
+        try:
+            repo, problems = load_at(root, at)
+        except GitError as exc:
+            raise typer.BadParameter(str(exc), param_hint="--at") from None
+    else:
+        repo, problems = run_validate(root)
     errors = [p for p in problems if p.severity == "error"]  # warnings are for `yunhe validate`
     if errors:
         sys.stderr.write(render_text(errors, len(repo.files)))
@@ -202,13 +276,14 @@ def status(
     project: ProjectOption = None,
     unit: Annotated[str | None, typer.Option("--unit", help="Only projects this unit leads.")] = None,
     convener: ConvenerOption = None,
+    at: AtOption = None,
 ) -> None:
     """Where each of the ten projects stands against its 2027 targets, worst first (推进情况)."""
     from dataclasses import replace
 
     from .views import status_json, status_view
 
-    report, unit_name, code = _load(data, as_of, project, unit)
+    report, unit_name, code = _load(data, as_of, project, unit, at)
     kept = tuple(
         p
         for p in report.projects
@@ -236,6 +311,7 @@ def indicators(
             help="Only indicators with this status: achieved, on_track, at_risk, off_track, no_data.",
         ),
     ] = None,
+    at: AtOption = None,
 ) -> None:
     """主要指标进度表: every indicator against its 2027 target."""
     from .rollup import STATUSES
@@ -243,7 +319,7 @@ def indicators(
 
     if status is not None and status not in STATUSES:
         raise typer.BadParameter(f"use one of {', '.join(STATUSES)}", param_hint="--status")
-    report, unit_name, code = _load(data, as_of, project, unit)
+    report, unit_name, code = _load(data, as_of, project, unit, at)
     conveners = {p.id: p.convener for p in report.projects}
     rows = [
         i
@@ -274,6 +350,7 @@ def tasks(
         ),
     ] = None,
     overdue: OverdueOption = False,
+    at: AtOption = None,
 ) -> None:
     """重点任务进度表: every key task, its latest state and what is overdue."""
     from .rollup import TASK_STATES
@@ -281,7 +358,7 @@ def tasks(
 
     if status is not None and status not in TASK_STATES:
         raise typer.BadParameter(f"use one of {', '.join(TASK_STATES)}", param_hint="--status")
-    report, unit_name, code = _load(data, as_of, project, unit)
+    report, unit_name, code = _load(data, as_of, project, unit, at)
     conveners = {p.id: p.convener for p in report.projects}
     rows = [
         x
@@ -309,13 +386,14 @@ def issues_command(
         str | None, typer.Option("--status", help="Only problems that are open or closed.")
     ] = None,
     overdue: OverdueOption = False,
+    at: AtOption = None,
 ) -> None:
     """问题销号进度表: every problem, open, overdue or crossed off."""
     from .views import problems_json, problems_view
 
     if status is not None and status not in ("open", "closed"):
         raise typer.BadParameter("use open or closed", param_hint="--status")
-    report, unit_name, code = _load(data, as_of, project, unit)
+    report, unit_name, code = _load(data, as_of, project, unit, at)
     conveners = {p.id: p.convener for p in report.projects}
     rows = [
         q
@@ -343,6 +421,7 @@ def dispatch(
     as_of: AsOfOption = None,
     output_format: FormatOption = None,
     lang: LangOption = None,
+    at: AtOption = None,
 ) -> None:
     """月调度: reports late or missing, what is overdue by unit and convener, what changed this month."""
     import re
@@ -355,7 +434,7 @@ def dispatch(
     today = as_of or dt.date.today()
     if period is not None and not re.fullmatch(r"[0-9]{4}-(0[1-9]|1[0-2])", period):
         raise typer.BadParameter(f"{period!r} is not a month written YYYY-MM", param_hint="--period")
-    repo, code = _repo(data)
+    repo, code = _repo(data, at)
     first, last = plan_months(repo)
     # Without --period: last month, held inside the plan's months (before the plan: its first).
     month = period or min(max(default_period(today), first), last)
@@ -385,6 +464,7 @@ def quarter(
     ] = None,
     output_format: FormatOption = None,
     lang: LangOption = None,
+    at: AtOption = None,
 ) -> None:
     """季分析 (晾晒): indicators and projects ranked against their paths, with the movement."""
     from .mechanism import OutsidePlan, check_year, parse_quarter
@@ -395,7 +475,7 @@ def quarter(
         year, q = parse_quarter(which)
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="YYYY-Qn") from None
-    repo, code = _repo(data)
+    repo, code = _repo(data, at)
     try:
         check_year(repo, year)
     except OutsidePlan as exc:
@@ -420,13 +500,14 @@ def annual(
     ] = None,
     output_format: FormatOption = None,
     lang: LangOption = None,
+    at: AtOption = None,
 ) -> None:
     """年总结: each indicator's year against its target, tasks done, problems raised and closed, next year."""
     from .mechanism import OutsidePlan, check_year
     from .mechanism import annual as run_annual
     from .mechanism_views import annual_json, annual_views
 
-    repo, code = _repo(data)
+    repo, code = _repo(data, at)
     try:
         check_year(repo, year)
     except OutsidePlan as exc:
@@ -445,13 +526,14 @@ def history(
     as_of: AsOfOption = None,
     output_format: FormatOption = None,
     lang: LangOption = None,
+    at: AtOption = None,
 ) -> None:
     """An indicator's monthly series with its expected values, and a sparkline (指标历史)."""
     from .mechanism import find_indicator
     from .mechanism import history as run_history
     from .mechanism_views import history_json, history_views
 
-    repo, code = _repo(data)
+    repo, code = _repo(data, at)
     found = find_indicator(repo, indicator)
     if isinstance(found, list):
         hint = f"; did you mean one of {', '.join(found)}?" if found else ""
@@ -464,6 +546,152 @@ def history(
     raise typer.Exit(code)
 
 
+# --------------------------------------------------------------------------- the audit trail (git)
+
+
+def _git(root: Path) -> tuple[Git, str]:
+    from .gitio import GitError, open_repository
+
+    try:
+        return open_repository(root)
+    except GitError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--data") from None
+
+
+def _print_problems(problems: list[object]) -> None:
+    from .problems import Problem
+    from .render_problems import safe_text, shown_path
+
+    for p in problems:
+        assert isinstance(p, Problem)
+        sys.stderr.write(f"{shown_path(p.path)}:{p.line}:{p.col}: {p.code} {safe_text(p.message)}\n")
+
+
+@app.command("log")
+def log_command(
+    what: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[PROJECT[.INDICATOR|.TASK]|PROBLEM-ID]",
+            help="p01, p01.investment, p01.deployment or p01-002; nothing: every change.",
+        ),
+    ] = None,
+    period: Annotated[
+        str | None,
+        typer.Option("--period", metavar="YYYY-MM", help="Only the figures and tasks of this month."),
+    ] = None,
+    since: Annotated[
+        dt.date | None, _date_option("--since", "Only commits made on or after this day.")
+    ] = None,
+    until: Annotated[
+        dt.date | None, _date_option("--until", "Only commits made on or before this day.")
+    ] = None,
+    data: DataOption = None,
+    output_format: FormatOption = None,
+    lang: LangOption = None,
+) -> None:
+    """Every change of a figure, a task update or a problem, old → new, with author, date, commit and
+    message, newest first (变更记录). Reformatting alone is not a change."""
+    import re
+
+    from .change_views import log_json, log_view
+    from .changes import Selection
+    from .changes import log as run_log
+    from .gitio import GitError
+
+    if period is not None and not re.fullmatch(r"20\d\d-(0[1-9]|1[0-2])", period):
+        raise typer.BadParameter(f"{period!r} is not a month written YYYY-MM", param_hint="--period")
+    root = data if data is not None else find_data_root()
+    git, prefix = _git(root)
+    selection = Selection(period=period, since=since, until=until)
+    if what:
+        if "." in what:
+            project, _, item = what.partition(".")
+            selection = Selection(project, item, None, period, since, until)
+        elif (root / "projects" / f"{what}.yaml").is_file() or re.fullmatch(r"p\d+", what):
+            selection = Selection(what, None, None, period, since, until)
+        else:
+            # A problem id names its project (p01-002): then only that project's list is read.
+            owner = what.rsplit("-", 1)[0]
+            in_list = owner if (root / "issues" / f"{owner}.yaml").is_file() else None
+            selection = Selection(in_list, None, what, period, since, until)
+    try:
+        if git.is_shallow():
+            raise GitError(
+                "this clone is shallow, so the log would miss changes; run `git fetch --unshallow`"
+            )
+        result = run_log(git, prefix, selection)
+    except GitError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--data") from None
+    if what and not result.known:
+        raise typer.BadParameter(f"nothing in the history of {root} is called {what!r}", param_hint="WHAT")
+    language = lang or default_lang()
+    title = what or ("全部" if language is Lang.zh else "everything")
+    _emit(log_view(result, language, title), log_json(result, what or ""), output_format)
+    _print_problems(list(result.problems))
+    raise typer.Exit(1 if result.problems else 0)
+
+
+@app.command("diff")
+def diff_command(
+    revs: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[REV1..REV2]",
+            help="REV1..REV2, REV1...REV2 (from their merge base), or REV (against the work tree). "
+            "Default: the last commit against the work tree; in a pull request's CI, its base against HEAD.",
+        ),
+    ] = None,
+    staged: Annotated[
+        bool, typer.Option("--staged", help="Compare with the staged files, not the work tree.")
+    ] = False,
+    data: DataOption = None,
+    as_of: AsOfOption = None,
+    output_format: FormatOption = None,
+    lang: LangOption = None,
+) -> None:
+    """What changed between two states of the data, in its own terms: figures, statuses, tasks done,
+    problems opened, closed and reopened, reports submitted (语义差异). Markdown fits a pull request."""
+    from .change_views import diff_json, diff_views
+    from .changes import diff_states
+    from .gitio import GitError
+    from .snapshot import at_revision, work_tree
+    from .snapshot import staged as staged_snapshot
+
+    root = data if data is not None else find_data_root()
+    git, prefix = _git(root)
+    try:
+        if revs is None and os.environ.get("GITHUB_BASE_REF"):
+            base_ref = f"origin/{os.environ['GITHUB_BASE_REF']}"
+            base_name, target_name = git.merge_base(base_ref, "HEAD"), "HEAD"
+            base_name = base_name[:10]
+        elif revs is None:
+            base_name, target_name = "HEAD", ""
+        elif "..." in revs:
+            a, _, b = revs.partition("...")
+            base_name, target_name = git.merge_base(a or "HEAD", b or "HEAD")[:10], b or "HEAD"
+        elif ".." in revs:
+            a, _, b = revs.partition("..")
+            base_name, target_name = a or "HEAD", b or "HEAD"
+        else:
+            base_name, target_name = revs, ""
+        base = at_revision(git, prefix, base_name)
+        if target_name:
+            target = at_revision(git, prefix, target_name)
+        elif staged:
+            target, target_name = staged_snapshot(git, prefix), "(staged)"
+        else:
+            target, _ = work_tree(root)
+            target_name = "(work tree)"
+    except GitError as exc:
+        raise typer.BadParameter(str(exc), param_hint="REV1..REV2") from None
+    result = diff_states(base, target, base_name, target_name, as_of or dt.date.today())
+    _emit_document(diff_views(result, lang or default_lang()), diff_json(result), output_format)
+    errors = [p for p in result.problems if p.severity == "error"]  # warnings are for `yunhe validate`
+    _print_problems(list(errors))
+    raise typer.Exit(1 if errors else 0)
+
+
 export_app = typer.Typer(help="Export the three forms of every project (导出三张表单).", no_args_is_help=True)
 app.add_typer(export_app, name="export")
 
@@ -474,12 +702,13 @@ def export_xlsx(
     data: DataOption = None,
     as_of: AsOfOption = None,
     lang: LangOption = None,
+    at: AtOption = None,
 ) -> None:
     """A workbook: a summary sheet and the three forms of each project, laid out for printing."""
     from .export import write_xlsx
     from .rollup import roll_up
 
-    repo, code = _repo(data)
+    repo, code = _repo(data, at)
     report = roll_up(repo, as_of or dt.date.today())
     write_xlsx(report, out, lang or default_lang())
     sys.stdout.write(f"wrote {out}\n")
@@ -492,12 +721,13 @@ def export_csv(
     data: DataOption = None,
     as_of: AsOfOption = None,
     lang: LangOption = None,
+    at: AtOption = None,
 ) -> None:
     """The same tables as CSV files (UTF-8 with BOM, so that Excel opens Chinese correctly)."""
     from .export import write_csvs
     from .rollup import roll_up
 
-    repo, code = _repo(data)
+    repo, code = _repo(data, at)
     report = roll_up(repo, as_of or dt.date.today())
     for path in write_csvs(report, out, lang or default_lang()):
         sys.stdout.write(f"wrote {path}\n")
@@ -510,10 +740,6 @@ report_app = typer.Typer(help="Monthly reports (月报).", no_args_is_help=True)
 issue_app = typer.Typer(help="Problems to cross off (问题销号): add, close, reopen.", no_args_is_help=True)
 app.add_typer(report_app, name="report")
 app.add_typer(issue_app, name="issue")
-
-
-def _date_option(name: str, help_text: str) -> object:
-    return typer.Option(name, parser=_parse_date, metavar="YYYY-MM-DD", help=help_text)
 
 
 def _refused(exc: Exception) -> typer.Exit:
@@ -619,16 +845,24 @@ def issue_reopen(
     problem_id: Annotated[str, typer.Argument(metavar="ID", help="The problem's id, e.g. p03-002.")],
     reason: Annotated[str, typer.Option("--reason", help="Why it is open again (原因).")],
     on: Annotated[dt.date | None, _date_option("--on", "Date reopened (default: today).")] = None,
+    by: Annotated[
+        str | None, typer.Option("--by", help="Who reopens it (default: git's user.name, if set).")
+    ] = None,
     data: DataOption = None,
     as_of: AsOfOption = None,
 ) -> None:
-    """Reopen a crossed-off problem; the closing it undoes is kept under `reopened`."""
+    """Reopen a crossed-off problem; the closing it undoes and who reopened it are kept under `reopened`."""
+    from .gitio import user_name
     from .operations import reopen_problem
     from .write import WriteRefused
 
     today = as_of or dt.date.today()
+    root = _root(data)
+    who = by or user_name(root)
+    if not who:
+        raise typer.BadParameter("say who reopens it (git has no user.name here)", param_hint="--by")
     try:
-        path = reopen_problem(_root(data), problem_id, on or today, reason, today)
+        path = reopen_problem(root, problem_id, on or today, reason, today, who)
     except WriteRefused as exc:
         raise _refused(exc) from None
     sys.stdout.write(f"reopened {problem_id} in {path}\n")

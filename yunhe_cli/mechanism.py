@@ -261,6 +261,7 @@ class RankedIndicator:
     previous_rank: int | None
     progress: IndicatorProgress
     number: int
+    previous_status: str | None = None  # None: not in the previous quarter's roll-up
 
 
 @dataclass(frozen=True, slots=True)
@@ -340,6 +341,7 @@ def quarter(repo: Repository, year: int, q: int, as_of: dt.date | None = None) -
     now, before = roll_up(repo, when), roll_up(repo, before_when)
     ranks, project_ranks, means = _ranks(now)
     old_ranks, old_project_ranks, _ = _ranks(before)
+    old_status = {(i.project, i.indicator): i.status for i in before.indicators()}
     numbers = {p.id: p.number for p in now.projects}
     indicators = sorted(
         (
@@ -348,6 +350,7 @@ def quarter(repo: Repository, year: int, q: int, as_of: dt.date | None = None) -
                 old_ranks.get((i.project, i.indicator)),
                 i,
                 numbers[i.project],
+                old_status.get((i.project, i.indicator)),
             )
             for i in now.indicators()
         ),

@@ -266,12 +266,23 @@ def quarter_views(q: Quarter, lang: Lang) -> list[TableView]:
     indicators = TableView(
         t("title.quarter.indicators", lang),
         _cols(
-            lang, "rank", "movement", "number", "indicator", "target", "actual", "expected", "ahead", "status"
+            lang,
+            "rank",
+            "movement",
+            "previous_status",
+            "number",
+            "indicator",
+            "target",
+            "actual",
+            "expected",
+            "ahead",
+            "status",
         ),
         tuple(
             (
                 Cell(str(r.rank) if r.rank else "—", numeric=True),
                 Cell(movement(r.rank, r.previous_rank)),
+                status_cell(r.previous_status, lang) if r.previous_status else Cell("—"),
                 Cell(str(r.number), numeric=True),
                 Cell(_name(r.progress.name, r.progress.name_en, lang)),
                 Cell(target_text(r.progress, lang)),
@@ -282,7 +293,18 @@ def quarter_views(q: Quarter, lang: Lang) -> list[TableView]:
             )
             for r in q.indicators
         ),
-        keys=("rank", "movement", "number", "indicator", "target", "actual", "expected", "ahead", "status"),
+        keys=(
+            "rank",
+            "movement",
+            "previous_status",
+            "number",
+            "indicator",
+            "target",
+            "actual",
+            "expected",
+            "ahead",
+            "status",
+        ),
     )
     return [summary, projects, indicators]
 
@@ -314,6 +336,7 @@ def quarter_json(q: Quarter) -> dict[str, Any]:
             {
                 "rank": r.rank,
                 "previous_rank": r.previous_rank,
+                "previous_status": r.previous_status,
                 "project": r.progress.project,
                 "id": r.progress.indicator,
                 "name": r.progress.name,

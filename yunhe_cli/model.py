@@ -142,6 +142,22 @@ class Thresholds(Strict):
         return self
 
 
+class Audit(Strict):
+    """What `yunhe validate --base REV` allows when it compares with a committed revision."""
+
+    backdate_days: Annotated[
+        int,
+        Field(
+            ge=0,
+            le=366,
+            description=(
+                "销号补记天数 how many days before the day it is recorded a closing may be dated "
+                "(default 40: a month, and the 10 days until the next monthly report falls due)"
+            ),
+        ),
+    ] = 40
+
+
 class Plan(Strict):
     """`plan.yaml`: the plan document itself (总体方案)."""
 
@@ -164,6 +180,7 @@ class Plan(Strict):
     ] = []
     reporting: Annotated[Reporting, Field(description="报送规则 reporting rules")] = Reporting()
     thresholds: Annotated[Thresholds, Field(description="状态阈值 status thresholds")] = Thresholds()
+    audit: Annotated[Audit, Field(description="审计规则 rules for changes to what was committed")] = Audit()
 
 
 # --------------------------------------------------------------------------- registries
@@ -405,6 +422,72 @@ class TaskUpdate(Strict):
         return self
 
 
+# The fields of a submitted report that only a `revisions:` entry may change, by what they belong to.
+FIGURE_FIELDS = ("value", "level", "achieved", "achieved_on")
+TASK_FIELDS = ("status", "percent", "done_on")
+REPORT_FIELDS = ("submitted_on", "submitted_by")
+OldValue = Number | bool | dt.date | Text | None
+
+
+class Revision(Strict):
+    """修订: a change to a report after it was submitted, with the value it replaced."""
+
+    on: Annotated[dt.date, Field(description="修订日期 date of the change")]
+    by: Annotated[Text, Field(description="修订人 who changed it (person or unit)")]
+    reason: Annotated[Text, Field(description="修订原因 why (统计局核定数, 录入错误 …)")]
+    indicator: Annotated[Id | None, Field(description="指标 the indicator whose figure changed")] = None
+    task: Annotated[Id | None, Field(description="任务 the key task whose update changed")] = None
+    field: Annotated[
+        Literal[
+            "value",
+            "level",
+            "achieved",
+            "achieved_on",
+            "status",
+            "percent",
+            "done_on",
+            "submitted_on",
+            "submitted_by",
+        ]
+        | None,
+        Field(
+            description=(
+                "字段 what changed: value (default for an indicator), level, achieved, achieved_on; "
+                "status (default for a task), percent, done_on; or submitted_on, submitted_by"
+            )
+        ),
+    ] = None
+    old: Annotated[
+        OldValue, Field(description="原值 the value before the change (empty: there was none)")
+    ] = None
+
+    @model_validator(mode="after")
+    def _what(self) -> Revision:
+        if self.indicator is not None and self.task is not None:
+            raise ValueError("a revision names an indicator or a task, not both")
+        allowed = (
+            FIGURE_FIELDS
+            if self.indicator is not None
+            else TASK_FIELDS
+            if self.task is not None
+            else REPORT_FIELDS
+        )
+        if self.field is not None and self.field not in allowed:
+            raise ValueError(f"field {self.field!r} does not belong here; use one of {', '.join(allowed)}")
+        if self.field is None and self.indicator is None and self.task is None:
+            raise ValueError(
+                "a revision names an indicator, a task, or the field (submitted_on, submitted_by)"
+            )
+        return self
+
+    @property
+    def changed(self) -> str:
+        """The field changed, with the default filled in."""
+        if self.field is not None:
+            return self.field
+        return "value" if self.indicator is not None else "status"
+
+
 class MonthlyReport(Strict):
     """`indicators/<project>/<YYYY-MM>.yaml`: one project's report for one month (月调度)."""
 
@@ -419,6 +502,10 @@ class MonthlyReport(Strict):
     values: Annotated[list[ReportedValue], Field(description="指标数值 indicator figures")] = []
     tasks: Annotated[list[TaskUpdate], Field(description="任务进展 key task updates")] = []
     notes: Annotated[Text | None, Field(description="说明 notes")] = None
+    revisions: Annotated[
+        list[Revision],
+        Field(description="修订记录 changes made after the report was submitted, each with the old value"),
+    ] = []
 
 
 # --------------------------------------------------------------------------- problems (问题销号)
@@ -426,11 +513,13 @@ class MonthlyReport(Strict):
 
 class Reopening(Strict):
     on: Annotated[dt.date, Field(description="重新打开日期 date reopened")]
+    by: Annotated[Text | None, Field(description="重新打开人 who reopened it")] = None
     reason: Annotated[Text, Field(description="原因 reason")]
     closed_on: Annotated[
         dt.date | None, Field(description="此前销号日期 the closing this reopening undid")
     ] = None
     resolution: Annotated[Text | None, Field(description="此前解决情况 the resolution given then")] = None
+    evidence: Annotated[list[Text], Field(description="此前佐证材料 the evidence given then")] = []
 
 
 class PlanProblem(Strict):
@@ -459,6 +548,37 @@ class PlanProblem(Strict):
         if self.status == "open" and self.closed_on is not None:
             raise ValueError("an open problem has no closed_on")
         return self
+
+    def standing_on(self, day: dt.date) -> PlanProblem:
+        """The problem as it stood on `day`: closed then if a closing that a later reopening
+        undid covered that day (the closings kept under `reopened` are its history)."""
+        if not self.reopened:
+            return self  # closed_on alone tells (the roll-up compares it with the day)
+        # Events in date order: each earlier closing, each reopening, then the present closing.
+        events: list[tuple[dt.date, int, Reopening | None]] = []
+        for r in self.reopened:
+            if r.closed_on is not None:
+                events.append((r.closed_on, 0, r))
+            events.append((r.on, 1, None))
+        if self.status == "closed" and self.closed_on is not None:
+            events.append((self.closed_on, 2, None))
+        latest = max((e for e in events if e[0] <= day), key=lambda e: (e[0], e[1]), default=None)
+        if latest is None or latest[1] == 1:
+            return self.model_copy(
+                update={"status": "open", "closed_on": None, "resolution": None, "evidence": []}
+            )
+        if latest[1] == 2:
+            return self
+        earlier = latest[2]
+        assert earlier is not None
+        return self.model_copy(
+            update={
+                "status": "closed",
+                "closed_on": earlier.closed_on,
+                "resolution": earlier.resolution,
+                "evidence": list(earlier.evidence),
+            }
+        )
 
 
 class ProblemList(Strict):

@@ -295,13 +295,16 @@ def _close(
     edit(root, rel, change)
 
 
-def reopen_problem(root: Path, problem_id: str, on: dt.date, reason: str, today: dt.date) -> Path:
-    """Reopen a crossed-off problem, keeping what the closing said in `reopened`."""
+def reopen_problem(
+    root: Path, problem_id: str, on: dt.date, reason: str, today: dt.date, by: str | None = None
+) -> Path:
+    """Reopen a crossed-off problem, keeping what the closing said (date, resolution, evidence) and
+    who reopened it in `reopened`."""
     with repo_lock(root):
         repo = checked_repo(root)
         rel, problem = find_problem(root, repo, problem_id)
         path = root / rel
-        _reopen(root, rel, path, problem, problem_id, on, reason, today)
+        _reopen(root, rel, path, problem, problem_id, on, reason, today, by)
     return path
 
 
@@ -314,6 +317,7 @@ def _reopen(
     on: dt.date,
     reason: str,
     today: dt.date,
+    by: str | None = None,
 ) -> None:
 
     def change(data: Any) -> None:
@@ -328,11 +332,16 @@ def _reopen(
             raise refuse(path, "W503", f"{on} is before {problem_id} was crossed off ({closed_on})", loc)
         if on > today:
             raise refuse(path, "W503", f"{on} is in the future (today is {today})", loc)
-        record: dict[str, Any] = {"on": on, "reason": reason}
+        record: dict[str, Any] = {"on": on}
+        if by:
+            record["by"] = by
+        record["reason"] = reason
         if closed_on is not None:
             record["closed_on"] = closed_on
         if problem.resolution:
             record["resolution"] = problem.resolution
+        if problem.evidence:
+            record["evidence"] = list(problem.evidence)
         _set(entry, "status", "open")
         for key in ("closed_on", "resolution", "evidence"):
             if key in entry:

@@ -75,6 +75,19 @@ CODES: dict[str, tuple[str, str]] = {
     "W505": ("invalid-change", "the change would leave the file with a problem; nothing was written"),
     "W506": ("not-closed", "the problem is open; only a closed problem can be reopened"),
     "W507": ("unformatted", "the file is not in yunhe's canonical layout (run yunhe fmt)"),
+    # The audit trail (yunhe validate --base REV): what was committed does not change quietly
+    "A601": (
+        "unrecorded-revision",
+        "a submitted report's figure or task update changed without a revisions: entry giving the old value",
+    ),
+    "A602": ("deleted-problem", "a problem that was committed is deleted"),
+    "A603": (
+        "backdated-closing",
+        "a closing dated further before the day it is recorded than plan.yaml's audit.backdate_days",
+    ),
+    "A604": ("rewritten-closing", "a committed closing is changed or dropped without a reopening keeping it"),
+    "A605": ("deleted-report", "a submitted report that was committed is deleted"),
+    "A606": ("rewritten-revision", "a committed revisions: entry is changed or removed"),
 }
 
 

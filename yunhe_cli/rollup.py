@@ -462,7 +462,9 @@ class ProblemProgress:
 
 
 def problem_progress(project: str, problem: m.PlanProblem, as_of: dt.date, owner: str) -> ProblemProgress:
-    # As of a past date, a problem closed later was still open then.
+    # As of a past date, a problem closed later was still open then, and one closed then and
+    # reopened later was closed.
+    problem = problem.standing_on(as_of)
     closed = problem.status == "closed" and problem.closed_on is not None and problem.closed_on <= as_of
     end = problem.closed_on if closed and problem.closed_on else as_of
     overdue = not closed and problem.due < as_of
