@@ -468,16 +468,18 @@ def check_plausibility(repo: Repository, index: Index) -> Iterator[Problem]:
         if project is None:
             continue
         reports.sort(key=lambda r: r.model.period)
+        series: dict[str, list[Reading]] = {}
+        where: dict[tuple[str, str], tuple[Loaded[m.MonthlyReport], int]] = {}
+        for rep in reports:  # one pass over the project's reports, not one per indicator
+            period = rep.model.period
+            for i, v in enumerate(rep.model.values):
+                series.setdefault(v.indicator, []).append(
+                    Reading(period, v.value, v.level, v.achieved, v.achieved_on)
+                )
+                where[(v.indicator, period)] = (rep, i)
         for ind in project.indicators:
-            series: list[Reading] = []
-            where: dict[str, tuple[Loaded[m.MonthlyReport], int]] = {}
-            for rep in reports:
-                for i, v in enumerate(rep.model.values):
-                    if v.indicator == ind.id:
-                        series.append(Reading(rep.model.period, v.value, v.level, v.achieved, v.achieved_on))
-                        where[rep.model.period] = (rep, i)
-            for w in kind_of(ind).plausibility(ind, series):
-                rep, i = where[w.period]
+            for w in kind_of(ind).plausibility(ind, series.get(ind.id, [])):
+                rep, i = where[(ind.id, w.period)]
                 yield _p(rep, w.code, w.message, ("values", i, w.field))
 
 
