@@ -171,5 +171,5 @@ def test_csv_export_has_a_bom_and_every_row(tmp_path: Path) -> None:
         assert path.read_bytes().startswith(b"\xef\xbb\xbf")
     with (tmp_path / "01-01主要指标.csv").open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.reader(handle))
-    assert rows[0][:3] == ["工程", "指标", "2027目标"]
+    assert rows[0][:4] == ["工程", "指标", "责任单位", "2027目标"]
     assert len(rows) == 1 + 7  # project 1 has seven indicators

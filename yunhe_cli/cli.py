@@ -234,7 +234,7 @@ def _emit_document(
     fmt = output_format or (OutputFormat.table if sys.stdout.isatty() else OutputFormat.plain)
     color = sys.stdout.isatty() and "NO_COLOR" not in os.environ
     width = None
-    if sys.stdout.isatty():
+    if sys.stdout.isatty() or "COLUMNS" in os.environ:  # COLUMNS: a width asked for (scripts, tests)
         import shutil
 
         width = shutil.get_terminal_size().columns

@@ -118,6 +118,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "col.age_days": ("历时(天)", "Age (days)"),
     "col.resolution": ("解决情况", "Resolution"),
     "col.tasks_overdue": ("逾期任务", "Tasks overdue"),
+    "col.tasks_blocked": ("受阻任务", "Tasks blocked"),
+    "col.task_note": ("进展说明/受阻原因", "Note / reason blocked"),
     "col.problems_open": ("未销号问题", "Problems open"),
     "col.problems_overdue": ("逾期问题", "Problems overdue"),
     "col.last_report": ("最近报送", "Last report"),

@@ -48,7 +48,115 @@ def _text(cell: Cell) -> str:
     return safe_text(cell.text)
 
 
+def _widths(view: TableView, short: bool) -> list[tuple[int, int, bool]]:
+    """Per column: its widest cell, the narrowest it may wrap to, and whether its text may wrap."""
+    from rich.cells import cell_len
+
+    every = (*view.rows, *((view.footer,) if view.footer else ()))
+    out = []
+    for i, label in enumerate(view.columns):
+        key = view.keys[i] if i < len(view.keys) else ""
+        texts = [_shown(row[i], short) for row in every]
+        header = _word_min(safe_text(label))
+        widest = max((cell_len(x) for x in texts), default=1)
+        # A short name is kept whole: it is the shortest the plan writes a project.
+        whole = [cell_len(_shown(row[i], short)) for row in every if short and row[i].short]
+        narrowest = max([header, *whole, *(_word_min(x) for x in texts)])
+        out.append((max(widest, header), narrowest, not view.wrap or key in view.wrap))
+    return out
+
+
+def _word_min(text: str) -> int:
+    """The narrowest a text may wrap to: its longest English word whole, or two Chinese characters."""
+    from rich.cells import cell_len
+
+    return max((cell_len(w) if w.isascii() else min(cell_len(w), 4) for w in text.split()), default=1)
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """`text` in lines of at most `width` cells: between words, or between Chinese characters."""
+    from rich.cells import cell_len
+
+    lines: list[str] = []
+    current = ""
+    for word in text.split(" "):
+        candidate = f"{current} {word}" if current else word
+        if cell_len(candidate) <= width:
+            current = candidate
+            continue
+        if current:
+            lines.append(current)
+        current = ""
+        for ch in word if cell_len(word) > width else [word]:
+            if cell_len(current + ch) > width:
+                lines.append(current)
+                current = ""
+            current += ch
+    lines.append(current)
+    return lines
+
+
 def render_table(view: TableView, color: bool = False, width: int | None = None) -> str:
+    """A rich table that never breaks a number, a date or a ratio across lines.
+
+    When the table is wider than the terminal, projects go by their short names, columns are
+    one space apart and only text columns wrap; when even that cannot fit, each row is printed
+    as a block of `label  value` lines (as psql's expanded display does)."""
+
+    console_width = width or 240
+    widths = _widths(view, False)
+    natural = sum(w for w, _, _ in widths) + 3 * len(widths)
+    if natural <= console_width:
+        return _rich_table(view, color, console_width, short=False, gap=1)
+    widths = _widths(view, True)
+    # One space between columns, none at the edges: the narrowest the table can be.
+    narrowest = sum(least if wraps else w for w, least, wraps in widths) + len(widths) - 1
+    if narrowest <= console_width:
+        fixed = _allocate(widths, console_width)
+        out = _rich_table(view, False, console_width, short=True, gap=0, fixed=fixed)
+        if _intact(view, out):  # a safety net: if rich still squeezed a column, rows go as blocks
+            return _rich_table(view, color, console_width, short=True, gap=0, fixed=fixed) if color else out
+    return _records(view, console_width)
+
+
+def _allocate(widths: list[tuple[int, int, bool]], console_width: int) -> list[int]:
+    """Every column's width for a narrow table: fixed columns their widest cell, text columns their
+    narrowest plus a share of what is left, in proportion to how much more they could use."""
+    out = [least if wraps else widest for widest, least, wraps in widths]
+    spare = console_width - (sum(out) + len(out) - 1)
+    wants = [widest - least if wraps else 0 for widest, least, wraps in widths]
+    total = sum(wants)
+    if spare > 0 and total:
+        for i, want in enumerate(wants):
+            out[i] += min(want, spare * want // total)
+    return out
+
+
+def _intact(view: TableView, out: str) -> bool:
+    """Whether every cell of a column that does not wrap stands whole on its row's first line."""
+    lines = out.splitlines()
+    at = 0
+    for row in view.rows:
+        first = next(
+            (i for i in range(at, len(lines)) if lines[i].split()[:1] == [_shown(row[0], True)]), None
+        )
+        if first is None:
+            return False
+        at, rest = first + 1, lines[first]
+        for i, cell in enumerate(row):
+            key = view.keys[i] if i < len(view.keys) else ""
+            if (view.wrap and key in view.wrap) or not cell.text:
+                continue
+            shown = _shown(cell, True)
+            if shown not in rest:
+                return False
+            rest = rest[rest.index(shown) + len(shown) :]
+    return True
+
+
+def _rich_table(
+    view: TableView, color: bool, console_width: int, short: bool, gap: int, fixed: list[int] | None = None
+) -> str:
     from rich import box
     from rich.console import Console
     from rich.table import Table
@@ -60,20 +168,28 @@ def render_table(view: TableView, color: bool = False, width: int | None = None)
         show_footer=False,
         title_justify="left",
         pad_edge=False,
+        show_edge=False,
+        padding=(0, gap, 0, gap),  # plus the one-space column separator of box.SIMPLE_HEAD
     )
-    for label in view.columns:
-        table.add_column(Text(safe_text(label)), overflow="fold")
+    for i, ((widest, least, wraps), label) in enumerate(zip(_widths(view, short), view.columns, strict=True)):
+        if fixed is not None:  # a narrow table: every width decided here, none left to rich
+            table.add_column(Text(safe_text(label)), overflow="fold", width=fixed[i])
+        elif wraps:
+            table.add_column(Text(safe_text(label)), overflow="fold", min_width=least)
+        else:
+            # keeps its widest cell on one line (the header may wrap)
+            table.add_column(Text(safe_text(label)), overflow="fold", width=widest)
     for row in view.rows:
-        table.add_row(*(Text(_text(c), style=STYLES.get(c.style or "", "")) for c in row))
+        table.add_row(*(Text(_shown(c, short), style=STYLES.get(c.style or "", "")) for c in row))
     if view.footer is not None:
         table.add_section()
-        table.add_row(*(Text(_text(c), style="bold") for c in view.footer))
+        table.add_row(*(Text(_shown(c, short), style="bold") for c in view.footer))
     buffer = io.StringIO()
     console = Console(
         file=buffer,
         force_terminal=color,
         color_system="standard" if color else None,
-        width=width or 240,
+        width=console_width,
         highlight=False,
         emoji=False,
         markup=False,
@@ -84,6 +200,32 @@ def render_table(view: TableView, color: bool = False, width: int | None = None)
         console.print(Text(safe_text(view.legend), style="dim"))
     # Rich pads every line to the console's width; the padding carries nothing.
     return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())
+
+
+def _records(view: TableView, console_width: int) -> str:
+    """Each row as a block of `label  value` lines: for a terminal too narrow for the table."""
+    from rich.cells import cell_len
+
+    labels = [safe_text(c) for c in view.columns]
+    pad = max(cell_len(label) for label in labels) + 2
+    room = max(console_width - pad, 10)
+    lines = [safe_text(view.title), ""]
+    for row in (*view.rows, *((view.footer,) if view.footer else ())):
+        for label, cell in zip(labels, row, strict=True):
+            text = safe_text(cell.text)
+            if not text:
+                continue
+            first, *rest = _wrap(text, room)
+            lines.append(f"{label}{' ' * (pad - cell_len(label))}{first}")
+            lines.extend(" " * pad + more for more in rest)
+        lines.append("")
+    if view.legend:
+        lines.append(safe_text(view.legend))
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _shown(cell: Cell, short: bool) -> str:
+    return safe_text(cell.short if short and cell.short else cell.text)
 
 
 def _tabulate(view: TableView, fmt: str) -> str:

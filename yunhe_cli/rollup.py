@@ -552,10 +552,16 @@ class ProjectStatus:
     problems: tuple[ProblemProgress, ...]
     reporting: ReportingState
     counts: dict[str, int] = field(default_factory=dict)  # indicators per status
+    short_name: str | None = None  # the plan's shorthand, for narrow tables
+    short_name_en: str | None = None
 
     @property
     def tasks_overdue(self) -> int:
         return sum(t.overdue for t in self.tasks)
+
+    @property
+    def tasks_blocked(self) -> int:
+        return sum(t.state == "blocked" for t in self.tasks)
 
     @property
     def problems_open(self) -> int:
@@ -581,6 +587,11 @@ class ProjectStatus:
 class StatusReport:
     as_of: dt.date
     projects: tuple[ProjectStatus, ...]  # worst first
+    # Unit names as the roll-up gives them (the registry's Chinese name) -> English name.
+    units_en: dict[str, str] = field(default_factory=dict)
+
+    def unit_label(self, name: str, english: bool) -> str:
+        return self.units_en.get(name, name) if english else name
 
     def indicators(self) -> list[IndicatorProgress]:
         return [i for p in sorted(self.projects, key=lambda p: p.number) for i in p.indicators]
@@ -653,6 +664,9 @@ def roll_up(repo: Repository, as_of: dt.date, projects: Iterable[str] | None = N
                 problems=problems,
                 reporting=reporting_state(repo, project.id, as_of, mine),
                 counts=counts,
+                short_name=project.short_name,
+                short_name_en=project.short_name_en,
             )
         )
-    return StatusReport(as_of, tuple(sorted(out, key=ProjectStatus.severity)))
+    units_en = {u.name: u.name_en for u in index.units.values() if u.name_en}
+    return StatusReport(as_of, tuple(sorted(out, key=ProjectStatus.severity)), units_en)

@@ -27,6 +27,7 @@ class Cell:
     text: str
     style: str | None = None  # a status name: achieved, on_track, at_risk, off_track, no_data
     numeric: bool = False
+    short: str | None = None  # a shorter text for narrow tables (a project's shorthand)
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +38,9 @@ class TableView:
     footer: tuple[Cell, ...] | None = None
     keys: tuple[str, ...] = field(default=())  # column keys, for CSV headers that programs read
     legend: str | None = None  # printed under the table in the text formats
+    # Keys of the columns whose text may wrap in a narrow table; every other column (numbers,
+    # dates, ratios, markers) keeps its cells on one line. Empty: every column may wrap.
+    wrap: frozenset[str] = frozenset()
 
 
 def status_legend(lang: Lang) -> str:
@@ -72,10 +76,23 @@ def status_cell(status: str, lang: Lang, side: str | None = None) -> Cell:
     return Cell(f"{MARKERS[status]} {word}", status)
 
 
+# How the plan writes a comparator: 350亿元以上, 超过450亿元, 10%以内, 50个左右.
+_ZH_TARGET = {">=": "{n}{u}以上", ">": "超过{n}{u}", "<=": "{n}{u}以内", "~": "{n}{u}左右"}
+_EN_SIGN = {">=": "≥", ">": ">", "<=": "≤", "~": "≈"}
+
+
 def target_text(i: IndicatorProgress, lang: Lang) -> str:
+    """A target as the plan writes it (350亿元以上), or in English with a sign (≥ 350 (100 million yuan))."""
     if i.kind == "milestone":
         return t("target.by", lang, date=fmt_date(i.target_by))
-    return f"{i.comparator or ''}{fmt_number(i.target)} {unit_text(i.unit, lang)}".strip()
+    number = fmt_number(i.target, 4)
+    comparator = i.comparator or ">="
+    if lang is Lang.zh:
+        return _ZH_TARGET[comparator].format(n=number, u=i.unit or "")
+    sign = _EN_SIGN[comparator]
+    if i.unit in (None, "%"):
+        return f"{sign} {number}{i.unit or ''}"
+    return f"{sign} {number} ({unit_text(i.unit, lang)})"
 
 
 def unit_text(unit: str | None, lang: Lang) -> str:
@@ -111,6 +128,7 @@ STATUS_KEYS = (
     "off_track",
     "no_data",
     "tasks_overdue",
+    "tasks_blocked",
     "problems_open",
     "problems_overdue",
     "last_report",
@@ -126,20 +144,21 @@ def status_view(report: StatusReport, lang: Lang) -> TableView:
         t("col.lead_unit", lang),
         *(MARKERS[s] for s in ("achieved", "on_track", "at_risk", "off_track", "no_data")),
         t("col.tasks_overdue", lang),
+        t("col.tasks_blocked", lang),
         t("col.problems_open", lang),
         t("col.problems_overdue", lang),
         t("col.last_report", lang),
         t("col.missing", lang),
     )
+    english = lang is Lang.en
     rows = []
     for p in report.projects:
-        name = p.name if lang is Lang.zh or not p.name_en else p.name_en
         rows.append(
             (
                 Cell(str(p.number), numeric=True),
-                Cell(name),
+                Cell(project_name(p, lang), short=project_short(p, lang)),
                 Cell(p.convener),
-                Cell(p.lead_unit),
+                Cell(report.unit_label(p.lead_unit, english)),
                 *(
                     Cell(
                         str(p.counts.get(s, 0)),
@@ -149,10 +168,15 @@ def status_view(report: StatusReport, lang: Lang) -> TableView:
                     for s in ("achieved", "on_track", "at_risk", "off_track", "no_data")
                 ),
                 Cell(f"{p.tasks_overdue}/{len(p.tasks)}", "off_track" if p.tasks_overdue else None),
+                Cell(str(p.tasks_blocked), "at_risk" if p.tasks_blocked else None, numeric=True),
                 Cell(str(p.problems_open), numeric=True),
                 Cell(str(p.problems_overdue), "off_track" if p.problems_overdue else None, numeric=True),
                 Cell(p.reporting.last_period or "—"),
-                Cell(_missing_text(p, lang), "at_risk" if p.reporting.missing else None),
+                Cell(
+                    _missing_text(p, lang),
+                    "at_risk" if p.reporting.missing else None,
+                    short=str(len(p.reporting.missing)),
+                ),
             )
         )
     totals = _totals(report)
@@ -166,13 +190,30 @@ def status_view(report: StatusReport, lang: Lang) -> TableView:
             for s in ("achieved", "on_track", "at_risk", "off_track", "no_data")
         ),
         Cell(f"{totals['tasks']['overdue']}/{totals['tasks']['total']}"),
+        Cell(str(totals["tasks"]["blocked"]), numeric=True),
         Cell(str(totals["problems"]["open"]), numeric=True),
         Cell(str(totals["problems"]["overdue"]), numeric=True),
         Cell(""),
         Cell(str(totals["missing_reports"]), numeric=True),
     )
     title = f"{t('title.status', lang)}  {t('as_of', lang)} {report.as_of.isoformat()}"
-    return TableView(title, columns, tuple(rows), footer, STATUS_KEYS, status_legend(lang))
+    return TableView(
+        title,
+        columns,
+        tuple(rows),
+        footer,
+        STATUS_KEYS,
+        status_legend(lang),
+        frozenset({"project", "convener", "lead_unit"}),
+    )
+
+
+def project_name(p: ProjectStatus, lang: Lang) -> str:
+    return p.name if lang is Lang.zh or not p.name_en else p.name_en
+
+
+def project_short(p: ProjectStatus, lang: Lang) -> str | None:
+    return p.short_name if lang is Lang.zh or not p.short_name_en else p.short_name_en
 
 
 def _totals(report: StatusReport) -> dict[str, Any]:
@@ -182,6 +223,7 @@ def _totals(report: StatusReport) -> dict[str, Any]:
         "tasks": {
             "total": sum(len(p.tasks) for p in report.projects),
             "overdue": sum(p.tasks_overdue for p in report.projects),
+            "blocked": sum(p.tasks_blocked for p in report.projects),
         },
         "problems": {
             "open": sum(p.problems_open for p in report.projects),
@@ -201,10 +243,13 @@ def status_json(report: StatusReport) -> dict[str, Any]:
                 "number": p.number,
                 "name": p.name,
                 "name_en": p.name_en,
+                "short_name": p.short_name,
+                "short_name_en": p.short_name_en,
                 "convener": p.convener,
                 "lead_unit": p.lead_unit,
+                "lead_unit_en": report.units_en.get(p.lead_unit),
                 "indicators": dict(p.counts),
-                "tasks": {"total": len(p.tasks), "overdue": p.tasks_overdue},
+                "tasks": {"total": len(p.tasks), "overdue": p.tasks_overdue, "blocked": p.tasks_blocked},
                 "problems": {"open": p.problems_open, "overdue": p.problems_overdue},
                 "reporting": {
                     "last_period": p.reporting.last_period,
@@ -224,6 +269,7 @@ def status_json(report: StatusReport) -> dict[str, Any]:
 INDICATOR_KEYS = (
     "project",
     "indicator",
+    "owner",
     "target",
     "latest_period",
     "published",
@@ -249,6 +295,7 @@ def indicators_view(report: StatusReport, rows: Sequence[IndicatorProgress], lan
             (
                 Cell(f"{project.number}" if project else i.project, numeric=True),
                 Cell(name),
+                Cell(report.unit_label(i.owner, lang is Lang.en)),
                 Cell(target_text(i, lang)),
                 Cell(i.latest_period or ""),
                 Cell(
@@ -271,7 +318,9 @@ def indicators_view(report: StatusReport, rows: Sequence[IndicatorProgress], lan
             )
         )
     title = f"{t('title.indicators', lang)}  {t('as_of', lang)} {report.as_of.isoformat()}"
-    return TableView(title, columns, tuple(out), None, INDICATOR_KEYS)
+    return TableView(
+        title, columns, tuple(out), None, INDICATOR_KEYS, None, frozenset({"indicator", "owner", "notes"})
+    )
 
 
 def indicators_json(report: StatusReport, rows: Sequence[IndicatorProgress]) -> dict[str, Any]:
@@ -327,6 +376,7 @@ TASK_KEYS = (
     "percent",
     "last_update",
     "overdue_days",
+    "task_note",
 )
 
 
@@ -351,7 +401,7 @@ def tasks_view(report: StatusReport, rows: Sequence[TaskProgress], lang: Lang) -
             (
                 Cell(f"{project.number}" if project else task.project, numeric=True),
                 Cell(task.title if lang is Lang.zh or not task.title_en else task.title_en),
-                Cell(task.owner),
+                Cell(report.unit_label(task.owner, lang is Lang.en)),
                 Cell(fmt_date(task.due)),
                 Cell(fmt_date(task.next_deadline)),
                 task_state_cell(task, lang),
@@ -362,10 +412,14 @@ def tasks_view(report: StatusReport, rows: Sequence[TaskProgress], lang: Lang) -
                     "off_track" if task.overdue else None,
                     numeric=True,
                 ),
+                # Why a task is stuck: the note of its latest update (受阻原因 when blocked).
+                Cell(task.note or "", "at_risk" if task.state == "blocked" else None),
             )
         )
     title = f"{t('title.tasks', lang)}  {t('as_of', lang)} {report.as_of.isoformat()}"
-    return TableView(title, columns, tuple(out), None, TASK_KEYS)
+    return TableView(
+        title, columns, tuple(out), None, TASK_KEYS, None, frozenset({"task", "owner", "task_note"})
+    )
 
 
 def tasks_json(report: StatusReport, rows: Sequence[TaskProgress]) -> dict[str, Any]:
@@ -432,7 +486,7 @@ def problems_view(report: StatusReport, rows: Sequence[ProblemProgress], lang: L
                 Cell(f"{project.number}" if project else q.project, numeric=True),
                 Cell(q.id),
                 Cell(q.title),
-                Cell(q.owner),
+                Cell(report.unit_label(q.owner, lang is Lang.en)),
                 Cell(q.source or ""),
                 Cell(fmt_date(q.raised_on)),
                 Cell(fmt_date(q.due)),
@@ -446,7 +500,9 @@ def problems_view(report: StatusReport, rows: Sequence[ProblemProgress], lang: L
             )
         )
     title = f"{t('title.issues', lang)}  {t('as_of', lang)} {report.as_of.isoformat()}"
-    return TableView(title, columns, tuple(out), None, PROBLEM_KEYS)
+    return TableView(
+        title, columns, tuple(out), None, PROBLEM_KEYS, None, frozenset({"problem", "owner", "resolution"})
+    )
 
 
 def problems_json(report: StatusReport, rows: Sequence[ProblemProgress]) -> dict[str, Any]:
