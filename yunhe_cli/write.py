@@ -22,10 +22,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from .loader import LOCK_NAME
 from .problems import Loc, Problem
 
 LOCK_TIMEOUT_S = 30
-LOCK_NAME = ".yunhe.lock"  # hidden, so the loader passes over it
 BOM = "\ufeff"
 
 
