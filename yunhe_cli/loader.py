@@ -16,6 +16,7 @@ Layout of a data repository::
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import errno
 import os
@@ -344,6 +345,10 @@ def _schema_problem(
             loc,
         )
     if kind in ("date_type", "date_parsing", "date_from_datetime_inexact"):
+        if isinstance(value, str) and _is_iso_date(value):
+            return Problem(
+                path, "S103", f"{where}: {shown} is in quotes, which make it text; remove the quotes", loc
+            )
         return Problem(path, "S103", f"{where}: {shown} is not a date; write YYYY-MM-DD", loc)
     if kind == "string_type":
         return Problem(path, "S103", f"{where}: {shown} is not text; put it in quotes", loc)
@@ -357,6 +362,13 @@ def _schema_problem(
         text = msg.removeprefix("Value error, ")
         return Problem(path, "S107", f"{where}: {text}" if loc else text, loc)
     return Problem(path, "S107", f"{where}: {msg}" if loc else msg, loc)
+
+
+def _is_iso_date(value: str) -> bool:
+    try:
+        return len(value) == 10 and dt.date.fromisoformat(value) is not None
+    except ValueError:
+        return False
 
 
 def _number_hint(value: str) -> str:

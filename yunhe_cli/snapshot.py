@@ -8,6 +8,7 @@ index, as git writes them), so that a report of an old revision points at the ol
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -79,8 +80,12 @@ def work_tree(root: Path) -> tuple[Snapshot, list[Problem]]:
     return Snapshot("", "", content, root=root), problems
 
 
-def load_snapshot(snap: Snapshot) -> tuple[Repository, list[Problem]]:
-    """What `checks.validate` returns for a folder, for a snapshot: every problem placed."""
+def load_snapshot(snap: Snapshot, today: dt.date | None = None) -> tuple[Repository, list[Problem]]:
+    """What `checks.validate` returns for a folder, for a snapshot: every problem placed.
+
+    `today`: the day it is checked on, for the rule that nothing done is in the future (D304);
+    None leaves that rule out (an old revision compared with a newer one).
+    """
     from .checks import run_checks
 
     repo = Repository(root=snap.shown_root)
@@ -120,7 +125,7 @@ def load_snapshot(snap: Snapshot) -> tuple[Repository, list[Problem]]:
         problems.extend(result.problems)
         if result.model is not None:
             _attach(repo, source, result.model)
-    problems.extend(run_checks(repo))
+    problems.extend(run_checks(repo, today))
     return repo, place(problems, texts)
 
 
@@ -134,7 +139,7 @@ def snapshot_texts(snap: Snapshot) -> dict[Path, str]:
     return out
 
 
-def load_at(data_root: Path, rev: str) -> tuple[Repository, list[Problem]]:
+def load_at(data_root: Path, rev: str, today: dt.date | None = None) -> tuple[Repository, list[Problem]]:
     """The repository as committed at `rev`, checked as `yunhe validate` checks the work tree."""
     git, prefix = open_repository(data_root)
-    return load_snapshot(at_revision(git, prefix, rev))
+    return load_snapshot(at_revision(git, prefix, rev), today)
