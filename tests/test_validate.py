@@ -393,6 +393,11 @@ def test_symlink_loops_are_placed(make_repo: RepoMaker, alarm: None) -> None:
         ("projects/p02.yaml", 1, 1, "Y014"),
         ("projects/p03.yaml", 1, 1, "Y014"),
     ]
+    result = runner.invoke(app, ["validate", "--data", str(root)])
+    assert (result.exit_code, result.exception.__class__) == (1, SystemExit)
+    assert (
+        result.stderr.splitlines()[2] == f"{root}/projects/p02.yaml:1:1: Y014 this link loops back to itself"
+    )
 
 
 def test_non_regular_files_are_refused_unopened(make_repo: RepoMaker, alarm: None) -> None:

@@ -8,6 +8,7 @@ characters are escaped, and GitHub workflow commands are escaped as GitHub docum
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Callable, Sequence
 from enum import StrEnum
@@ -46,13 +47,16 @@ def safe_text(text: str) -> str:
 
 
 def shown_path(path: Path) -> str:
-    """The path relative to the working folder when it lies below it."""
+    """The path relative to the working folder when it lies below it.
+
+    Only the folder is resolved: the entry itself is named as it is, even when it is a link
+    (to another file, or a loop, which `Path.resolve` would raise on).
+    """
+    if not path.is_absolute():
+        return path.as_posix()
     try:
-        return (
-            path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-            if path.is_absolute()
-            else path.as_posix()
-        )
+        real = Path(os.path.realpath(path.parent), path.name)
+        return real.relative_to(os.path.realpath(Path.cwd())).as_posix()
     except ValueError:
         return path.as_posix()
 
