@@ -404,8 +404,10 @@ def _value_at(data: Any, loc: Loc) -> Any:
 def _short(value: Any) -> str:
     if isinstance(value, dict | list):
         return _type_name(value)
-    text = repr(value) if not isinstance(value, str) else f"'{value}'"
-    return text if len(text) <= 40 else text[:37] + "...'"
+    if isinstance(value, str):
+        return f"'{value}'" if len(value) <= 38 else f"'{value[:34]}...'"
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def _type_name(value: Any) -> str:
