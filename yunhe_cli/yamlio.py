@@ -394,7 +394,7 @@ def read_file(path: Path, display: Path | None = None) -> tuple[str | None, Pars
                 return refused(
                     "Y015", f"this is {file_kind(info.st_mode)}, not a file; yunhe does not open it"
                 )
-            raw = handle.read(MAX_FILE_BYTES + 1)
+            raw = handle.read()  # sized from fstat; a fixed 1 MiB read would allocate 1 MiB a file
         if len(raw) > MAX_FILE_BYTES:
             return refused("Y009", f"the file is over {MAX_FILE_BYTES:,} bytes, the limit")
     except OSError as exc:
