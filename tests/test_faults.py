@@ -104,7 +104,7 @@ def test_a_held_lock_names_its_holder_and_gives_up_after_lock_timeout(sample: Pa
     assert result.exit_code == 1
     first = result.stderr.splitlines()[0]
     assert first.startswith(f"{sample}/.yunhe.lock:1:1: W508 waited 0.5 s for the lock of {sample}, ")
-    assert f"held by pid {os.getpid()}, yunhe " in first
+    assert f"held by pid {os.getpid()}, yunhe" in first and ", since " in first  # pid, command, time
     assert first.endswith("or wait longer with --lock-timeout")
     assert result.stderr.endswith("nothing was written\n")
     assert 0.5 <= waited < 5
