@@ -122,12 +122,7 @@ def discover(root: Path) -> tuple[list[SourceFile], list[Problem]]:
         rel = path.relative_to(root).as_posix()
         kind = classify(rel)
         if kind is None:
-            if rel.split("/")[0] in OWN_FOLDERS or rel.lower().endswith((".yaml", ".yml")):
-                problems.append(
-                    Problem(
-                        path, "Y012", f"yunhe expects no file at {rel}; it is not read{_hint(rel)}", (), 1, 1
-                    )
-                )
+            problems.extend(unread_file(path, rel))
             continue
         files.append(SourceFile(path, rel, kind))
     present = {f.rel for f in files}
@@ -136,6 +131,15 @@ def discover(root: Path) -> tuple[list[SourceFile], list[Problem]]:
             problems.append(Problem(root / name, "Y013", f"the data folder has no {name}", (), 1, 1))
     files.sort(key=lambda f: f.rel)
     return files, problems
+
+
+def unread_file(path: Path, rel: str) -> list[Problem]:
+    """Y012 for a file yunhe will not read: any in its own folders, and any YAML-like name."""
+    if rel.split("/")[0] in OWN_FOLDERS or rel.lower().endswith((".yaml", ".yml")):
+        return [
+            Problem(path, "Y012", f"yunhe expects no file at {rel}; it is not read{_hint(rel)}", (), 1, 1)
+        ]
+    return []
 
 
 def _hint(rel: str) -> str:

@@ -13,7 +13,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .gitio import Git, open_repository
-from .loader import REQUIRED, Repository, SourceFile, _attach, classify, discover, load_file, place
+from .loader import (
+    REQUIRED,
+    Repository,
+    SourceFile,
+    _attach,
+    classify,
+    discover,
+    load_file,
+    place,
+    unread_file,
+)
 from .problems import Problem
 from .yamlio import MAX_FILE_BYTES, decode
 
@@ -93,16 +103,15 @@ def load_snapshot(snap: Snapshot, today: dt.date | None = None) -> tuple[Reposit
     texts: dict[Path, str] = {}
     sources = []
     for rel in sorted(snap.files):
-        if any(part.startswith(".") for part in rel.split("/")) or not rel.endswith((".yaml", ".yml")):
-            continue  # as discover() does: hidden files and other files are not data
+        if any(part.startswith(".") for part in rel.split("/")):
+            continue  # as discover() does: hidden files are not data
         path = snap.display(rel)
-        if rel in snap.links:
-            problems.append(Problem(path, "Y010", "a symbolic link; yunhe reads only files", (), 1, 1))
-            continue
         kind = classify(rel)
         if kind is None:
-            hint = " (use the ending .yaml)" if rel.endswith(".yml") else ""
-            problems.append(Problem(path, "Y012", f"yunhe expects no file at {rel}{hint}", (), 1, 1))
+            problems.extend(unread_file(path, rel))  # as discover() does: every file accounted for
+            continue
+        if rel in snap.links:
+            problems.append(Problem(path, "Y010", "a symbolic link; yunhe reads only files", (), 1, 1))
             continue
         sources.append(SourceFile(path, rel, kind))
     present = {s.rel for s in sources}
