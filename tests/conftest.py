@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import textwrap
 from collections.abc import Callable
@@ -10,6 +11,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+# The day synthetic repositories of the roll-up tests are checked on: after the plan and every
+# report they hold, so that D304 (nothing done in the future) does not depend on the clock.
+CHECKED_ON = dt.date(2028, 12, 31)
 DATA = ROOT / "data"
 GOLDEN = Path(__file__).resolve().parent / "golden"
 

@@ -329,10 +329,11 @@ def test_issues_as_of_a_day_shows_a_problem_closed_then_and_reopened_later(histo
     code, out, _ = run(history, "issues", "--as-of", "2025-07-10", "--format", "csv", "--lang", "en")
     assert code == 0
     assert out.splitlines()[0] == header
-    # Closed on 2025-07-05, 34 days after it was raised on 2025-06-01 (30 in June + 4).
+    # Closed on 2025-07-05, 34 days after it was raised on 2025-06-01 (30 in June + 4); the marker is
+    # written '++ in CSV, since a leading + would be a formula in a spreadsheet.
     assert (
         out.splitlines()[1]
-        == "1,p01-001,用地指标不足,县发改局,,2025-06-01,2025-07-31,++ closed,2025-07-05,34,,已解决"
+        == "1,p01-001,用地指标不足,县发改局,,2025-06-01,2025-07-31,'++ closed,2025-07-05,34,,已解决"
     )
     code, out, _ = run(history, "issues", "--as-of", "2025-08-02", "--format", "csv", "--lang", "en")
     # Open again: 62 days old on 2 August (30 + 31 + 1), overdue since 31 July by 2 days.
@@ -460,4 +461,27 @@ def test_staged_validation_ignores_an_untracked_draft(history: History) -> None:
     assert code == 1
     assert err.startswith(
         ":data/indicators/p01/2025-04.yaml:7:12: A601 p01 2025-04 was submitted on 2025-05-08; "
+    )
+
+
+def test_a_staged_file_yunhe_does_not_read_is_flagged_as_in_the_work_tree(history: History) -> None:
+    # An upper-case ending used to be passed over without a word, and the month counted as missing.
+    history.write("indicators/p01/2025-06.YAML", "project: p01\nperiod: 2025-06\n")
+    history.git("add", "data/indicators/p01/2025-06.YAML")
+    code, _, err = run(history, "validate", "--staged", "--as-of", "2025-08-10")
+    assert code == 1
+    assert err.splitlines()[0] == (
+        ":data/indicators/p01/2025-06.YAML:1:1: Y012 yunhe expects no file at indicators/p01/2025-06.YAML; "
+        "it is not read (write the ending in lower case: .yaml)"
+    )
+
+
+def test_a_staged_date_in_the_future_is_d304(history: History) -> None:
+    history.write("indicators/p01/2025-09.yaml", "project: p01\nperiod: 2025-09\n")
+    history.git("add", "data/indicators/p01/2025-09.yaml")
+    code, _, err = run(history, "validate", "--staged", "--as-of", "2025-08-10")
+    assert code == 1
+    assert err.splitlines()[0] == (
+        ":data/indicators/p01/2025-09.yaml:2:9: D304 the period 2025-09 has not begun on 2025-08-10, "
+        "the day checked on"
     )

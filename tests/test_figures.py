@@ -19,7 +19,7 @@ from yunhe_cli.loader import Repository
 from yunhe_cli.mechanism import annual, dispatch, quarter
 from yunhe_cli.rollup import IndicatorProgress, StatusReport, roll_up
 
-from .conftest import RepoMaker
+from .conftest import CHECKED_ON, RepoMaker
 
 runner = CliRunner()
 
@@ -122,7 +122,7 @@ def load(make_repo: RepoMaker, reports: dict[str, str], extra: dict[str, str] | 
     files: dict[str, str | bytes | None] = {"projects/p01.yaml": PROJECT}
     files.update({f"indicators/p01/{period}.yaml": text for period, text in reports.items()})
     files.update(extra or {})
-    repo, problems = validate(make_repo(files))
+    repo, problems = validate(make_repo(files), today=CHECKED_ON)
     assert [p for p in problems if p.severity == "error"] == []
     return repo
 

@@ -11,7 +11,7 @@ import pytest
 from yunhe_cli.checks import validate
 from yunhe_cli.rollup import IndicatorProgress, StatusReport, roll_up
 
-from .conftest import RepoMaker
+from .conftest import CHECKED_ON, RepoMaker
 
 PROJECT = """\
     id: p01
@@ -128,7 +128,7 @@ def roll(
     files.update({f"indicators/p01/{period}.yaml": text for period, text in reports.items()})
     files.update(extra or {})
     root: Path = make_repo(files)
-    repo, problems = validate(root)
+    repo, problems = validate(root, today=CHECKED_ON)
     assert problems == []
     return roll_up(repo, dt.date.fromisoformat(as_of))
 

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from yunhe_cli.checks import validate
 from yunhe_cli.cli import app
-from yunhe_cli.problems import CODES
+from yunhe_cli.problems import CODES, WARNING_CODES
 
 from .conftest import DATA, RepoMaker
 
@@ -177,6 +177,35 @@ BAD_INPUTS: list[tuple[str, dict[str, str | bytes | None], list[tuple[str, int, 
         [("indicators/p01/2023-05.yaml", 1, 1, "S101")],
     ),
     ("yml ending", {"indicators/p01/2023-05.yml": REPORT}, [("indicators/p01/2023-05.yml", 1, 1, "Y012")]),
+    # an upper-case ending used to be passed over without a word, and the month counted as missing
+    (
+        "upper-case ending",
+        {"indicators/p01/2023-05.YAML": REPORT},
+        [("indicators/p01/2023-05.YAML", 1, 1, "Y012")],
+    ),
+    (
+        "stray file in a report folder",
+        {"indicators/p01/notes.txt": "x"},
+        [("indicators/p01/notes.txt", 1, 1, "Y012")],
+    ),
+    # 4301 digits: Python's int() raises ValueError beyond 4300; the place is the value's (line 7, col 12)
+    (
+        "integer of thousands of digits",
+        {"indicators/p01/2023-05.yaml": REPORT.replace("value: 85.3", "value: " + "9" * 4301)},
+        [("indicators/p01/2023-05.yaml", 7, 12, "Y011")],
+    ),
+    (
+        "hexadecimal integer of thousands of digits",
+        {"indicators/p01/2023-05.yaml": REPORT.replace("value: 85.3", "value: 0x" + "f" * 5000)},
+        [("indicators/p01/2023-05.yaml", 7, 12, "Y011")],
+    ),
+    # line 8 is `notes: "进展x<NUL>"`: `notes: "` is 8 characters, 进展x 3 more, so the NUL is the
+    # 12th character of the line (libyaml counts bytes, which would say 16)
+    (
+        "NUL byte after Chinese text",
+        {"indicators/p01/2023-05.yaml": REPORT + '    notes: "进展x\x00"\n'},
+        [("indicators/p01/2023-05.yaml", 8, 12, "Y002")],
+    ),
     ("missing registry", {"people.yaml": None}, [("people.yaml", 1, 1, "Y013")]),
     # across files
     (
@@ -352,6 +381,62 @@ def test_symlink_inside_is_followed(make_repo: RepoMaker) -> None:
     assert [c for *_, c in found(root)] == ["R201"]
 
 
+def test_symlink_loops_are_placed(make_repo: RepoMaker, alarm: None) -> None:
+    root = make_repo({"indicators/p01/2023-05.yaml": REPORT})
+    os.symlink("p02.yaml", root / "projects" / "p02.yaml")  # a file linking to itself
+    os.symlink("..", root / "indicators" / "p01" / "up")  # a folder linking to its parent
+    os.symlink(".", root / "projects" / "here")  # a folder linking to itself
+    os.symlink("missing.yaml", root / "projects" / "p03.yaml")  # a link that leads nowhere
+    assert found(root) == [
+        ("indicators/p01/up", 1, 1, "Y014"),
+        ("projects/here", 1, 1, "Y014"),
+        ("projects/p02.yaml", 1, 1, "Y014"),
+        ("projects/p03.yaml", 1, 1, "Y014"),
+    ]
+    result = runner.invoke(app, ["validate", "--data", str(root)])
+    assert (result.exit_code, result.exception.__class__) == (1, SystemExit)
+    assert (
+        result.stderr.splitlines()[2] == f"{root}/projects/p02.yaml:1:1: Y014 this link loops back to itself"
+    )
+
+
+def test_non_regular_files_are_refused_unopened(make_repo: RepoMaker, alarm: None) -> None:
+    import socket
+
+    root = make_repo()
+    (root / "issues").mkdir()
+    os.mkfifo(root / "issues" / "p01.yaml")  # opening it to read would wait for a writer for ever
+    with socket.socket(socket.AF_UNIX) as sock:
+        sock.bind(str(root / "projects" / "p02.yaml"))
+        assert found(root) == [("issues/p01.yaml", 1, 1, "Y015"), ("projects/p02.yaml", 1, 1, "Y015")]
+
+
+def test_read_file_does_not_open_a_pipe(tmp_path: Path, alarm: None) -> None:
+    from yunhe_cli.yamlio import read_file
+
+    os.mkfifo(tmp_path / "p.yaml")
+    text, parsed = read_file(tmp_path / "p.yaml")
+    assert text is None and [(p.code, p.message) for p in parsed.problems] == [
+        ("Y015", "this is a named pipe, not a file; yunhe does not open it")
+    ]
+
+
+@pytest.mark.parametrize("kind", ["link", "folder"])
+def test_a_lock_that_is_not_a_file_is_reported(make_repo: RepoMaker, tmp_path: Path, kind: str) -> None:
+    root = make_repo()
+    if kind == "link":
+        (tmp_path / "victim.txt").write_text("keep me", encoding="utf-8")
+        os.symlink(tmp_path / "victim.txt", root / ".yunhe.lock")
+    else:
+        (root / ".yunhe.lock").mkdir()
+    assert found(root) == [(".yunhe.lock", 1, 1, "Y016")]
+
+
+def test_documents_beside_the_data_are_not_flagged(make_repo: RepoMaker) -> None:
+    root = make_repo({"plan.txt": "方案全文", "README.md": "# notes"})
+    assert found(root) == []
+
+
 def test_file_over_the_limit(make_repo: RepoMaker) -> None:
     big = REPORT + "    notes: " + "很" * 400_000 + "\n"
     root = make_repo({"indicators/p01/2023-05.yaml": big})
@@ -371,7 +456,11 @@ def test_every_problem_is_reported_not_only_the_first(make_repo: RepoMaker) -> N
 
 def test_all_codes_documented_in_readme() -> None:
     readme = (DATA.parent / "README.md").read_text(encoding="utf-8")
-    missing = [code for code in CODES if f"`{code}`" not in readme]
+    rows = {
+        code: f"| `{code}` | {name} | {'warning: ' if code in WARNING_CODES else ''}{meaning} |"
+        for code, (name, meaning) in CODES.items()
+    }
+    missing = [code for code, row in rows.items() if row not in readme]
     assert missing == []
 
 

@@ -135,6 +135,8 @@ def test_issue_add_appends_only_its_lines(sample: Path) -> None:
         "季分析",
         "--raised-on",
         "2026-12-01",
+        "--as-of",
+        "2026-12-05",
     )
     assert (code, err) == (0, "")
     assert out == f"added p03-004 to {path}\n"
@@ -185,7 +187,15 @@ def test_issue_add_creates_the_list(tmp_path: Path) -> None:
     assert validate(root)[1] == []
 
 
-def test_issue_add_with_an_unknown_owner_is_refused(sample: Path) -> None:
+@pytest.mark.parametrize(
+    ("owner", "message"),
+    [
+        ("县科技厅", "no unit '县科技厅' in units.yaml; did you mean 县科技局?"),
+        # a short form of a name: the names that contain it are offered
+        ("发改局", "no unit '发改局' in units.yaml; did you mean 县发改局?"),
+    ],
+)
+def test_issue_add_with_an_unknown_owner_is_a_usage_error(sample: Path, owner: str, message: str) -> None:
     before = snapshot(sample)
     code, _, err = invoke(
         "issue",
@@ -197,15 +207,50 @@ def test_issue_add_with_an_unknown_owner_is_refused(sample: Path) -> None:
         "--title",
         "x",
         "--owner",
-        "县科技厅",
+        owner,
         "--due",
         "2027-03-31",
         "--raised-on",
-        "2026-12-01",
+        "2026-11-01",
     )
+    # exit 2, as for any bad option: no line of a file that was never written is pointed at
+    assert code == 2
+    assert message in " ".join(err.replace("│", " ").split())
+    assert "Traceback" not in err and ".yaml:" not in err
+    assert snapshot(sample) == before
+
+
+def test_issue_add_raised_in_the_future_is_refused_like_a_close(sample: Path) -> None:
+    before = snapshot(sample)
+    code, _, err = invoke(
+        "issue", "add", "--data", str(sample), "-p", "3", "--title", "x", "--owner", "县科技局",
+        "--due", "2027-03-31", "--raised-on", "2026-12-09", "--as-of", "2026-12-05",
+    )  # fmt: skip
     assert code == 1
-    assert "R203 the unit '县科技厅' is not in units.yaml; did you mean '县科技局'?" in err
+    assert (
+        f"{sample}/issues/p03.yaml:3:1: W503 --raised-on 2026-12-09 is in the future (today is 2026-12-05)\n"
+        in err
+    )
     assert err.endswith("nothing was written\n")
+    assert snapshot(sample) == before
+
+
+def test_a_change_left_invalid_is_refused_with_w505_and_its_problems(sample: Path) -> None:
+    before = snapshot(sample)
+    code, _, err = invoke(
+        "issue", "add", "--data", str(sample), "-p", "3", "--title", "x", "--owner", "县科技局",
+        "--due", "2026-10-01", "--raised-on", "2026-11-01", "--as-of", "2026-12-05",
+    )  # fmt: skip
+    assert code == 1
+    lines = err.splitlines()
+    # p03's list has 29 lines; the new entry's id, title, owner and raised_on take lines 30-33, so its
+    # `due` is line 34, after `    due: ` (9 characters): column 10
+    assert [line.split(": ", 1)[0].rsplit("/", 1)[-1] + " " + line.split(" ")[1] for line in lines[:2]] == [
+        "p03.yaml:34:10 W505",
+        "p03.yaml:34:10 D302",
+    ]
+    assert "the change would leave issues/p03.yaml with 1 problem" in lines[0]
+    assert lines[-1] == "nothing was written"
     assert snapshot(sample) == before
 
 
@@ -302,7 +347,7 @@ def test_issue_reopen_keeps_the_closing(sample: Path) -> None:
         "+        evidence:",
         "+          - 专题会议纪要",
     ]
-    assert validate(sample)[1] == []
+    assert validate(sample, today=dt.date(2026, 12, 5))[1] == []
     again = invoke(
         "issue",
         "reopen",
@@ -453,7 +498,7 @@ def _close_slowly(
 
     w.check_and_write = slow  # type: ignore[assignment]
     if not locked:
-        ops.repo_lock = lambda root: contextlib.nullcontext()  # type: ignore[assignment,misc]
+        ops.repo_lock = lambda root, timeout=0: contextlib.nullcontext()  # type: ignore[assignment,misc]
     barrier.wait()
     close_problem(
         Path(root), problem_id, dt.date(2026, 12, 2), f"{problem_id} 已解决", [], dt.date(2026, 12, 5)

@@ -35,9 +35,11 @@ class Index:
     people: dict[str, m.Person]
     projects: dict[str, m.Project]
     horizon: m.Horizon | None
+    # The day the data is checked on: nothing done can be dated after it (None: not checked).
+    today: dt.date | None = None
 
     @classmethod
-    def build(cls, repo: Repository) -> Index:
+    def build(cls, repo: Repository, today: dt.date | None = None) -> Index:
         units: dict[str, m.UnitEntry] = {}
         if repo.units:
             for u in repo.units.model.units:
@@ -51,7 +53,7 @@ class Index:
         projects: dict[str, m.Project] = {}
         for proj in repo.projects:
             projects.setdefault(proj.model.id, proj.model)
-        return cls(units, people, projects, repo.plan.model.horizon if repo.plan else None)
+        return cls(units, people, projects, repo.plan.model.horizon if repo.plan else None, today)
 
     def unit(self, ref: str | None) -> m.UnitEntry | None:
         return self.units.get(ref) if ref is not None else None
@@ -398,6 +400,54 @@ def check_dates(repo: Repository, index: Index) -> Iterator[Problem]:
                 )
 
 
+# --------------------------------------------------------------------------- the future
+
+
+def check_future(repo: Repository, index: Index) -> Iterator[Problem]:
+    """One rule for every date of something done: it cannot be after the day the data is checked on.
+
+    Plans may look ahead (due dates, targets, milestones); a report, a submission, a closing or a
+    baseline records what has happened.
+    """
+    today = index.today
+    if today is None:
+        return
+
+    def after(src: AnyLoaded, day: dt.date | None, loc: Loc, what: str) -> Iterator[Problem]:
+        if day is not None and day > today:
+            yield _p(src, "D304", f"{what} {day} is after {today}, the day checked on; it cannot be yet", loc)
+
+    if repo.plan:
+        yield from after(repo.plan, repo.plan.model.issued_on, ("issued_on",), "the plan was issued on")
+        yield from after(repo.plan, repo.plan.model.printed_on, ("printed_on",), "the plan was printed on")
+    for proj in repo.projects:
+        for i, ind in enumerate(proj.model.indicators):
+            if ind.baseline is not None:
+                yield from after(
+                    proj, ind.baseline.on, ("indicators", i, "baseline", "on"), "the baseline of"
+                )
+    for rep in repo.reports:
+        rm = rep.model
+        if period_start(rm.period) > today:
+            yield _p(
+                rep,
+                "D304",
+                f"the period {rm.period} has not begun on {today}, the day checked on",
+                ("period",),
+            )
+        yield from after(rep, rm.submitted_on, ("submitted_on",), "submitted on")
+        for i, v in enumerate(rm.values):
+            yield from after(rep, v.achieved_on, ("values", i, "achieved_on"), "achieved on")
+        for i, t in enumerate(rm.tasks):
+            yield from after(rep, t.done_on, ("tasks", i, "done_on"), "done on")
+    for lst in repo.problem_lists:
+        for i, prob in enumerate(lst.model.problems):
+            yield from after(lst, prob.raised_on, ("problems", i, "raised_on"), "raised on")
+            yield from after(lst, prob.closed_on, ("problems", i, "closed_on"), "closed on")
+            for j, again in enumerate(prob.reopened):
+                yield from after(lst, again.on, ("problems", i, "reopened", j, "on"), "reopened on")
+
+
 # --------------------------------------------------------------------------- values
 
 
@@ -488,13 +538,14 @@ CHECKS: tuple[tuple[str, Check], ...] = (
     ("unique-ids", check_unique_ids),
     ("references", check_references),
     ("dates", check_dates),
+    ("future", check_future),
     ("values", check_values),
     ("plausibility", check_plausibility),
 )
 
 
-def run_checks(repo: Repository) -> list[Problem]:
-    index = Index.build(repo)
+def run_checks(repo: Repository, today: dt.date | None = None) -> list[Problem]:
+    index = Index.build(repo, today)
     problems: list[Problem] = []
     for _name, check in CHECKS:
         problems.extend(check(repo, index))
@@ -502,15 +553,19 @@ def run_checks(repo: Repository) -> list[Problem]:
 
 
 def validate(
-    root: Path, workers: int | None = None, overrides: dict[str, str] | None = None
+    root: Path,
+    workers: int | None = None,
+    overrides: dict[str, str] | None = None,
+    today: dt.date | None = None,
 ) -> tuple[Repository, list[Problem]]:
     """Load `root`, run every check, and return the repository with all problems, placed and sorted.
 
     `overrides`: relative path -> text to check in place of what is on disk (see load_repository).
+    `today`: the day the data is checked on (default: the system's date); nothing done is after it.
     """
     from .loader import load_repository, place
 
     repo, problems = load_repository(root, workers, overrides)
-    problems.extend(run_checks(repo))
+    problems.extend(run_checks(repo, today or dt.date.today()))
     texts = {root / rel: text for rel, text in (overrides or {}).items()}
     return repo, place(problems, texts)

@@ -145,7 +145,8 @@ def validate(
             "--as-of",
             parser=_parse_date,
             metavar="YYYY-MM-DD",
-            help="The day the change is recorded, for --base (default: today).",
+            help="The day the data is checked on (nothing done may be dated after it), and the day a "
+            "change is recorded, for --base. Default: today.",
         ),
     ] = None,
 ) -> None:
@@ -157,6 +158,7 @@ def validate(
     from .render_problems import RENDERERS
 
     root = data if data is not None else find_data_root()
+    checked_on = as_of or dt.date.today()
     if staged or base is not None:
         from .audit import audit
         from .gitio import GitError
@@ -168,19 +170,19 @@ def validate(
         try:
             if staged:
                 head_snap = staged_snapshot(git, prefix)
-                repo, problems = load_snapshot(head_snap)
+                repo, problems = load_snapshot(head_snap, checked_on)
                 texts = snapshot_texts(head_snap)
             else:
-                repo, problems = run_validate(root)
+                repo, problems = run_validate(root, today=checked_on)
                 texts = {}
             if base is not None and (base != "HEAD" or git.has_commits()):
                 base_repo, _ = load_snapshot(at_revision(git, prefix, base))
-                found = audit(base_repo, repo, as_of or dt.date.today(), base)
+                found = audit(base_repo, repo, checked_on, base)
                 problems = sorted([*problems, *place(found, texts)], key=lambda p: p.sort_key())
         except GitError as exc:
             raise typer.BadParameter(str(exc), param_hint="--base") from None
     else:
-        repo, problems = run_validate(root)
+        repo, problems = run_validate(root, today=checked_on)
     text = RENDERERS[output_format](problems, len(repo.files))
     stream = sys.stderr if output_format is ProblemFormat.text and problems else sys.stdout
     stream.write(text)
@@ -201,7 +203,7 @@ def _load(
     """
     from .rollup import roll_up
 
-    repo, code = _repo(data, at)
+    repo, code = _repo(data, at, as_of)
     wanted = None
     if project is not None:
         found = repo.project(project)
@@ -241,22 +243,28 @@ def _emit_document(
     sys.stdout.write(render_document(views, doc, fmt, color=color, width=width))
 
 
-def _repo(data: Path | None, at: str | None = None) -> tuple[Repository, int]:
-    """Validate and load (from git at `at` when given); problems go to stderr and make the exit status 1."""
+def _repo(data: Path | None, at: str | None = None, as_of: dt.date | None = None) -> tuple[Repository, int]:
+    """Validate and load (from git at `at` when given); problems go to stderr and make the exit status 1.
+
+    Nothing done may be dated after today, or after --as-of when that is later: a report as of
+    a past day leaves out what came later without calling it wrong.
+    """
     from .checks import validate as run_validate
     from .render_problems import render_text
 
     root = data if data is not None else find_data_root()
+    today = dt.date.today()
+    checked_on = max(as_of, today) if as_of else today
     if at is not None:
         from .gitio import GitError
         from .snapshot import load_at
 
         try:
-            repo, problems = load_at(root, at)
+            repo, problems = load_at(root, at, checked_on)
         except GitError as exc:
             raise typer.BadParameter(str(exc), param_hint="--at") from None
     else:
-        repo, problems = run_validate(root)
+        repo, problems = run_validate(root, today=checked_on)
     errors = [p for p in problems if p.severity == "error"]  # warnings are for `yunhe validate`
     if errors:
         sys.stderr.write(render_text(errors, len(repo.files)))
@@ -434,7 +442,7 @@ def dispatch(
     today = as_of or dt.date.today()
     if period is not None and not re.fullmatch(r"[0-9]{4}-(0[1-9]|1[0-2])", period):
         raise typer.BadParameter(f"{period!r} is not a month written YYYY-MM", param_hint="--period")
-    repo, code = _repo(data, at)
+    repo, code = _repo(data, at, as_of)
     first, last = plan_months(repo)
     # Without --period: last month, held inside the plan's months (before the plan: its first).
     month = period or min(max(default_period(today), first), last)
@@ -475,7 +483,7 @@ def quarter(
         year, q = parse_quarter(which)
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="YYYY-Qn") from None
-    repo, code = _repo(data, at)
+    repo, code = _repo(data, at, as_of)
     try:
         check_year(repo, year)
     except OutsidePlan as exc:
@@ -507,7 +515,7 @@ def annual(
     from .mechanism import annual as run_annual
     from .mechanism_views import annual_json, annual_views
 
-    repo, code = _repo(data, at)
+    repo, code = _repo(data, at, as_of)
     try:
         check_year(repo, year)
     except OutsidePlan as exc:
@@ -533,7 +541,7 @@ def history(
     from .mechanism import history as run_history
     from .mechanism_views import history_json, history_views
 
-    repo, code = _repo(data, at)
+    repo, code = _repo(data, at, as_of)
     found = find_indicator(repo, indicator)
     if isinstance(found, list):
         hint = f"; did you mean one of {', '.join(found)}?" if found else ""
@@ -696,6 +704,34 @@ export_app = typer.Typer(help="Export the three forms of every project (导出�
 app.add_typer(export_app, name="export")
 
 
+def _output_path(out: Path, folder: bool) -> Path:
+    """Refuse, as a usage error, an output the system could only refuse with a traceback."""
+    param = "DIR" if folder else "OUT.xlsx"
+    if folder and out.exists() and not out.is_dir():
+        raise typer.BadParameter(f"{out} exists and is not a folder", param_hint=param)
+    if not folder and out.is_dir():
+        raise typer.BadParameter(f"{out} is a folder; name the workbook to write", param_hint=param)
+    for parent in (out, *out.parents) if folder else out.parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise typer.BadParameter(f"{parent} is a file, not a folder", param_hint=param)
+            break
+    return out
+
+
+def _export_failed(out: Path, exc: Exception) -> typer.Exit:
+    from .render_problems import safe_text
+    from .write import WriteRefused
+
+    reason = (
+        exc.problems[0].message
+        if isinstance(exc, WriteRefused)
+        else (exc.strerror if isinstance(exc, OSError) and exc.strerror else type(exc).__name__)
+    )
+    sys.stderr.write(f"{safe_text(str(out))}: cannot write the export: {safe_text(reason)}\n")
+    return typer.Exit(1)
+
+
 @export_app.command("xlsx")
 def export_xlsx(
     out: Annotated[Path, typer.Argument(metavar="OUT.xlsx", help="The workbook to write.")],
@@ -706,12 +742,18 @@ def export_xlsx(
 ) -> None:
     """A workbook: a summary sheet and the three forms of each project, laid out for printing."""
     from .export import write_xlsx
+    from .render_problems import safe_text
     from .rollup import roll_up
+    from .write import WriteRefused
 
-    repo, code = _repo(data, at)
+    _output_path(out, folder=False)
+    repo, code = _repo(data, at, as_of)
     report = roll_up(repo, as_of or dt.date.today())
-    write_xlsx(report, out, lang or default_lang())
-    sys.stdout.write(f"wrote {out}\n")
+    try:
+        write_xlsx(report, out, lang or default_lang())
+    except (OSError, WriteRefused) as exc:
+        raise _export_failed(out, exc) from None
+    sys.stdout.write(f"wrote {safe_text(str(out))}\n")
     raise typer.Exit(code)
 
 
@@ -723,14 +765,25 @@ def export_csv(
     lang: LangOption = None,
     at: AtOption = None,
 ) -> None:
-    """The same tables as CSV files (UTF-8 with BOM, so that Excel opens Chinese correctly)."""
-    from .export import write_csvs
-    from .rollup import roll_up
+    """The same tables as CSV files (UTF-8 with BOM, so that Excel opens Chinese correctly).
 
-    repo, code = _repo(data, at)
+    A text cell that begins with = + - @, a tab or a carriage return gets a leading ' so that a
+    spreadsheet shows it instead of running it as a formula.
+    """
+    from .export import write_csvs
+    from .render_problems import safe_text
+    from .rollup import roll_up
+    from .write import WriteRefused
+
+    _output_path(out, folder=True)
+    repo, code = _repo(data, at, as_of)
     report = roll_up(repo, as_of or dt.date.today())
-    for path in write_csvs(report, out, lang or default_lang()):
-        sys.stdout.write(f"wrote {path}\n")
+    try:
+        written = write_csvs(report, out, lang or default_lang())
+    except (OSError, WriteRefused) as exc:
+        raise _export_failed(out, exc) from None
+    for path in written:
+        sys.stdout.write(f"wrote {safe_text(str(path))}\n")
     raise typer.Exit(code)
 
 
@@ -742,6 +795,17 @@ app.add_typer(report_app, name="report")
 app.add_typer(issue_app, name="issue")
 
 
+LockTimeoutOption = Annotated[
+    float,
+    typer.Option(
+        "--lock-timeout",
+        min=0,
+        metavar="SECONDS",
+        help="How long to wait for another yunhe writing in the same data folder (default 30).",
+    ),
+]
+
+
 def _refused(exc: Exception) -> typer.Exit:
     """The problems that stopped a write, placed, and the assurance that nothing changed."""
     from .render_problems import safe_text, shown_path
@@ -749,7 +813,9 @@ def _refused(exc: Exception) -> typer.Exit:
 
     assert isinstance(exc, WriteRefused)
     for p in exc.problems:
-        sys.stderr.write(f"{shown_path(p.path)}:{p.line}:{p.col}: {p.code} {safe_text(p.message)}\n")
+        sys.stderr.write(
+            f"{safe_text(shown_path(p.path))}:{p.line}:{p.col}: {p.code} {safe_text(p.message)}\n"
+        )
     sys.stderr.write("nothing was written\n")
     return typer.Exit(1)
 
@@ -757,7 +823,9 @@ def _refused(exc: Exception) -> typer.Exit:
 def _root(data: Path | None) -> Path:
     root = data if data is not None else find_data_root()
     if not root.is_dir():
-        raise typer.BadParameter(f"{root} is not a folder", param_hint="--data")
+        from .render_problems import safe_text
+
+        raise typer.BadParameter(f"{safe_text(str(root))} is not a folder", param_hint="--data")
     return root
 
 
@@ -769,23 +837,25 @@ def report_new(
     ] = None,
     data: DataOption = None,
     as_of: AsOfOption = None,
+    lock_timeout: LockTimeoutOption = 30,
 ) -> None:
     """Write next month's report for a project, ready to fill in; never overwrites (新建月报)."""
     import re
 
     from .operations import UnknownProject, default_period, write_new_report
+    from .render_problems import safe_text
     from .write import WriteRefused
 
     today = as_of or dt.date.today()
     if period is not None and not re.fullmatch(r"20\d\d-(0[1-9]|1[0-2])", period):
         raise typer.BadParameter(f"{period!r} is not a month written YYYY-MM", param_hint="--period")
     try:
-        path = write_new_report(_root(data), project, period or default_period(today), today)
+        path = write_new_report(_root(data), project, period or default_period(today), today, lock_timeout)
     except WriteRefused as exc:
         raise _refused(exc) from None
     except UnknownProject as exc:
         raise typer.BadParameter(str(exc), param_hint="PROJECT") from None
-    sys.stdout.write(f"wrote {path}\n")
+    sys.stdout.write(f"wrote {safe_text(str(path))}\n")
 
 
 @issue_app.command("add")
@@ -801,20 +871,26 @@ def issue_add(
     ] = None,
     raised_on: Annotated[dt.date | None, _date_option("--raised-on", "Date raised (default: today).")] = None,
     data: DataOption = None,
+    as_of: AsOfOption = None,
+    lock_timeout: LockTimeoutOption = 30,
 ) -> None:
     """Add a problem with the next free id (新增问题)."""
-    from .operations import UnknownProject, add_problem
+    from .operations import UnknownProject, UnknownUnit, add_problem
+    from .render_problems import safe_text
     from .write import WriteRefused
 
+    today = as_of or dt.date.today()
     try:
         new_id, path = add_problem(
-            _root(data), project, title, owner, due, raised_on or dt.date.today(), source
+            _root(data), project, title, owner, due, raised_on or today, source, today, lock_timeout
         )
     except WriteRefused as exc:
         raise _refused(exc) from None
     except UnknownProject as exc:
         raise typer.BadParameter(str(exc), param_hint="--project") from None
-    sys.stdout.write(f"added {new_id} to {path}\n")
+    except UnknownUnit as exc:
+        raise typer.BadParameter(str(exc), param_hint="--owner") from None
+    sys.stdout.write(f"added {new_id} to {safe_text(str(path))}\n")
 
 
 @issue_app.command("close")
@@ -827,17 +903,21 @@ def issue_close(
     ] = None,
     data: DataOption = None,
     as_of: AsOfOption = None,
+    lock_timeout: LockTimeoutOption = 30,
 ) -> None:
     """Cross a problem off (销号) with its date, resolution and evidence."""
     from .operations import close_problem
+    from .render_problems import safe_text
     from .write import WriteRefused
 
     today = as_of or dt.date.today()
     try:
-        path = close_problem(_root(data), problem_id, on or today, resolution, evidence or [], today)
+        path = close_problem(
+            _root(data), problem_id, on or today, resolution, evidence or [], today, lock_timeout
+        )
     except WriteRefused as exc:
         raise _refused(exc) from None
-    sys.stdout.write(f"closed {problem_id} in {path}\n")
+    sys.stdout.write(f"closed {safe_text(problem_id)} in {safe_text(str(path))}\n")
 
 
 @issue_app.command("reopen")
@@ -850,10 +930,12 @@ def issue_reopen(
     ] = None,
     data: DataOption = None,
     as_of: AsOfOption = None,
+    lock_timeout: LockTimeoutOption = 30,
 ) -> None:
     """Reopen a crossed-off problem; the closing it undoes and who reopened it are kept under `reopened`."""
     from .gitio import user_name
     from .operations import reopen_problem
+    from .render_problems import safe_text
     from .write import WriteRefused
 
     today = as_of or dt.date.today()
@@ -862,21 +944,22 @@ def issue_reopen(
     if not who:
         raise typer.BadParameter("say who reopens it (git has no user.name here)", param_hint="--by")
     try:
-        path = reopen_problem(root, problem_id, on or today, reason, today, who)
+        path = reopen_problem(root, problem_id, on or today, reason, today, who, lock_timeout)
     except WriteRefused as exc:
         raise _refused(exc) from None
-    sys.stdout.write(f"reopened {problem_id} in {path}\n")
+    sys.stdout.write(f"reopened {safe_text(problem_id)} in {safe_text(str(path))}\n")
 
 
 @app.command()
 def fmt(
     data: DataOption = None,
     check: Annotated[bool, typer.Option("--check", help="Only list the files that need formatting.")] = False,
+    lock_timeout: LockTimeoutOption = 30,
 ) -> None:
     """Give every data file the canonical layout, so that diffs stay small (格式化)."""
     from .loader import discover
-    from .operations import format_file
-    from .render_problems import render_text, shown_path
+    from .operations import FormatError, format_file
+    from .render_problems import render_text, safe_text, shown_path
     from .write import WriteRefused
 
     root = data if data is not None else find_data_root()
@@ -887,20 +970,22 @@ def fmt(
     changed = []
     for source in files:
         try:
-            if not format_file(root, source.rel, source.kind, check):
+            if not format_file(root, source.rel, source.kind, check, lock_timeout):
                 changed.append(source)
         except WriteRefused as exc:
             raise _refused(exc) from None
-        except Exception as exc:  # a file that does not parse: validate says where
+        except FormatError as exc:  # only what the data can cause; anything else is a bug, and shows
             sys.stderr.write(
-                f"{shown_path(source.path)}: cannot format ({type(exc).__name__}); run yunhe validate\n"
+                f"{safe_text(shown_path(exc.path))}:{exc.line}:{exc.col}: Y002 cannot format: "
+                f"{safe_text(exc.message)}; run yunhe validate\n"
             )
             raise typer.Exit(1) from None
     for source in changed:
+        shown = safe_text(shown_path(source.path))
         if check:
-            sys.stderr.write(f"{shown_path(source.path)}:1:1: W507 not in canonical layout; run yunhe fmt\n")
+            sys.stderr.write(f"{shown}:1:1: W507 not in canonical layout; run yunhe fmt\n")
         else:
-            sys.stdout.write(f"formatted {shown_path(source.path)}\n")
+            sys.stdout.write(f"formatted {shown}\n")
     if check and changed:
         raise typer.Exit(1)
     if not changed:

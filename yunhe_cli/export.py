@@ -1,5 +1,9 @@
 """Exports of the three forms (主要指标进度表, 重点任务进度表, 问题销号进度表) for the county office.
 
+Nothing from the data is ever run by a spreadsheet: every text cell of the workbook is stored
+as a string (openpyxl would store text beginning with `=` as a formula), and a CSV cell that
+begins with = + - @, a tab or a carriage return gets a leading `'` (OWASP's advice).
+
 `write_xlsx` lays each table on a sheet as an office prints it: a title row, a frozen header
 row, Chinese headers, widths that fit Chinese text (measured with wcwidth), status colours,
 landscape pages one sheet wide with the header repeated. `write_csvs` writes the same tables
@@ -14,10 +18,12 @@ import os
 import re
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from wcwidth import wcswidth
 
 from .i18n import Lang, t
+from .render import FORMULA_START, csv_cell
 from .render_problems import safe_text
 from .rollup import StatusReport
 from .views import Cell, TableView, indicators_view, problems_view, status_view, tasks_view
@@ -57,6 +63,16 @@ def _titled(view: TableView, project_name: str) -> TableView:
     return replace(view, title=f"{project_name}  {view.title}")
 
 
+def _put(sheet: Any, row: int, column: int, value: str | float) -> Any:
+    """Write a cell; text always as a string, never as a formula."""
+    cell = sheet.cell(row=row, column=column, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"  # openpyxl types text that begins with '=' as a formula
+        if value.startswith(FORMULA_START):
+            cell.quotePrefix = True  # and Excel keeps it text when the cell is edited
+    return cell
+
+
 def cell_value(cell: Cell) -> str | float:
     """What goes in a spreadsheet cell: a number where the text is one, else the text."""
     text = cell.text.strip()
@@ -78,11 +94,11 @@ def write_xlsx(report: StatusReport, out: Path, lang: Lang) -> Path:
     for name, view in sheets(report, lang):
         sheet = book.create_sheet(title=name[:31])
         columns = len(view.columns)
-        sheet.cell(row=1, column=1, value=safe_text(view.title)).font = Font(bold=True, size=14)
+        _put(sheet, 1, 1, safe_text(view.title)).font = Font(bold=True, size=14)
         sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=max(columns, 1))
         widths = [wcswidth(label) for label in view.columns]
         for col, label in enumerate(view.columns, 1):
-            cell = sheet.cell(row=2, column=col, value=label)
+            cell = _put(sheet, 2, col, label)
             cell.font = Font(bold=True)
             cell.fill = PatternFill("solid", fgColor="D9D9D9")
             cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
@@ -91,7 +107,7 @@ def write_xlsx(report: StatusReport, out: Path, lang: Lang) -> Path:
         for r, row in enumerate(rows, 3):
             for col, source in enumerate(row, 1):
                 value = cell_value(source)
-                cell = sheet.cell(row=r, column=col, value=value)
+                cell = _put(sheet, r, col, value)
                 cell.border = border
                 cell.alignment = Alignment(vertical="top", wrap_text=True)
                 if isinstance(value, float) and source.text.strip().endswith("%"):
@@ -133,7 +149,7 @@ def write_csvs(report: StatusReport, folder: Path, lang: Lang) -> list[Path]:
         writer = csv.writer(buffer)
         writer.writerow(view.columns)
         for row in view.rows:
-            writer.writerow([safe_text(c.text) for c in row])
+            writer.writerow([csv_cell(safe_text(c.text)) for c in row])
         atomic_write(path, "\ufeff" + buffer.getvalue())  # the BOM tells Excel the file is UTF-8
         written.append(path)
     return written

@@ -16,9 +16,12 @@ Layout of a data repository::
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
+import errno
 import os
 import re
+import stat
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -30,7 +33,7 @@ from yaml.nodes import Node
 
 from . import model as m
 from .problems import Loc, Problem
-from .yamlio import locate, parse_text, read_file
+from .yamlio import file_kind, locate, parse_text, read_file
 
 T = TypeVar("T", bound=BaseModel)
 
@@ -40,6 +43,11 @@ REQUIRED = ("plan.yaml", "units.yaml", "people.yaml")
 # bench/bench_validate.py on 623 files (2 cores): one process 0.47–0.54 s for the whole command,
 # two 0.57–0.73 s, because sending the validated models back costs more than the parse saves.
 PARALLEL_FROM = 2000
+
+# Folders that hold only yunhe's files: anything else in them is reported.
+OWN_FOLDERS = ("projects", "issues", "indicators")
+# The writers' lock (see write.py); hidden, so it is never read as data.
+LOCK_NAME = ".yunhe.lock"
 
 _PERIOD_FILE = re.compile(r"^20[0-9]{2}-(0[1-9]|1[0-2])\.yaml$")
 
@@ -98,16 +106,23 @@ def classify(rel: str) -> str | None:
 
 
 def discover(root: Path) -> tuple[list[SourceFile], list[Problem]]:
-    """Every YAML file under `root`, classified; links leading outside `root` are refused."""
+    """Every data file under `root`, classified, and a problem for each entry yunhe will not read.
+
+    Links are followed inside `root` only; a link that loops or leads nowhere, and anything that
+    is not a regular file (a pipe, a socket, a device), is reported without being opened. In
+    yunhe's own folders every file is accounted for; elsewhere only YAML-like names are (a
+    README or the plan's text may sit beside the data). Hidden entries are passed over.
+    """
     files: list[SourceFile] = []
-    problems: list[Problem] = []
+    if not root.is_dir():
+        return files, [Problem(root, "Y013", "the data folder does not exist", (), 1, 1)]
+    problems = lock_problems(root)
     real_root = root.resolve()
-    for path in _walk(root, real_root, problems):
+    for path in _walk(root, real_root, _folder_id(root), problems):
         rel = path.relative_to(root).as_posix()
         kind = classify(rel)
         if kind is None:
-            hint = " (use the ending .yaml)" if rel.endswith(".yml") else ""
-            problems.append(Problem(path, "Y012", f"yunhe expects no file at {rel}{hint}", (), 1, 1))
+            problems.extend(unread_file(path, rel))
             continue
         files.append(SourceFile(path, rel, kind))
     present = {f.rel for f in files}
@@ -118,27 +133,116 @@ def discover(root: Path) -> tuple[list[SourceFile], list[Problem]]:
     return files, problems
 
 
-def _walk(folder: Path, real_root: Path, problems: list[Problem]) -> Iterator[Path]:
+def unread_file(path: Path, rel: str) -> list[Problem]:
+    """Y012 for a file yunhe will not read: any in its own folders, and any YAML-like name."""
+    if rel.split("/")[0] in OWN_FOLDERS or rel.lower().endswith((".yaml", ".yml")):
+        return [
+            Problem(path, "Y012", f"yunhe expects no file at {rel}; it is not read{_hint(rel)}", (), 1, 1)
+        ]
+    return []
+
+
+def _hint(rel: str) -> str:
+    name = rel.rsplit("/", 1)[-1]
+    if name.endswith(".yml"):
+        return " (use the ending .yaml)"
+    if name.lower().endswith((".yaml", ".yml")):
+        return " (write the ending in lower case: .yaml)"
+    if rel.startswith("indicators/"):
+        return " (a monthly report is indicators/<project>/YYYY-MM.yaml)"
+    return ""
+
+
+def lock_problems(root: Path) -> list[Problem]:
+    """The lock file, when it is anything but a plain file: writers refuse it, so say so early."""
+    path = root / LOCK_NAME
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError:
+        return []
+    if stat.S_ISLNK(mode):
+        message = (
+            f"{LOCK_NAME} is a symbolic link; yunhe never follows it and will not write until it is removed"
+        )
+    elif not stat.S_ISREG(mode):
+        message = f"{LOCK_NAME} is {file_kind(mode)}, not a file; yunhe will not write until it is removed"
+    else:
+        return []
+    return [Problem(path, "Y016", message, (), 1, 1)]
+
+
+def _folder_id(path: Path) -> tuple[int, int]:
+    info = os.stat(path)
+    return info.st_dev, info.st_ino
+
+
+def _walk(
+    folder: Path,
+    real_root: Path,
+    folder_id: tuple[int, int],
+    problems: list[Problem],
+    above: frozenset[tuple[int, int]] = frozenset(),
+) -> Iterator[Path]:
+    """Regular files under `folder`; `above` holds the folders on the way down, to see a loop."""
     try:
         entries = sorted(os.scandir(folder), key=lambda e: e.name)
     except OSError as exc:
         problems.append(Problem(folder, "Y012", f"cannot read the folder: {exc.strerror}", (), 1, 1))
         return
+    above = above | {folder_id}
     for entry in entries:
         if entry.name.startswith("."):
             continue
         path = folder / entry.name
-        if entry.is_symlink():
-            target = path.resolve()
+        is_link = entry.is_symlink()
+        try:
+            info = os.stat(path)  # through a link, to what it leads to
+        except OSError as exc:
+            if is_link:
+                what = (
+                    "loops back to itself"
+                    if exc.errno == errno.ELOOP
+                    else "leads nowhere (its target is missing)"
+                )
+                problems.append(Problem(path, "Y014", f"this link {what}", (), 1, 1))
+            else:
+                problems.append(Problem(path, "Y002", f"cannot read it: {exc.strerror}", (), 1, 1))
+            continue
+        if is_link:
+            target = Path(os.path.realpath(path))
             if not target.is_relative_to(real_root):
                 problems.append(
                     Problem(path, "Y010", f"this link points outside the data folder, to {target}", (), 1, 1)
                 )
                 continue
-        if entry.is_dir():
-            yield from _walk(path, real_root, problems)
-        elif entry.name.endswith((".yaml", ".yml")):
+        if stat.S_ISDIR(info.st_mode):
+            entry_id = (info.st_dev, info.st_ino)
+            if entry_id in above:
+                problems.append(
+                    Problem(
+                        path,
+                        "Y014",
+                        "this link leads back to a folder above it (a loop); it is not followed",
+                        (),
+                        1,
+                        1,
+                    )
+                )
+                continue
+            yield from _walk(path, real_root, entry_id, problems, above)
+        elif stat.S_ISREG(info.st_mode):
             yield path
+        else:
+            problems.append(
+                Problem(
+                    path,
+                    "Y015",
+                    f"this is {file_kind(info.st_mode)}, not a file; yunhe does not open it",
+                    (),
+                    1,
+                    1,
+                )
+            )
 
 
 # --------------------------------------------------------------------------- one file
@@ -245,6 +349,10 @@ def _schema_problem(
             loc,
         )
     if kind in ("date_type", "date_parsing", "date_from_datetime_inexact"):
+        if isinstance(value, str) and _is_iso_date(value):
+            return Problem(
+                path, "S103", f"{where}: {shown} is in quotes, which make it text; remove the quotes", loc
+            )
         return Problem(path, "S103", f"{where}: {shown} is not a date; write YYYY-MM-DD", loc)
     if kind == "string_type":
         return Problem(path, "S103", f"{where}: {shown} is not text; put it in quotes", loc)
@@ -258,6 +366,13 @@ def _schema_problem(
         text = msg.removeprefix("Value error, ")
         return Problem(path, "S107", f"{where}: {text}" if loc else text, loc)
     return Problem(path, "S107", f"{where}: {msg}" if loc else msg, loc)
+
+
+def _is_iso_date(value: str) -> bool:
+    try:
+        return len(value) == 10 and dt.date.fromisoformat(value) is not None
+    except ValueError:
+        return False
 
 
 def _number_hint(value: str) -> str:
@@ -293,8 +408,10 @@ def _value_at(data: Any, loc: Loc) -> Any:
 def _short(value: Any) -> str:
     if isinstance(value, dict | list):
         return _type_name(value)
-    text = repr(value) if not isinstance(value, str) else f"'{value}'"
-    return text if len(text) <= 40 else text[:37] + "...'"
+    if isinstance(value, str):
+        return f"'{value}'" if len(value) <= 38 else f"'{value[:34]}...'"
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def _type_name(value: Any) -> str:

@@ -9,6 +9,7 @@ atomic and locked. The CLI only parses options and prints.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 from decimal import Decimal
 from pathlib import Path
@@ -22,7 +23,7 @@ from .kinds import kind_of
 from .loader import Repository, _model_in
 from .periods import period_of, period_start
 from .rollup import readings, visible_reports
-from .write import WriteRefused, check_and_write, create, dump, edit, refuse, repo_lock
+from .write import LOCK_TIMEOUT_S, WriteRefused, check_and_write, create, dump, edit, refuse, repo_lock
 
 SCHEMA_LINE = re.compile(r"^# yaml-language-server: \$schema=.*$")
 SCHEMA_KIND = re.compile(r"[a-z]+\.schema\.json$")
@@ -33,11 +34,22 @@ class UnknownProject(LookupError):
         super().__init__(f"no project {ref!r}; the projects are {', '.join(known)}")
 
 
-def checked_repo(root: Path) -> Repository:
+class UnknownUnit(LookupError):
+    """A unit named in a command that units.yaml does not know: a usage error, not bad data."""
+
+    def __init__(self, ref: str, names: list[str]) -> None:
+        close = [n for n in names if ref and ref in n][:3] or difflib.get_close_matches(
+            ref, names, n=3, cutoff=0.5
+        )
+        hint = f"; did you mean {' or '.join(close)}?" if close else "; see units.yaml for the names"
+        super().__init__(f"no unit {ref!r} in units.yaml{hint}")
+
+
+def checked_repo(root: Path, today: dt.date | None = None) -> Repository:
     """The repository, loaded under the lock; a write starts only from data that validates."""
     from .checks import validate
 
-    repo, problems = validate(root)
+    repo, problems = validate(root, today=today)
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         raise WriteRefused(errors)
@@ -133,12 +145,14 @@ def _plain(value: object) -> str:
     return str(value)
 
 
-def write_new_report(root: Path, project_ref: str, period: str, as_of: dt.date) -> Path:
-    with repo_lock(root):
-        repo = checked_repo(root)
+def write_new_report(
+    root: Path, project_ref: str, period: str, as_of: dt.date, lock_timeout: float = LOCK_TIMEOUT_S
+) -> Path:
+    with repo_lock(root, lock_timeout):
+        repo = checked_repo(root, as_of)
         project = project_of(repo, project_ref)
         rel = f"indicators/{project.id}/{period}.yaml"
-        create(root, rel, new_report_text(repo, project, period, as_of))
+        create(root, rel, new_report_text(repo, project, period, as_of), as_of)
     return root / rel
 
 
@@ -159,13 +173,31 @@ def next_problem_id(repo: Repository, project: str) -> str:
 
 
 def add_problem(
-    root: Path, project_ref: str, title: str, owner: str, due: dt.date, raised_on: dt.date, source: str | None
+    root: Path,
+    project_ref: str,
+    title: str,
+    owner: str,
+    due: dt.date,
+    raised_on: dt.date,
+    source: str | None,
+    today: dt.date | None = None,
+    lock_timeout: float = LOCK_TIMEOUT_S,
 ) -> tuple[str, Path]:
     """Append a problem to the project's list (creating the list); its id and file."""
-    with repo_lock(root):
-        repo = checked_repo(root)
+    today = today or dt.date.today()
+    with repo_lock(root, lock_timeout):
+        repo = checked_repo(root, today)
         project = project_of(repo, project_ref)
-        problem_id = _add_problem(root, repo, project, title, owner, due, raised_on, source)
+        index = Index.build(repo)
+        if index.unit(owner) is None:
+            raise UnknownUnit(owner, list(index.units))
+        if raised_on > today:
+            raise refuse(
+                root / f"issues/{project.id}.yaml",
+                "W503",
+                f"--raised-on {raised_on} is in the future (today is {today})",
+            )
+        problem_id = _add_problem(root, repo, project, title, owner, due, raised_on, source, today)
     return problem_id, root / f"issues/{project.id}.yaml"
 
 
@@ -178,6 +210,7 @@ def _add_problem(
     due: dt.date,
     raised_on: dt.date,
     source: str | None,
+    today: dt.date,
 ) -> str:
     rel = f"issues/{project.id}.yaml"
     problem_id = next_problem_id(repo, project.id)
@@ -196,7 +229,7 @@ def _add_problem(
         data = _load_rt(text)
         data["problems"].append(entry)
         _block(data["problems"])
-        create(root, rel, dump(data))
+        create(root, rel, dump(data), today)
         return problem_id
 
     def change(data: Any) -> None:
@@ -208,7 +241,7 @@ def _add_problem(
         problems.append(CommentedMap(entry))
         _block(problems)
 
-    edit(root, rel, change)
+    edit(root, rel, change, today)
     return problem_id
 
 
@@ -252,11 +285,17 @@ def _set(entry: Any, key: str, value: Any) -> None:
 
 
 def close_problem(
-    root: Path, problem_id: str, on: dt.date, resolution: str, evidence: list[str], today: dt.date
+    root: Path,
+    problem_id: str,
+    on: dt.date,
+    resolution: str,
+    evidence: list[str],
+    today: dt.date,
+    lock_timeout: float = LOCK_TIMEOUT_S,
 ) -> Path:
     """销号: cross a problem off with its date, resolution and evidence."""
-    with repo_lock(root):
-        repo = checked_repo(root)
+    with repo_lock(root, lock_timeout):
+        repo = checked_repo(root, today)
         rel, problem = find_problem(root, repo, problem_id)
         path = root / rel
         _close(root, rel, path, problem, problem_id, on, resolution, evidence, today)
@@ -292,16 +331,22 @@ def _close(
         if evidence:
             _set(entry, "evidence", list(evidence))
 
-    edit(root, rel, change)
+    edit(root, rel, change, today)
 
 
 def reopen_problem(
-    root: Path, problem_id: str, on: dt.date, reason: str, today: dt.date, by: str | None = None
+    root: Path,
+    problem_id: str,
+    on: dt.date,
+    reason: str,
+    today: dt.date,
+    by: str | None = None,
+    lock_timeout: float = LOCK_TIMEOUT_S,
 ) -> Path:
     """Reopen a crossed-off problem, keeping what the closing said (date, resolution, evidence) and
     who reopened it in `reopened`."""
-    with repo_lock(root):
-        repo = checked_repo(root)
+    with repo_lock(root, lock_timeout):
+        repo = checked_repo(root, today)
         rel, problem = find_problem(root, repo, problem_id)
         path = root / rel
         _reopen(root, rel, path, problem, problem_id, on, reason, today, by)
@@ -351,7 +396,7 @@ def _reopen(
         entry["reopened"].append(record)
         _block(entry["reopened"])
 
-    edit(root, rel, change)
+    edit(root, rel, change, today)
 
 
 # --------------------------------------------------------------------------- yunhe fmt
@@ -387,15 +432,39 @@ def _reorder(node: Any, model_cls: type[BaseModel] | None) -> None:
         _reorder(node[key], _model_in(model_cls.model_fields[key].annotation))
 
 
-def format_file(root: Path, rel: str, kind: str, check: bool) -> bool:
-    """True when the file is (or now is) canonical; writes only outside check mode."""
+def format_file(root: Path, rel: str, kind: str, check: bool, lock_timeout: float = LOCK_TIMEOUT_S) -> bool:
+    """True when the file is (or now is) canonical; writes only outside check mode.
+
+    Raises FormatError for a file that cannot be read as YAML (validate says more).
+    """
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
     path = root / rel
-    raw = path.read_bytes()
-    text = raw.decode("utf-8").removeprefix("\ufeff").replace("\r\n", "\n")
-    canonical = format_text(text, rel, kind)
+    try:
+        raw = path.read_bytes()
+        text = raw.decode("utf-8").removeprefix("\ufeff").replace("\r\n", "\n")
+        canonical = format_text(text, rel, kind)
+    except OSError as exc:
+        raise FormatError(path, 1, 1, f"cannot read the file: {exc.strerror}") from exc
+    except UnicodeDecodeError as exc:
+        raise FormatError(path, 1, 1, "the file is not UTF-8") from exc
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+        raise FormatError(path, line, col, f"not valid YAML: {exc.problem or exc}") from exc
+    except YAMLError as exc:
+        raise FormatError(path, 1, 1, f"not valid YAML: {exc}") from exc
     if canonical.encode("utf-8") == raw:
         return True
     if not check:
-        with repo_lock(root):
+        with repo_lock(root, lock_timeout):
             check_and_write(root, rel, canonical)
     return False
+
+
+class FormatError(ValueError):
+    """A file fmt cannot read as YAML: the data's fault, told with its place."""
+
+    def __init__(self, path: Path, line: int, col: int, message: str) -> None:
+        super().__init__(message)
+        self.path, self.line, self.col, self.message = path, line, col, message

@@ -33,6 +33,12 @@ CODES: dict[str, tuple[str, str]] = {
     "Y011": ("bad-scalar", "a value cannot be read (an invalid date, for example)"),
     "Y012": ("unexpected-file", "a file where yunhe expects none, or with the wrong name"),
     "Y013": ("missing-file", "a file that every data repository needs is missing"),
+    "Y014": ("bad-link", "a symbolic link that loops (to itself, or to a folder above it) or leads nowhere"),
+    "Y015": ("not-a-file", "a pipe, socket or device where a file belongs; it is never opened"),
+    "Y016": (
+        "bad-lock",
+        "the lock file .yunhe.lock is a link, a folder or another non-file; writes refuse it",
+    ),
     # Shape of the data (schema)
     "S101": ("missing-key", "a required key is missing"),
     "S102": ("unknown-key", "a key that the schema does not know"),
@@ -54,6 +60,10 @@ CODES: dict[str, tuple[str, str]] = {
     "D301": ("outside-horizon", "a date outside the plan's horizon"),
     "D302": ("date-order", "dates in the wrong order (closed before raised, due before start, ...)"),
     "D303": ("milestone-order", "milestones not in date order, or outside their task"),
+    "D304": (
+        "future-date",
+        "a date of something done (raised, submitted, closed, ...) after the day checked on",
+    ),
     # Reported values
     "V401": ("implausible-value", "a reported value that cannot be right for its unit"),
     "V402": (
@@ -75,6 +85,8 @@ CODES: dict[str, tuple[str, str]] = {
     "W505": ("invalid-change", "the change would leave the file with a problem; nothing was written"),
     "W506": ("not-closed", "the problem is open; only a closed problem can be reopened"),
     "W507": ("unformatted", "the file is not in yunhe's canonical layout (run yunhe fmt)"),
+    "W508": ("locked", "another yunhe is writing in the data folder; its lock was not released in time"),
+    "W509": ("cannot-write", "the system refused the write (read-only folder, no permission, ...)"),
     # The audit trail (yunhe validate --base REV): what was committed does not change quietly
     "A601": (
         "unrecorded-revision",

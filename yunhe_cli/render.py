@@ -4,7 +4,8 @@
   same meaning without colour). Every cell goes in as `rich.text.Text`, never as markup, so
   text from the data cannot style or break the table.
 - `plain` and `markdown`: tabulate, which measures wide (Chinese) characters with wcwidth.
-- `csv`: the standard library, with the stable column keys as the header row.
+- `csv`: the standard library, with the stable column keys as the header row. A cell that a
+  spreadsheet would run as a formula gets a leading `'` (see `csv_cell`).
 - `json`: built from the roll-up (see `views.*_json`), not from the table.
 
 Control characters from the data are escaped in every text format.
@@ -15,6 +16,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Callable
 from decimal import Decimal
 from enum import StrEnum
@@ -94,6 +96,19 @@ def _wrap(text: str, width: int) -> list[str]:
             current += ch
     lines.append(current)
     return lines
+
+
+# What a spreadsheet program runs as a formula when a CSV cell begins with it (OWASP, "CSV
+# Injection"); a signed plain number is read as a number, and is left alone.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_SIGNED_NUMBER = re.compile(r"^[-+]?(?:\d[\d,]*)?(?:\.\d+)?%?$")
+
+
+def csv_cell(text: str) -> str:
+    """A CSV cell that a spreadsheet shows as written: a leading ' where it would be a formula."""
+    if text.startswith(FORMULA_START) and not (_SIGNED_NUMBER.match(text) and any(c.isdigit() for c in text)):
+        return "'" + text
+    return text
 
 
 def render_table(view: TableView, color: bool = False, width: int | None = None) -> str:
@@ -262,7 +277,7 @@ def render_csv(view: TableView, color: bool = False, width: int | None = None) -
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(view.keys or view.columns)
     for row in view.rows:
-        writer.writerow([_text(c) for c in row])
+        writer.writerow([csv_cell(_text(c)) for c in row])
     return buffer.getvalue()
 
 

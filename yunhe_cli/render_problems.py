@@ -8,6 +8,7 @@ characters are escaped, and GitHub workflow commands are escaped as GitHub docum
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Callable, Sequence
 from enum import StrEnum
@@ -15,7 +16,15 @@ from pathlib import Path
 
 from .problems import Problem
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+# Control characters, line and paragraph separators, and every format character (Unicode
+# category Cf: bidirectional overrides and isolates U+202A-U+202E, U+2066-U+2069, marks U+200E/F,
+# zero-width characters, the soft hyphen, ...). A test checks the Cf ranges against unicodedata.
+_CONTROL = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029"
+    "\xad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f"
+    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f]"
+)
 
 
 class ProblemFormat(StrEnum):
@@ -24,21 +33,30 @@ class ProblemFormat(StrEnum):
     github = "github"
 
 
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
 def safe_text(text: str) -> str:
-    """`text` with control characters (ESC and friends) shown as escapes, never sent raw."""
-    return _CONTROL.sub(
-        lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", text
-    ).replace("\n", "\\n")
+    """`text` with control and format characters (ESC, BEL, a bidi override ...) shown as escapes.
+
+    Never sent raw: they could move the cursor, ring, or reorder what the reader sees.
+    """
+    return _CONTROL.sub(_escape, text).replace("\n", "\\n")
 
 
 def shown_path(path: Path) -> str:
-    """The path relative to the working folder when it lies below it."""
+    """The path relative to the working folder when it lies below it.
+
+    Only the folder is resolved: the entry itself is named as it is, even when it is a link
+    (to another file, or a loop, which `Path.resolve` would raise on).
+    """
+    if not path.is_absolute():
+        return path.as_posix()
     try:
-        return (
-            path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-            if path.is_absolute()
-            else path.as_posix()
-        )
+        real = Path(os.path.realpath(path.parent), path.name)
+        return real.relative_to(os.path.realpath(Path.cwd())).as_posix()
     except ValueError:
         return path.as_posix()
 
@@ -48,7 +66,9 @@ def _count(n: int, noun: str) -> str:
 
 
 def render_text(problems: Sequence[Problem], files: int) -> str:
-    lines = [f"{shown_path(p.path)}:{p.line}:{p.col}: {p.code} {safe_text(p.message)}" for p in problems]
+    lines = [
+        f"{safe_text(shown_path(p.path))}:{p.line}:{p.col}: {p.code} {safe_text(p.message)}" for p in problems
+    ]
     warnings = sum(p.severity == "warning" for p in problems)
     errors = len(problems) - warnings
     if not problems:
@@ -90,8 +110,8 @@ def _gh_property(text: str) -> str:
 
 def render_github(problems: Sequence[Problem], files: int) -> str:
     lines = [
-        f"::{p.severity} file={_gh_property(shown_path(p.path))},line={p.line},col={p.col},"
-        f"title={_gh_property(p.code + ' ' + p.name)}::{_gh_data(p.message)}"
+        f"::{p.severity} file={_gh_property(safe_text(shown_path(p.path)))},line={p.line},col={p.col},"
+        f"title={_gh_property(p.code + ' ' + p.name)}::{_gh_data(safe_text(p.message))}"
         for p in problems
     ]
     return "".join(line + "\n" for line in lines)

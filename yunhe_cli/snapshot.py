@@ -8,11 +8,22 @@ index, as git writes them), so that a report of an old revision points at the ol
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .gitio import Git, open_repository
-from .loader import REQUIRED, Repository, SourceFile, _attach, classify, discover, load_file, place
+from .loader import (
+    REQUIRED,
+    Repository,
+    SourceFile,
+    _attach,
+    classify,
+    discover,
+    load_file,
+    place,
+    unread_file,
+)
 from .problems import Problem
 from .yamlio import MAX_FILE_BYTES, decode
 
@@ -79,8 +90,12 @@ def work_tree(root: Path) -> tuple[Snapshot, list[Problem]]:
     return Snapshot("", "", content, root=root), problems
 
 
-def load_snapshot(snap: Snapshot) -> tuple[Repository, list[Problem]]:
-    """What `checks.validate` returns for a folder, for a snapshot: every problem placed."""
+def load_snapshot(snap: Snapshot, today: dt.date | None = None) -> tuple[Repository, list[Problem]]:
+    """What `checks.validate` returns for a folder, for a snapshot: every problem placed.
+
+    `today`: the day it is checked on, for the rule that nothing done is in the future (D304);
+    None leaves that rule out (an old revision compared with a newer one).
+    """
     from .checks import run_checks
 
     repo = Repository(root=snap.shown_root)
@@ -88,16 +103,15 @@ def load_snapshot(snap: Snapshot) -> tuple[Repository, list[Problem]]:
     texts: dict[Path, str] = {}
     sources = []
     for rel in sorted(snap.files):
-        if any(part.startswith(".") for part in rel.split("/")) or not rel.endswith((".yaml", ".yml")):
-            continue  # as discover() does: hidden files and other files are not data
+        if any(part.startswith(".") for part in rel.split("/")):
+            continue  # as discover() does: hidden files are not data
         path = snap.display(rel)
-        if rel in snap.links:
-            problems.append(Problem(path, "Y010", "a symbolic link; yunhe reads only files", (), 1, 1))
-            continue
         kind = classify(rel)
         if kind is None:
-            hint = " (use the ending .yaml)" if rel.endswith(".yml") else ""
-            problems.append(Problem(path, "Y012", f"yunhe expects no file at {rel}{hint}", (), 1, 1))
+            problems.extend(unread_file(path, rel))  # as discover() does: every file accounted for
+            continue
+        if rel in snap.links:
+            problems.append(Problem(path, "Y010", "a symbolic link; yunhe reads only files", (), 1, 1))
             continue
         sources.append(SourceFile(path, rel, kind))
     present = {s.rel for s in sources}
@@ -120,7 +134,7 @@ def load_snapshot(snap: Snapshot) -> tuple[Repository, list[Problem]]:
         problems.extend(result.problems)
         if result.model is not None:
             _attach(repo, source, result.model)
-    problems.extend(run_checks(repo))
+    problems.extend(run_checks(repo, today))
     return repo, place(problems, texts)
 
 
@@ -134,7 +148,7 @@ def snapshot_texts(snap: Snapshot) -> dict[Path, str]:
     return out
 
 
-def load_at(data_root: Path, rev: str) -> tuple[Repository, list[Problem]]:
+def load_at(data_root: Path, rev: str, today: dt.date | None = None) -> tuple[Repository, list[Problem]]:
     """The repository as committed at `rev`, checked as `yunhe validate` checks the work tree."""
     git, prefix = open_repository(data_root)
-    return load_snapshot(at_revision(git, prefix, rev))
+    return load_snapshot(at_revision(git, prefix, rev), today)

@@ -15,17 +15,22 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
+import errno
 import io
 import os
+import stat
+import sys
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from .loader import LOCK_NAME
 from .problems import Loc, Problem
 
 LOCK_TIMEOUT_S = 30
-LOCK_NAME = ".yunhe.lock"  # hidden, so the loader passes over it
 BOM = "\ufeff"
 
 
@@ -43,21 +48,159 @@ def refuse(path: Path, code: str, message: str, loc: Loc = ()) -> WriteRefused:
     return WriteRefused(place([Problem(path, code, message, loc)]))
 
 
+def cannot_write(path: Path, exc: OSError) -> WriteRefused:
+    """The system said no (a read-only folder, no permission, a full disk): a problem, not a traceback."""
+    hint = " (is the folder read-only?)" if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS) else ""
+    reason = exc.strerror or type(exc).__name__
+    return WriteRefused([Problem(path, "W509", f"cannot write {path.name}: {reason}{hint}", (), 1, 1)])
+
+
+def _bad_lock(path: Path, what: str) -> WriteRefused:
+    return WriteRefused(
+        [
+            Problem(
+                path,
+                "Y016",
+                f"{LOCK_NAME} is {what}; yunhe never follows it and will not write until it is removed",
+                (),
+                1,
+                1,
+            )
+        ]
+    )
+
+
+def _open_lock(path: Path) -> int:
+    """The lock file, opened without following a link and without blocking on a pipe.
+
+    A lock that followed a link would let the lock library truncate whatever the link points at.
+    """
+    from .yamlio import file_kind
+
+    try:
+        mode: int | None = os.lstat(path).st_mode
+    except FileNotFoundError:
+        mode = None
+    except OSError as exc:
+        raise cannot_write(path, exc) from exc
+    if mode is not None and stat.S_ISLNK(mode):
+        raise _bad_lock(path, "a symbolic link")
+    if mode is not None and not stat.S_ISREG(mode):
+        raise _bad_lock(path, f"{file_kind(mode)}, not a file")
+    flags = os.O_RDWR | os.O_CREAT
+    for name in ("O_NOFOLLOW", "O_NONBLOCK", "O_CLOEXEC"):
+        flags |= getattr(os, name, 0)
+    try:
+        fd = os.open(path, flags, 0o644)
+    except OSError as exc:
+        if exc.errno in (errno.ELOOP, errno.EISDIR, errno.ENXIO):  # swapped in since the lstat
+            raise _bad_lock(path, "not a plain file") from exc
+        raise cannot_write(path, exc) from exc
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise _bad_lock(path, "not a plain file")
+    return fd
+
+
+def _holder(fd: int) -> str:
+    """Who holds the lock, as its holder wrote it: pid, command, since when."""
+    try:
+        return os.pread(fd, 200, 0).decode("utf-8", errors="replace").strip()
+    except OSError:
+        return ""
+
+
+def _me() -> str:
+    command = " ".join(["yunhe", *sys.argv[1:3]]) if sys.argv else "yunhe"
+    return f"pid {os.getpid()}, {command}, since {time.strftime('%H:%M:%S')}"
+
+
 @contextlib.contextmanager
-def repo_lock(root: Path) -> Iterator[None]:
+def repo_lock(root: Path, timeout: float = LOCK_TIMEOUT_S) -> Iterator[None]:
     """One writer at a time in a data folder, for the whole read-check-write.
 
     Whole-folder rather than per-file: adding a problem reads every list to find the next free
-    id, so the lock must cover more than the file being written.
+    id, so the lock must cover more than the file being written. The lock is an advisory
+    `flock` on `.yunhe.lock` (the same lock `filelock` takes, so older versions interoperate);
+    it goes with the process, so a killed writer leaves no stale lock. The holder writes who it
+    is into the file, so that a writer that gives up can say whom it waited for.
     """
-    from filelock import FileLock
+    path = root / LOCK_NAME
+    if not hasattr(os, "pread"):  # pragma: no cover - Windows: no flock, no O_NOFOLLOW
+        yield from _windows_lock(path, timeout)
+        return
+    import fcntl
 
-    with FileLock(str(root / LOCK_NAME), timeout=LOCK_TIMEOUT_S):
-        yield
+    fd = _open_lock(path)
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    holder = _holder(fd) or "another process"
+                    raise WriteRefused(
+                        [
+                            Problem(
+                                path,
+                                "W508",
+                                f"waited {timeout:g} s for the lock of {root}, held by {holder}; "
+                                "try again when that write is done, or wait longer with --lock-timeout",
+                                (),
+                                1,
+                                1,
+                            )
+                        ]
+                    ) from None
+                time.sleep(0.05)
+        with contextlib.suppress(OSError):
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, f"{_me()}\n".encode(), 0)
+        try:
+            yield
+        finally:
+            with contextlib.suppress(OSError):
+                os.ftruncate(fd, 0)
+    finally:
+        os.close(fd)  # releases the flock
+
+
+def _windows_lock(path: Path, timeout: float) -> Iterator[None]:  # pragma: no cover - not POSIX
+    from filelock import FileLock, Timeout
+
+    if (os.path.lexists(path) and not os.path.isfile(path)) or os.path.islink(path):
+        raise _bad_lock(path, "not a plain file")
+    try:
+        with FileLock(str(path), timeout=timeout):
+            yield
+    except Timeout:
+        raise WriteRefused(
+            [
+                Problem(
+                    path,
+                    "W508",
+                    f"waited {timeout:g} s for the lock; try again, or use --lock-timeout",
+                    (),
+                    1,
+                    1,
+                )
+            ]
+        ) from None
+    except OSError as exc:
+        raise cannot_write(path, exc) from exc
 
 
 def atomic_write(path: Path, text: str) -> None:
-    """Replace `path` with `text` (UTF-8) all at once."""
+    """Replace `path` with `text` (UTF-8) all at once; WriteRefused (W509) when the system refuses."""
+    try:
+        _atomic_write(path, text)
+    except OSError as exc:
+        raise cannot_write(path, exc) from exc
+
+
+def _atomic_write(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.tmp-", dir=path.parent)
     try:
@@ -82,15 +225,24 @@ def atomic_write(path: Path, text: str) -> None:
             os.close(dir_fd)
 
 
-def check_and_write(root: Path, rel: str, text: str) -> None:
+def check_and_write(root: Path, rel: str, text: str, today: dt.date | None = None) -> None:
     """Validate `text` as the content of root/rel, with the whole repository; write it if clean."""
     from .checks import validate
 
     path = root / rel
-    _, problems = validate(root, overrides={rel: text})
+    _, problems = validate(root, overrides={rel: text}, today=today)
     mine = [p for p in problems if p.path == path and p.severity == "error"]
     if mine:
-        raise WriteRefused(mine)
+        count = f"{len(mine)} problem" + ("s" if len(mine) > 1 else "")
+        summary = Problem(
+            path,
+            "W505",
+            f"the change would leave {rel} with {count}, placed below in the text it would have had",
+            (),
+            mine[0].line,
+            mine[0].col,
+        )
+        raise WriteRefused([summary, *mine])
     atomic_write(path, text)
 
 
@@ -120,7 +272,7 @@ def _encode(text: str, bom: bool, crlf: bool) -> str:
     return (BOM if bom else "") + text
 
 
-def edit(root: Path, rel: str, change: Callable[[Any], None]) -> str:
+def edit(root: Path, rel: str, change: Callable[[Any], None], today: dt.date | None = None) -> str:
     """Apply `change` to the round-tripped document at root/rel, check it, and write it.
 
     Returns the new text. Raises WriteRefused (nothing written) when the change is refused.
@@ -132,15 +284,15 @@ def edit(root: Path, rel: str, change: Callable[[Any], None]) -> str:
     data = round_trip_yaml().load(text)
     change(data)
     new_text = _encode(dump(data), bom, crlf)
-    check_and_write(root, rel, new_text)
+    check_and_write(root, rel, new_text, today)
     return new_text
 
 
-def create(root: Path, rel: str, text: str) -> None:
+def create(root: Path, rel: str, text: str, today: dt.date | None = None) -> None:
     """Write a new file; refuse (W504) when it exists. Call it under `repo_lock`."""
     path = root / rel
     if path.exists():
         raise WriteRefused(
             [Problem(path, "W504", f"{rel} exists already; yunhe does not overwrite it", (), 1, 1)]
         )
-    check_and_write(root, rel, text)
+    check_and_write(root, rel, text, today)

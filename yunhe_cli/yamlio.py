@@ -22,13 +22,17 @@ explodes only later, when printed or validated).
 from __future__ import annotations
 
 import datetime as dt
+import errno
+import os
 import re
+import stat
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import yaml
+import yaml.reader
 from yaml._yaml import CParser
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.resolver import BaseResolver
@@ -128,18 +132,28 @@ def resolve_plain(value: str) -> Any:
     return value
 
 
+# Python refuses to read a decimal integer of more than 4300 digits (a guard against slow
+# conversions); no figure comes near, so a longer one is a placed problem, whatever its base.
+MAX_INT_DIGITS = 4300
+_MAX_INT_BITS = 14_285  # 4300 decimal digits, in bits (4300 * log2(10) rounded up)
+
+
 def _to_int(value: str) -> int:
     text = value.replace("_", "")
     sign = -1 if text.startswith("-") else 1
     if text[:1] in "+-":
         text = text[1:]
-    if text.startswith("0b"):
-        return sign * int(text[2:], 2)
-    if text.startswith("0x"):
-        return sign * int(text[2:], 16)
-    if text.startswith("0o"):
-        return sign * int(text[2:], 8)
-    return sign * int(text, 10)  # YAML 1.2: a leading zero is not octal
+    base = {"0b": 2, "0x": 16, "0o": 8}.get(text[:2], 10)
+    digits = text[2:] if base != 10 else text  # YAML 1.2: a leading zero is not octal
+    too_long = ScalarError(
+        f"a number of {len(digits):,} digits cannot be a figure (yunhe reads at most {MAX_INT_DIGITS:,})"
+    )
+    if base == 10 and len(digits) > MAX_INT_DIGITS:
+        raise too_long
+    number = int(digits, base)
+    if number.bit_length() > _MAX_INT_BITS:
+        raise too_long
+    return sign * number
 
 
 def _to_float(value: str) -> Decimal:
@@ -247,6 +261,8 @@ def parse_text(text: str, path: Path) -> Parsed:
             reader.dispose()
     except yaml.MarkedYAMLError as exc:
         return Parsed(None, None, [_syntax_problem(exc, path, text)])
+    except yaml.reader.ReaderError as exc:  # a character YAML forbids (NUL, ...): libyaml gives its offset
+        return Parsed(None, None, [_character_problem(exc, path, text)])
     except yaml.YAMLError as exc:
         return Parsed(None, None, [Problem(path, "Y002", f"not valid YAML: {exc}", (), 1, 1)])
     if root is None:
@@ -279,6 +295,20 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, path: Path, text: str) -> Problem
         )
     context = f" ({exc.context})" if exc.context else ""
     return Problem(path, "Y002", f"not valid YAML: {what}{context}", (), line, col)
+
+
+def _character_problem(exc: yaml.reader.ReaderError, path: Path, text: str) -> Problem:
+    # libyaml reads the text as UTF-8, so its position counts bytes; the column counts characters.
+    raw = text.encode("utf-8")
+    pos = min(max(exc.position, 0), len(raw))
+    line_start = raw.rfind(b"\n", 0, pos) + 1
+    line = raw.count(b"\n", 0, pos) + 1
+    col = len(raw[line_start:pos].decode("utf-8", errors="replace")) + 1
+    char = exc.character if isinstance(exc.character, int) else 0
+    name = " (NUL)" if char == 0 else ""
+    return Problem(
+        path, "Y002", f"the character U+{char:04X}{name} is not allowed in YAML; remove it", (), line, col
+    )
 
 
 def _mark(node: Node) -> tuple[int, int]:
@@ -340,34 +370,56 @@ class _Builder:
 
 
 def read_file(path: Path, display: Path | None = None) -> tuple[str | None, Parsed]:
-    """Read and parse one file; `display` is the path used in messages."""
+    """Read and parse one file; `display` is the path used in messages.
+
+    Only a regular file is opened: a pipe would block the reader for ever and a device could
+    be endless, so they are refused from their `stat`, and the open itself does not block
+    (in case one is swapped in between).
+    """
     shown = display or path
+
+    def refused(code: str, message: str) -> tuple[None, Parsed]:
+        return None, Parsed(None, None, [Problem(shown, code, message, (), 1, 1)])
+
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            return None, Parsed(
-                None,
-                None,
-                [
-                    Problem(
-                        shown,
-                        "Y009",
-                        f"the file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}",
-                        (),
-                        1,
-                        1,
-                    )
-                ],
-            )
-        raw = path.read_bytes()
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            return refused("Y015", f"this is {file_kind(info.st_mode)}, not a file; yunhe does not open it")
+        if info.st_size > MAX_FILE_BYTES:
+            return refused("Y009", f"the file is {info.st_size:,} bytes; the limit is {MAX_FILE_BYTES:,}")
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        with os.fdopen(fd, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                return refused(
+                    "Y015", f"this is {file_kind(info.st_mode)}, not a file; yunhe does not open it"
+                )
+            raw = handle.read()  # sized from fstat; a fixed 1 MiB read would allocate 1 MiB a file
+        if len(raw) > MAX_FILE_BYTES:
+            return refused("Y009", f"the file is over {MAX_FILE_BYTES:,} bytes, the limit")
     except OSError as exc:
-        return None, Parsed(
-            None, None, [Problem(shown, "Y002", f"cannot read the file: {exc.strerror}", (), 1, 1)]
-        )
+        if exc.errno == errno.ELOOP:
+            return refused("Y014", "this link loops back to itself; yunhe cannot follow it")
+        return refused("Y002", f"cannot read the file: {exc.strerror}")
     text, problem = decode(raw, shown)
     if problem is not None or text is None:
         return None, Parsed(None, None, [problem] if problem else [])
     return text, parse_text(text, shown)
+
+
+def file_kind(mode: int) -> str:
+    """What a file system entry is, in words, for a message."""
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISLNK(mode):
+        return "a symbolic link"
+    return "not a regular file"
 
 
 def locate(root: Node | None, loc: Loc, at_key: bool = False) -> tuple[int, int]:
