@@ -10,10 +10,10 @@ import pytest
 from typer.testing import CliRunner
 from wcwidth import wcswidth
 
-from yunhe_cli.checks import validate
 from yunhe_cli.cli import app
 from yunhe_cli.i18n import Lang
 from yunhe_cli.rollup import roll_up
+from yunhe_cli.validation import validate
 from yunhe_cli.views import TableView, indicators_view, problems_view, status_view, tasks_view
 
 from .conftest import ROOT, check_golden

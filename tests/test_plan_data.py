@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from yunhe_cli.checks import validate
 from yunhe_cli.model import Indicator, Project
+from yunhe_cli.validation import validate
 
 from .conftest import DATA
 

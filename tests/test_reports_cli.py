@@ -183,7 +183,7 @@ def test_data_text_is_neither_markup_nor_escapes(make_repo: RepoMaker) -> None:
 def test_readme_report_example_is_valid(tmp_path: Path) -> None:
     import shutil
 
-    from yunhe_cli.checks import validate
+    from yunhe_cli.validation import validate
 
     readme = (DATA.parent / "README.md").read_text(encoding="utf-8")
     example = readme.split("```yaml\n", 1)[1].split("```", 1)[0]

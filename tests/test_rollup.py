@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from yunhe_cli.checks import validate
 from yunhe_cli.rollup import IndicatorProgress, StatusReport, roll_up
+from yunhe_cli.validation import validate
 
 from .conftest import CHECKED_ON, RepoMaker
 

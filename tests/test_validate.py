@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from yunhe_cli.checks import validate
 from yunhe_cli.cli import app
 from yunhe_cli.problems import CODES, WARNING_CODES
+from yunhe_cli.validation import validate
 
 from .conftest import DATA, RepoMaker
 

@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from yunhe_cli.checks import validate
 from yunhe_cli.cli import app
 from yunhe_cli.operations import close_problem, format_text
+from yunhe_cli.validation import validate
 
 from .conftest import DATA
 

@@ -11,11 +11,11 @@ import datetime as dt
 import difflib
 import math
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from . import model as m
+from .index import Index
 from .loader import Loaded, Repository
 from .periods import period_end, period_start
 from .problems import Loc, Problem
@@ -25,38 +25,6 @@ COUNT_UNITS = frozenset({"个", "家", "套（间）", "户", "人"})
 AMOUNT_UNITS = frozenset({"亿元", "万元", "亩", "万千瓦"})
 # Plausible ranges of a level read in years.
 YEAR_RANGES = {"岁": (0.0, 130.0), "年": (0.0, 30.0)}
-
-
-@dataclass
-class Index:
-    """Look-ups that references resolve against: by id, name and alias."""
-
-    units: dict[str, m.UnitEntry]
-    people: dict[str, m.Person]
-    projects: dict[str, m.Project]
-    horizon: m.Horizon | None
-    # The day the data is checked on: nothing done can be dated after it (None: not checked).
-    today: dt.date | None = None
-
-    @classmethod
-    def build(cls, repo: Repository, today: dt.date | None = None) -> Index:
-        units: dict[str, m.UnitEntry] = {}
-        if repo.units:
-            for u in repo.units.model.units:
-                for key in (u.id, u.name, *u.aliases):
-                    units.setdefault(key, u)
-        people: dict[str, m.Person] = {}
-        if repo.people:
-            for p in repo.people.model.people:
-                people.setdefault(p.id, p)
-                people.setdefault(p.name, p)
-        projects: dict[str, m.Project] = {}
-        for proj in repo.projects:
-            projects.setdefault(proj.model.id, proj.model)
-        return cls(units, people, projects, repo.plan.model.horizon if repo.plan else None, today)
-
-    def unit(self, ref: str | None) -> m.UnitEntry | None:
-        return self.units.get(ref) if ref is not None else None
 
 
 Check = Callable[[Repository, Index], Iterable[Problem]]
@@ -550,22 +518,3 @@ def run_checks(repo: Repository, today: dt.date | None = None) -> list[Problem]:
     for _name, check in CHECKS:
         problems.extend(check(repo, index))
     return problems
-
-
-def validate(
-    root: Path,
-    workers: int | None = None,
-    overrides: dict[str, str] | None = None,
-    today: dt.date | None = None,
-) -> tuple[Repository, list[Problem]]:
-    """Load `root`, run every check, and return the repository with all problems, placed and sorted.
-
-    `overrides`: relative path -> text to check in place of what is on disk (see load_repository).
-    `today`: the day the data is checked on (default: the system's date); nothing done is after it.
-    """
-    from .loader import load_repository, place
-
-    repo, problems = load_repository(root, workers, overrides)
-    problems.extend(run_checks(repo, today or dt.date.today()))
-    texts = {root / rel: text for rel, text in (overrides or {}).items()}
-    return repo, place(problems, texts)

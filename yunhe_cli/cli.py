@@ -154,8 +154,8 @@ def validate(
 
     Exit status: 0 clean or warnings only, 1 problems found (or warnings with --strict), 2 usage error.
     """
-    from .checks import validate as run_validate
     from .render_problems import RENDERERS
+    from .validation import validate as run_validate
 
     root = data if data is not None else find_data_root()
     checked_on = as_of or dt.date.today()
@@ -215,7 +215,7 @@ def _load(
         wanted = [found.model.id]
     unit_name = None
     if unit is not None:
-        from .checks import Index
+        from .index import Index
 
         entry = Index.build(repo).unit(unit)
         if entry is None:
@@ -249,8 +249,8 @@ def _repo(data: Path | None, at: str | None = None, as_of: dt.date | None = None
     Nothing done may be dated after today, or after --as-of when that is later: a report as of
     a past day leaves out what came later without calling it wrong.
     """
-    from .checks import validate as run_validate
     from .render_problems import render_text
+    from .validation import validate as run_validate
 
     root = data if data is not None else find_data_root()
     today = dt.date.today()

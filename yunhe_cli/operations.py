@@ -18,7 +18,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from . import model as m
-from .checks import Index
+from .index import Index
 from .kinds import kind_of
 from .loader import Repository, _model_in
 from .periods import period_of, period_start
@@ -47,7 +47,7 @@ class UnknownUnit(LookupError):
 
 def checked_repo(root: Path, today: dt.date | None = None) -> Repository:
     """The repository, loaded under the lock; a write starts only from data that validates."""
-    from .checks import validate
+    from .validation import validate
 
     repo, problems = validate(root, today=today)
     errors = [p for p in problems if p.severity == "error"]

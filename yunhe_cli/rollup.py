@@ -31,7 +31,7 @@ from decimal import Decimal
 from typing import Literal
 
 from . import model as m
-from .checks import Index
+from .index import Index
 from .kinds import Context, Note, Reading, holds, kind_of, note, side_of, tolerance_of
 from .loader import Repository
 from .numbers import ONE, ZERO, ratio, times

@@ -227,7 +227,7 @@ def _atomic_write(path: Path, text: str) -> None:
 
 def check_and_write(root: Path, rel: str, text: str, today: dt.date | None = None) -> None:
     """Validate `text` as the content of root/rel, with the whole repository; write it if clean."""
-    from .checks import validate
+    from .validation import validate
 
     path = root / rel
     _, problems = validate(root, overrides={rel: text}, today=today)
