@@ -483,6 +483,12 @@ def check_plausibility(repo: Repository, index: Index) -> Iterator[Problem]:
                 yield _p(rep, w.code, w.message, ("values", i, w.field))
 
 
+def check_members(repo: Repository, index: Index) -> Iterable[Problem]:
+    from .members import member_problems  # the members file's rules live with the rest of ownership
+
+    return member_problems(repo, index)
+
+
 CHECKS: tuple[tuple[str, Check], ...] = (
     ("file-names", check_file_names),
     ("unique-ids", check_unique_ids),
@@ -490,6 +496,7 @@ CHECKS: tuple[tuple[str, Check], ...] = (
     ("dates", check_dates),
     ("values", check_values),
     ("plausibility", check_plausibility),
+    ("members", check_members),
 )
 
 
