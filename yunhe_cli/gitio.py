@@ -208,6 +208,63 @@ class Git:
         return result
 
 
+@dataclass(frozen=True, slots=True)
+class CommitDiffs:
+    """A commit with its changes against each parent, the first parent first (a root commit: one
+    diff, against nothing), and git's verdict on its signature (`%G?`: G good, N none, B bad, U good
+    by a key of unknown trust, E not checkable ...; '' when not asked)."""
+
+    commit: Commit
+    diffs: tuple[tuple[FileChange, ...], ...]
+    signature: str
+
+
+def walk(git: Git, revs: Sequence[str], signatures: bool = False) -> list[CommitDiffs]:
+    """Every commit of `revs` (such as ``["HEAD", "^base"]``), parents before children, from one
+    `git log -m --raw -z`. No path limit, so that no commit and no merge is simplified away; the
+    caller picks the paths it cares about. `signatures` asks git to verify each signature, as
+    `git verify-commit` does (gpg.format, gpg.ssh.allowedSignersFile ... apply)."""
+    sig = "%G?" if signatures else ""
+    fmt = f"%x1e%H%x1f%P%x1f%an%x1f%ae%x1f%aI%x1f%cn%x1f%ce%x1f%cI%x1f{sig}%x1f%s%x1f"
+    out = git.run(
+        "log",
+        "-m",
+        "--root",
+        "--raw",
+        "-z",
+        "--no-renames",
+        "--no-abbrev",
+        "--topo-order",
+        "--reverse",
+        f"--format={fmt}",
+        *revs,
+        "--",
+    )
+    result: list[CommitDiffs] = []
+    for chunk in out.split(b"\x1e")[1:]:
+        fields = chunk.split(b"\x1f")
+        head = [f.decode("utf-8", "replace") for f in fields[:10]]
+        changes = tuple(_raw_changes(fields[10] if len(fields) > 10 else b""))
+        if result and result[-1].commit.sha == head[0]:
+            # -m repeats a merge once per parent, in the parents' order.
+            last = result[-1]
+            result[-1] = CommitDiffs(last.commit, (*last.diffs, changes), last.signature)
+            continue
+        commit = Commit(
+            sha=head[0],
+            parents=tuple(head[1].split()),
+            author=head[2],
+            author_email=head[3],
+            author_date=dt.datetime.fromisoformat(head[4]),
+            committer=head[5],
+            committer_email=head[6],
+            committer_date=dt.datetime.fromisoformat(head[7]),
+            subject=head[9],
+        )
+        result.append(CommitDiffs(commit, (changes,), head[8]))
+    return result
+
+
 def _raw_changes(raw: bytes) -> list[FileChange]:
     # `--raw -z`: ":oldmode newmode old new status\0path\0" per file.
     parts = raw.lstrip(b"\n").split(b"\0")
