@@ -288,46 +288,47 @@ def _inside(prefix: str, path: str) -> str | None:
     return path[len(prefix) + 1 :] if path.startswith(prefix + "/") else None
 
 
-@dataclass
-class _History:
-    """The commits of a range with the rule files' blob ids as they stood at each commit."""
-
-    entries: list[CommitDiffs]
-    states: dict[str, tuple[tuple[str, str], ...]]  # commit -> (rel, blob) of its rule files
+State = tuple[tuple[str, str], ...]  # (rel, blob id) of the rule files at a commit
 
 
 def check_commits(git: Git, prefix: str, base: str, require_signed: bool = False) -> list[Problem]:
     """Every problem of ownership (P701, P702) and, when asked, of signatures (P703) in the
-    commits since `base` (reachable from HEAD, not from `base`), oldest first."""
+    commits since `base` (reachable from HEAD, not from `base`), oldest first.
+
+    Each commit is judged by the rules at its first parent. A change of the rules (members.yaml,
+    plan.yaml, units.yaml, projects/) that is itself refused does not take effect, so a commit
+    that adds its author to the office grants nothing to the commits after it."""
     base_sha = git.resolve(base)
     entries = walk(git, ["HEAD", f"^{base_sha}"], signatures=require_signed)
-    history = _rule_states(git, prefix, entries)
-    rule_blobs = git.blobs(sha for state in history.states.values() for _rel, sha in state)
-    cache: dict[tuple[tuple[str, str], ...], Rules] = {}
+    in_range = {e.commit.sha for e in entries}
+    states: dict[str, State] = {}
+    for sha in {p for e in entries for p in e.commit.parents if p not in in_range}:
+        listed = ((_inside(prefix, path), blob) for _mode, blob, path in git.tree(sha, prefix))
+        states[sha] = tuple(
+            sorted((rel, blob) for rel, blob in listed if rel is not None and is_rule_file(rel))
+        )
+    own = _own_changes(git, prefix, entries)
+    rule_blobs = git.blobs(
+        [sha for state in states.values() for _rel, sha in state]
+        + [c.new for e in entries for c in e.changes if is_rule_file(_inside(prefix, c.path) or "")]
+    )
+    cache: dict[State, Rules] = {}
 
-    def rules_at(state: tuple[tuple[str, str], ...]) -> Rules:
+    def rules_at(state: State) -> Rules:
         if state not in cache:
             cache[state] = _rules_from_files({rel: rule_blobs[sha] for rel, sha in state})
         return cache[state]
 
-    own = _own_changes(git, prefix, entries)
     problems: list[Problem] = []
     pending: list[tuple[CommitDiffs, Rules, list[FileChange]]] = []
     for entry in entries:
         commit = entry.commit
         if require_signed and entry.signature not in GOOD_SIGNATURES:
-            first = next((c.path for d in entry.diffs for c in d), "")
-            verdict = SIGNATURE_WORDS.get(entry.signature, f"not verified ({entry.signature or '?'})")
-            message = (
-                f"{commit.short} by {commit.author} <{commit.author_email}> ({commit.subject}) is {verdict}; "
-                "--require-signed accepts only a good signature (git verify-commit)"
-            )
-            problems.append(Problem(Path(f"{commit.short}:{first}"), "P703", message, (), 1, 1))
-        parent = commit.parents[0] if commit.parents else ""
-        rules = rules_at(history.states.get(parent, ()))
-        if not rules.people.present:
-            continue  # no members file before this commit: nobody to check against
-        pending.append((entry, rules, own[commit.sha]))
+            problems.append(_unsigned(entry))
+        rules = rules_at(states.get(commit.parents[0], ()) if commit.parents else ())
+        states[commit.sha] = _state_after(entry, rules, own[commit.sha], states, prefix)
+        if rules.people.present:  # with no members file before this commit there is nobody to check
+            pending.append((entry, rules, own[commit.sha]))
     issue_blobs = git.blobs(
         sha
         for entry, rules, changes in pending
@@ -340,37 +341,47 @@ def check_commits(git: Git, prefix: str, base: str, require_signed: bool = False
     return problems
 
 
-def _rule_states(git: Git, prefix: str, entries: list[CommitDiffs]) -> _History:
-    """The rule files at every commit: a commit's are its first parent's with its own changes."""
-    in_range = {e.commit.sha for e in entries}
-    outside = {
-        e.commit.parents[0] for e in entries if e.commit.parents and e.commit.parents[0] not in in_range
-    }
-    states: dict[str, tuple[tuple[str, str], ...]] = {}
-    for sha in outside:  # usually one: REV itself (or the merge base)
-        listed = ((_inside(prefix, path), blob) for _mode, blob, path in git.tree(sha, prefix))
-        states[sha] = tuple(
-            sorted((rel, blob) for rel, blob in listed if rel is not None and is_rule_file(rel))
-        )
-    for entry in entries:
-        commit = entry.commit
-        before = states.get(commit.parents[0], ()) if commit.parents else ()
-        touched = [
-            (rel, c.new)
-            for c in entry.diffs[0]
-            if (rel := _inside(prefix, c.path)) is not None and is_rule_file(rel)
-        ]
-        if not touched:
-            states[commit.sha] = before
-            continue
-        files = dict(before)
-        for rel, new in touched:
-            if new == ZERO:
-                files.pop(rel, None)
-            else:
-                files[rel] = new
-        states[commit.sha] = tuple(sorted(files.items()))
-    return _History(entries, states)
+def _unsigned(entry: CommitDiffs) -> Problem:
+    commit = entry.commit
+    first = next((c.path for c in entry.changes), "")
+    verdict = SIGNATURE_WORDS.get(entry.signature, f"not verified ({entry.signature or '?'})")
+    message = (
+        f"{commit.short} by {commit.author} <{commit.author_email}> ({commit.subject}) is {verdict}; "
+        "--require-signed accepts only a good signature (git verify-commit)"
+    )
+    return Problem(Path(f"{commit.short}:{first}"), "P703", message, (), 1, 1)
+
+
+def _state_after(
+    entry: CommitDiffs, rules: Rules, own: list[FileChange], states: dict[str, State], prefix: str
+) -> State:
+    """The rule files after a commit: its first parent's, with the commit's own changes that the
+    rules allow, and (for a merge) each file it brings in as the parent it came from accepted it."""
+    commit = entry.commit
+    before = states.get(commit.parents[0], ()) if commit.parents else ()
+    touched = [
+        (rel, c) for c in entry.changes if (rel := _inside(prefix, c.path)) is not None and is_rule_file(rel)
+    ]
+    if not touched:
+        return before
+    files = dict(before)
+    mine = {c.path for c in own}
+    for rel, change in touched:
+        if change.path in mine:
+            if rules.people.present and not _may_change(rules, entry, change, prefix):
+                continue  # refused: the rules stay as they were
+            new: str | None = None if change.new == ZERO else change.new
+        else:
+            # Brought in by a merge: as the parent it came from accepted it.
+            others = [dict(states.get(p, ())) for p in commit.parents[1:]]
+            new = next(
+                (o[rel] for o in others if o.get(rel) == change.new), others[0].get(rel) if others else None
+            )
+        if new is None:
+            files.pop(rel, None)
+        else:
+            files[rel] = new
+    return tuple(sorted(files.items()))
 
 
 def _own_changes(git: Git, prefix: str, entries: list[CommitDiffs]) -> dict[str, list[FileChange]]:
@@ -379,12 +390,10 @@ def _own_changes(git: Git, prefix: str, entries: list[CommitDiffs]) -> dict[str,
     resolved, or an edit slipped into the merge); what it brings in is its commits' own."""
     own: dict[str, list[FileChange]] = {}
     for entry in entries:
-        first = [c for c in entry.diffs[0] if _inside(prefix, c.path) is not None]
-        if len(entry.diffs) == 1:
-            own[entry.commit.sha] = first
+        if len(entry.commit.parents) < 2:
+            own[entry.commit.sha] = [c for c in entry.changes if _inside(prefix, c.path) is not None]
             continue
-        everywhere = set.intersection(*({c.path for c in d} for d in entry.diffs))
-        candidates = [c for c in first if c.path in everywhere]
+        candidates = [c for c in entry.combined if _inside(prefix, c.path) is not None]
         if candidates and len(entry.commit.parents) == 2:
             clean = _auto_merged(git, entry.commit.parents, [c.path for c in candidates])
             candidates = [c for c in candidates if clean.get(c.path) != c.new]
