@@ -423,3 +423,25 @@ def test_owners_without_teams_or_org_is_a_usage_error(tmp_path: Path) -> None:
     result = runner.invoke(app, ["owners", "--data", str(DATA), "--out", str(tmp_path / "CODEOWNERS")])
     assert result.exit_code == 2
     assert not (tmp_path / "CODEOWNERS").exists()
+
+
+def test_a_list_is_read_in_changed_entries_only_where_the_cut_is_safe() -> None:
+    from yunhe_cli.owners import _changed_entries, _whole_lists
+
+    old, new = ISSUES, close(ISSUES, "p02-001", "2025-06-01")
+    cut = _changed_entries(old, new, "issues/p02.yaml")
+    whole = _whole_lists(old, new, "issues/p02.yaml")
+    assert cut is not None and whole is not None
+    # Only p02-001's lines differ, so only it is read; its facts are the whole parse's.
+    key = ("problem", "p02", "p02-001")
+    assert list(cut[0]) == list(cut[1]) == [key]
+    assert (cut[0][key], cut[1][key]) == (whole[0][key], whole[1][key])
+    # Its status is on line 8 (project, problems, id, title, owner, raised_on, due, status),
+    # column 13 (4 spaces, "status: "), as the whole parse places it.
+    assert cut[2]("p02-001") == whole[2]("p02-001") == (("problems", 0, "status"), (8, 13))
+    # A list in flow layout cannot be cut by lines: it is parsed whole instead.
+    flow = (
+        "project: p02\n"
+        "problems: [{id: p02-001, title: t, owner: 县财政局, raised_on: 2025-05-10, due: 2025-08-31}]\n"
+    )
+    assert _changed_entries(flow, flow.replace("}]", ", note: n}]"), "issues/p02.yaml") is None

@@ -21,6 +21,7 @@ from the merger's own edit.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -461,13 +462,12 @@ def _judge(
         owner = rules.owner(rel)
         if classify(rel) == "problems" and change.old != ZERO and change.new != ZERO:
             closings, other = _problem_changes(rules, commit.author_email, change, blobs, rel, owner)
-            for pid, title, problem_owner, loc, text in closings:
+            for pid, title, problem_owner, loc, (line, col) in closings:
                 message = (
                     f"{by} crosses off {pid} ({title}); the problem is {rules.name(problem_owner)}'s and the "
                     f"list {rules.name(owner)}'s: only their members or the office ({office}) may close it; "
                     f"{_who(rules, commit.author_email)}"
                 )
-                line, col = locate(parse_text(text, shown).root, loc)
                 out.append(Problem(shown, "P702", message, loc, line, col))
             if not other:
                 continue
@@ -486,28 +486,24 @@ def _judge(
     return out
 
 
+Place = tuple[tuple[str | int, ...], tuple[int, int]]  # a key path, and its line and column
+
+
 def _problem_changes(
     rules: Rules, email: str, change: FileChange, blobs: dict[str, bytes], rel: str, lead: str | None
-) -> tuple[list[tuple[str, str, str | None, tuple[str | int, ...], str]], bool]:
+) -> tuple[list[tuple[str, str, str | None, tuple[str | int, ...], tuple[int, int]]], bool]:
     """In a problem list changed by someone who does not keep it: the closings of problems that are
-    not theirs (id, title, owner unit, place, new text), and whether anything else changed."""
-    texts = []
-    for sha in (change.old, change.new):
-        text, _ = decode(blobs[sha], Path(rel))
-        data = parse_text(text, Path(rel)).data if text is not None else None
-        if not isinstance(data, dict):
-            return [], True  # unreadable: a change the list's keeper must make
-        texts.append((text or "", data))
-    (_, old_data), (new_text, new_data) = texts
-    old, new = facts_of(rel, old_data), facts_of(rel, new_data)
+    not theirs (id, title, owner unit, place, line and column), and whether anything else changed."""
+    texts = [decode(blobs[sha], Path(rel))[0] for sha in (change.old, change.new)]
+    if texts[0] is None or texts[1] is None:
+        return [], True  # unreadable: a change the list's keeper must make
+    found = _changed_entries(texts[0], texts[1], rel) or _whole_lists(texts[0], texts[1], rel)
+    if found is None:
+        return [], True
+    old, new, place = found
     units = _member_of(rules, email)
     closings = []
     other = old == new  # a change of layout or comments only is still a change to the keeper's file
-    order = {
-        entry.get("id"): i
-        for i, entry in enumerate(new_data.get("problems") or [])
-        if isinstance(entry, dict)
-    }
     for key in sorted(set(old) | set(new)):
         a, b = old.get(key), new.get(key)
         if a is None or b is None:
@@ -520,10 +516,101 @@ def _problem_changes(
         if changed <= STANDING_FIELDS and owner is not None and owner in units:
             continue  # the problem's own unit closes or reopens it
         if a.get("status") != "closed" and b.get("status") == "closed":
-            loc: tuple[str | int, ...] = ("problems", order.get(key[2], 0), "status")
-            closings.append((key[2], str(b.get("title")), owner or lead, loc, new_text))
+            loc, (line, col) = place(key[2])
+            closings.append((key[2], str(b.get("title")), owner or lead, loc, (line, col)))
             if not changed <= STANDING_FIELDS:
                 other = True
         else:
             other = True
     return closings, other
+
+
+Facts = dict[tuple[str, ...], dict[str, Any]]
+
+
+def _whole_lists(old_text: str, new_text: str, rel: str) -> tuple[Facts, Facts, Any] | None:
+    """The facts of both versions of a list, each parsed whole."""
+    old, new = parse_text(old_text, Path(rel)), parse_text(new_text, Path(rel))
+    if not isinstance(old.data, dict) or not isinstance(new.data, dict):
+        return None
+    entries = new.data.get("problems")
+    order = {
+        e.get("id"): i
+        for i, e in enumerate(entries if isinstance(entries, list) else [])
+        if isinstance(e, dict)
+    }
+
+    def place(pid: str) -> Place:
+        loc: tuple[str | int, ...] = ("problems", order.get(pid, 0), "status")
+        return loc, locate(new.root, loc)
+
+    return facts_of(rel, old.data), facts_of(rel, new.data), place
+
+
+_ITEM = re.compile(r"( *)- ")
+
+
+def _entries(text: str) -> tuple[str, list[tuple[int, str]]] | None:
+    """A problem list in block layout cut into its head (up to the first problem) and each problem's
+    lines with the line it starts on; None for any other layout (then the list is parsed whole)."""
+    lines = text.splitlines(keepends=True)
+    start = next((i for i, line in enumerate(lines) if line.rstrip() == "problems:"), None)
+    if start is None:
+        return None
+    indent: str | None = None
+    chunks: list[tuple[int, list[str]]] = []
+    for i in range(start + 1, len(lines)):
+        line = lines[i]
+        blank = not line.strip() or line.lstrip().startswith("#")
+        if indent is None:
+            found = _ITEM.match(line)
+            if found:
+                indent = found.group(1)
+                chunks.append((i, [line]))
+            elif not blank:
+                return None
+            continue
+        if line.startswith(indent + "- "):
+            chunks.append((i, [line]))
+        elif blank or line.startswith(indent + " "):
+            chunks[-1][1].append(line)
+        else:
+            return None  # something after the list, or a line the cut would misread
+    if not chunks:
+        return None
+    return "".join(lines[: chunks[0][0]]), [(i, "".join(c)) for i, c in chunks]
+
+
+def _changed_entries(old_text: str, new_text: str, rel: str) -> tuple[Facts, Facts, Any] | None:
+    """The facts of only the problems whose lines differ, each parsed with the list's head (a list
+    of sixty problems is read in a few entries, not twice whole); None when the cut is not safe."""
+    old_cut, new_cut = _entries(old_text), _entries(new_text)
+    if old_cut is None or new_cut is None or old_cut[0] != new_cut[0]:
+        return None
+    head = old_cut[0]
+    shift = head.count("\n")
+    kept = {c for _i, c in old_cut[1]} & {c for _i, c in new_cut[1]}
+    old: Facts = {}
+    new: Facts = {}
+    places: dict[str, Place] = {}
+    for facts, cut, is_new in ((old, old_cut, False), (new, new_cut, True)):
+        for k, (first, chunk) in enumerate(cut[1]):
+            if chunk in kept:
+                continue
+            parsed = parse_text(head + chunk, Path(rel))
+            one = facts_of(rel, parsed.data) if isinstance(parsed.data, dict) else {}
+            entries = parsed.data.get("problems") if isinstance(parsed.data, dict) else None
+            if parsed.problems or len(one) != 1 or not isinstance(entries, list) or len(entries) != 1:
+                return None  # not one problem: read the lists whole
+            key = next(iter(one))
+            if key in facts:
+                return None
+            facts.update(one)
+            if is_new:
+                line, col = locate(parsed.root, ("problems", 0, "status"))
+                places[key[2]] = (("problems", k, "status"), (line + first - shift, col))
+
+    def place(pid: str) -> Place:
+        return places.get(pid, (("problems", 0, "status"), (1, 1)))
+
+    return old, new, place
