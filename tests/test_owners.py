@@ -445,3 +445,23 @@ def test_a_list_is_read_in_changed_entries_only_where_the_cut_is_safe() -> None:
         "problems: [{id: p02-001, title: t, owner: 县财政局, raised_on: 2025-05-10, due: 2025-08-31}]\n"
     )
     assert _changed_entries(flow, flow.replace("}]", ", note: n}]"), "issues/p02.yaml") is None
+
+
+def test_example_members_file_validates_with_the_shipped_plan(tmp_path: Path) -> None:
+    root = tmp_path / "data"
+    shutil.copytree(DATA, root)
+    shutil.copy(DATA.parent / "examples" / "members" / "members.yaml", root / "members.yaml")
+    assert "SYNTHETIC" in (root / "members.yaml").read_text(encoding="utf-8")
+    result = runner.invoke(app, ["validate", "--data", str(root)])
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert runner.invoke(app, ["fmt", "--check", "--data", str(root)]).exit_code == 0
+
+
+def test_branch_protection_text_names_the_office_and_branch_in_both_languages() -> None:
+    from yunhe_cli.loader import load_repository
+    from yunhe_cli.owners import render_protection, rules_of
+
+    rules = rules_of(load_repository(DATA)[0])
+    zh, en = render_protection(rules, "zh", "main"), render_protection(rules, "en", "main")
+    assert "总专班（县发改局）" in zh and "CODEOWNERS 审核" in zh and "`main`" in zh
+    assert "the office (总专班, 县发改局)" in en and "review from Code Owners" in en
