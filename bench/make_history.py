@@ -120,7 +120,8 @@ class Stream:
         self.commits += 1
 
 
-def build(out: Path, months: int = 60, seed: int = 2023) -> int:
+def build(out: Path, months: int = 60, seed: int = 2023, extra: dict[str, str] | None = None) -> int:
+    """`extra`: more files (path -> text) for the first commit, such as data/members.yaml."""
     rng = random.Random(seed)
     stream = Stream()
     plan_files = {
@@ -128,6 +129,7 @@ def build(out: Path, months: int = 60, seed: int = 2023) -> int:
         for p in sorted((ROOT / "data").rglob("*"))
         if p.is_file()
     }
+    plan_files.update(extra or {})
     stream.commit(SUPERVISOR, "2023-04-28", "方案入库：计划、单位、人员与十项工程", plan_files)
     projects = []
     for rel, text in plan_files.items():

@@ -501,6 +501,12 @@ def check_plausibility(repo: Repository, index: Index) -> Iterator[Problem]:
                 yield _p(rep, w.code, w.message, ("values", i, w.field))
 
 
+def check_members(repo: Repository, index: Index) -> Iterable[Problem]:
+    from .members import member_problems  # the members file's rules live with the rest of ownership
+
+    return member_problems(repo, index)
+
+
 CHECKS: tuple[tuple[str, Check], ...] = (
     ("file-names", check_file_names),
     ("unique-ids", check_unique_ids),
@@ -509,6 +515,7 @@ CHECKS: tuple[tuple[str, Check], ...] = (
     ("future", check_future),
     ("values", check_values),
     ("plausibility", check_plausibility),
+    ("members", check_members),
 )
 
 

@@ -149,6 +149,13 @@ def validate(
             "change is recorded, for --base. Default: today.",
         ),
     ] = None,
+    require_signed: Annotated[
+        bool,
+        typer.Option(
+            "--require-signed",
+            help="With --base: refuse every commit since REV without a good signature (git verify-commit).",
+        ),
+    ] = False,
 ) -> None:
     """Check every data file; report every problem as path:line:col: CODE message (校验数据).
 
@@ -159,10 +166,13 @@ def validate(
 
     root = data if data is not None else find_data_root()
     checked_on = as_of or dt.date.today()
+    if require_signed and base is None:
+        raise typer.BadParameter("--require-signed checks the commits since --base REV; give --base")
     if staged or base is not None:
         from .audit import audit
         from .gitio import GitError
         from .loader import place
+        from .owners import check_commits
         from .snapshot import at_revision, load_snapshot, snapshot_texts
         from .snapshot import staged as staged_snapshot
 
@@ -179,6 +189,7 @@ def validate(
                 base_repo, _ = load_snapshot(at_revision(git, prefix, base))
                 found = audit(base_repo, repo, checked_on, base)
                 problems = sorted([*problems, *place(found, texts)], key=lambda p: p.sort_key())
+                problems += check_commits(git, prefix, base, require_signed)  # oldest commit first
         except GitError as exc:
             raise typer.BadParameter(str(exc), param_hint="--base") from None
     else:
@@ -1009,6 +1020,60 @@ def schema(
         raise typer.Exit(1 if stale else 0)
     for path in write_schemas(out):
         sys.stdout.write(f"wrote {path}\n")
+
+
+@app.command()
+def owners(
+    data: DataOption = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            help="The CODEOWNERS file. Default: CODEOWNERS at the top of the git repository of the data.",
+            dir_okay=False,
+        ),
+    ] = None,
+    org: Annotated[
+        str | None,
+        typer.Option(
+            "--org", help="The host's organisation or group: a unit without a team is @ORG/<unit id>."
+        ),
+    ] = None,
+    check: Annotated[
+        bool, typer.Option("--check", help="Write nothing; fail (P704) when the file differs from the data.")
+    ] = False,
+) -> None:
+    """Write CODEOWNERS from the plan: each project's reports and problem list to its lead unit's
+    team, the plan, projects, units, people and members to the office's (写出代码所有者文件)."""
+    import re
+
+    from .owners import OwnersError, codeowners_drift, codeowners_target, render_codeowners, rules_of
+    from .render_problems import render_text
+    from .validation import validate as run_validate
+    from .write import atomic_write
+
+    if org is not None and not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", org):
+        raise typer.BadParameter(f"{org!r} is not an organisation name (letters, digits, - _ .)")
+    root = _root(data)
+    repo, problems = run_validate(root)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        sys.stderr.write(render_text(errors, len(repo.files)))
+        raise typer.Exit(1)
+    try:
+        target, prefix = codeowners_target(root, out)
+        text = render_codeowners(rules_of(repo), prefix, org)
+    except OwnersError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--org") from None
+    if check:
+        drift = codeowners_drift(target, text)
+        if drift:
+            sys.stderr.write(render_text(drift, 1))
+            raise typer.Exit(1)
+        sys.stdout.write(f"{target} is up to date\n")
+        return
+    atomic_write(target, text)
+    sys.stdout.write(f"wrote {target}\n")
 
 
 def main() -> None:

@@ -208,8 +208,68 @@ class Git:
         return result
 
 
+@dataclass(frozen=True, slots=True)
+class CommitDiffs:
+    """A commit with its changes against its first parent (a root commit: against nothing); for a
+    merge, also the files it leaves different from every parent (git's combined diff, `new` its
+    blob); and git's verdict on its signature (`%G?`: G good, N none, B bad, U good by a key of
+    unknown trust, E not checkable ...; '' when not asked)."""
+
+    commit: Commit
+    changes: tuple[FileChange, ...]
+    combined: tuple[FileChange, ...]
+    signature: str
+
+
+def walk(git: Git, revs: Sequence[str], signatures: bool = False) -> list[CommitDiffs]:
+    """Every commit of `revs` (such as ``["HEAD", "^base"]``), parents before children, from one
+    `git log --raw -z` (and one more for the merges' combined diffs, when there are merges). No path
+    limit, so that no commit and no merge is simplified away; the caller picks the paths. With
+    `signatures`, git verifies each signature as `git verify-commit` does (gpg.format,
+    gpg.ssh.allowedSignersFile ... apply)."""
+    sig = "%G?" if signatures else ""
+    fmt = f"%x1e%H%x1f%P%x1f%an%x1f%ae%x1f%aI%x1f%cn%x1f%ce%x1f%cI%x1f{sig}%x1f%s%x1f"
+    common = ["--root", "--raw", "-z", "--no-renames", "--no-abbrev"]
+    out = git.run(
+        "log",
+        "--diff-merges=first-parent",
+        *common,
+        "--topo-order",
+        "--reverse",
+        f"--format={fmt}",
+        *revs,
+        "--",
+    )
+    commits: list[tuple[Commit, tuple[FileChange, ...], str]] = []
+    for chunk in out.split(b"\x1e")[1:]:
+        fields = chunk.split(b"\x1f")
+        head = [f.decode("utf-8", "replace") for f in fields[:10]]
+        commit = Commit(
+            sha=head[0],
+            parents=tuple(head[1].split()),
+            author=head[2],
+            author_email=head[3],
+            author_date=dt.datetime.fromisoformat(head[4]),
+            committer=head[5],
+            committer_email=head[6],
+            committer_date=dt.datetime.fromisoformat(head[7]),
+            subject=head[9],
+        )
+        commits.append((commit, tuple(_raw_changes(fields[10] if len(fields) > 10 else b"")), head[8]))
+    combined: dict[str, tuple[FileChange, ...]] = {}
+    if any(len(c.parents) > 1 for c, _changes, _sig in commits):
+        out = git.run(
+            "log", "--merges", "--diff-merges=combined", *common, "--format=%x1e%H%x1f", *revs, "--"
+        )
+        for chunk in out.split(b"\x1e")[1:]:
+            sha, _, raw = chunk.partition(b"\x1f")
+            combined[sha.decode()] = tuple(_raw_changes(raw))
+    return [CommitDiffs(c, changes, combined.get(c.sha, ()), sig) for c, changes, sig in commits]
+
+
 def _raw_changes(raw: bytes) -> list[FileChange]:
-    # `--raw -z`: ":oldmode newmode old new status\0path\0" per file.
+    # `--raw -z`: ":oldmode newmode old new status\0path\0" per file; a merge's combined diff writes
+    # "::mode mode mode old old new MM\0path\0" (`old` here: the first parent's).
     parts = raw.lstrip(b"\n").split(b"\0")
     changes = []
     i = 0
@@ -218,7 +278,9 @@ def _raw_changes(raw: bytes) -> list[FileChange]:
         if not meta.startswith(b":"):
             i += 1
             continue
-        _, _, old, new, status = meta[1:].decode().split(" ")
+        colons = len(meta) - len(meta.lstrip(b":"))
+        words = meta[colons:].decode().split(" ")
+        old, new, status = words[colons + 1], words[2 * colons + 1], words[-1]
         path = parts[i + 1].decode("utf-8", "surrogateescape")
         changes.append(FileChange(path, old, new, status[:1]))
         i += 2

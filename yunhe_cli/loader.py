@@ -12,6 +12,7 @@ Layout of a data repository::
     projects/<project>.yaml           one per project          (model.Project)
     indicators/<project>/<YYYY-MM>.yaml  monthly reports       (model.MonthlyReport)
     issues/<project>.yaml             problem closure list     (model.ProblemList)
+    members.yaml                      optional: who commits for each unit (model.Members)
 """
 
 from __future__ import annotations
@@ -78,6 +79,7 @@ class Repository:
     projects: list[Loaded[m.Project]] = field(default_factory=list)
     reports: list[Loaded[m.MonthlyReport]] = field(default_factory=list)
     problem_lists: list[Loaded[m.ProblemList]] = field(default_factory=list)
+    members: Loaded[m.Members] | None = None
     files: list[SourceFile] = field(default_factory=list)
 
     def project(self, ref: str) -> Loaded[m.Project] | None:
@@ -95,7 +97,12 @@ def classify(rel: str) -> str | None:
     """The kind of file at a relative path, or None when yunhe expects no file there."""
     parts = rel.split("/")
     if len(parts) == 1:
-        return {"plan.yaml": "plan", "units.yaml": "units", "people.yaml": "people"}.get(parts[0])
+        return {
+            "plan.yaml": "plan",
+            "units.yaml": "units",
+            "people.yaml": "people",
+            "members.yaml": "members",
+        }.get(parts[0])
     if len(parts) == 2 and parts[0] == "projects" and parts[1].endswith(".yaml"):
         return "project"
     if len(parts) == 2 and parts[0] == "issues" and parts[1].endswith(".yaml"):
@@ -503,6 +510,8 @@ def _attach(repo: Repository, source: SourceFile, model: BaseModel) -> None:
         repo.reports.append(Loaded(model, source))
     elif isinstance(model, m.ProblemList):
         repo.problem_lists.append(Loaded(model, source))
+    elif isinstance(model, m.Members):
+        repo.members = Loaded(model, source)
 
 
 def place(problems: Iterable[Problem], texts: dict[Path, str] | None = None) -> list[Problem]:

@@ -11,10 +11,12 @@ under `schemas/`, which editors show while an analyst types.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -590,6 +592,71 @@ class ProblemList(Strict):
     problems: Annotated[list[PlanProblem], Field(description="问题 problems")] = []
 
 
+# --------------------------------------------------------------------------- members (who commits for a unit)
+
+# A git author email as the members file writes it: one @, no spaces or angle brackets, a dot in the host.
+_EMAIL = re.compile(r"^[^@\s<>,;\"']+@[^@\s<>,;\"']+\.[^@\s<>,;\"'.][^@\s<>,;\"']*$")
+# A host user (@name) or team (@org/team) as CODEOWNERS writes it; nothing that could end the line.
+_HANDLE = re.compile(r"^@[A-Za-z0-9][A-Za-z0-9_.-]*$")
+_TEAM = re.compile(r"^@[A-Za-z0-9][A-Za-z0-9_.-]*/[A-Za-z0-9][A-Za-z0-9_.-]*$")
+_ORG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+
+
+def _matching(pattern: re.Pattern[str], what: str) -> Any:
+    def check(value: str) -> str:
+        if not pattern.match(value):
+            raise ValueError(f"{value!r} is not {what}")
+        return value
+
+    return AfterValidator(check)
+
+
+Email = Annotated[
+    Text, _matching(_EMAIL, "an email address (name@host.domain)"), Field(description="邮箱 git author email")
+]
+Handle = Annotated[
+    Text,
+    _matching(_HANDLE, "a user handle written @name"),
+    Field(description="账号 the git host's user handle, @name"),
+]
+Team = Annotated[
+    Text,
+    _matching(_TEAM, "a team handle written @org/team"),
+    Field(description="团队 the git host's team, @org/team"),
+]
+
+
+class Member(Strict):
+    name: Annotated[
+        Text | None, Field(description="姓名 name (for people; git's author name is not used)")
+    ] = None
+    email: Email
+    handle: Handle | None = None
+
+
+class UnitMembers(Strict):
+    unit: Annotated[UnitRef, Field(description="单位 unit: id, name or alias from units.yaml")]
+    team: Annotated[Team | None, Field(description="团队 the unit's team on the git host (CODEOWNERS)")] = (
+        None
+    )
+    people: Annotated[list[Member], Field(description="人员 the unit's people who commit")] = []
+
+
+class Members(Strict):
+    """`members.yaml` (optional): each unit's people as git knows them (成员). With it, `yunhe owners`
+    writes CODEOWNERS and `yunhe validate --base REV` checks every commit's author."""
+
+    model_config = ConfigDict(title="成员名录 members")
+
+    org: Annotated[
+        Annotated[Text, _matching(_ORG, "an organisation or group name (letters, digits, - _ .)")] | None,
+        Field(
+            description="组织 the git host's organisation or group; a unit without team: is @org/<unit id>"
+        ),
+    ] = None
+    units: Annotated[list[UnitMembers], Field(description="单位成员 the people of each unit")] = []
+
+
 # Every kind of file, by the schema name it is published under.
 FILE_MODELS: dict[str, type[Strict]] = {
     "plan": Plan,
@@ -598,4 +665,5 @@ FILE_MODELS: dict[str, type[Strict]] = {
     "project": Project,
     "report": MonthlyReport,
     "problems": ProblemList,
+    "members": Members,
 }

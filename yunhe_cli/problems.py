@@ -100,6 +100,17 @@ CODES: dict[str, tuple[str, str]] = {
     "A604": ("rewritten-closing", "a committed closing is changed or dropped without a reopening keeping it"),
     "A605": ("deleted-report", "a submitted report that was committed is deleted"),
     "A606": ("rewritten-revision", "a committed revisions: entry is changed or removed"),
+    # Ownership (yunhe validate --base REV with a members.yaml; yunhe owners --check)
+    "P701": (
+        "not-owner",
+        "a commit changes a file whose owning unit (or the office) its author is not a member of",
+    ),
+    "P702": (
+        "closed-by-outsider",
+        "a commit crosses off a problem; its author is not in the problem's unit, the list's or the office",
+    ),
+    "P703": ("unsigned-commit", "a commit without a good signature (with --require-signed)"),
+    "P704": ("codeowners-drift", "the committed CODEOWNERS is not what the data gives (run yunhe owners)"),
 }
 
 
