@@ -21,6 +21,7 @@ from .render_problems import ProblemFormat
 if TYPE_CHECKING:
     from .gitio import Git
     from .loader import Repository
+    from .query import Query
     from .rollup import StatusReport
     from .views import TableView
 
@@ -164,7 +165,7 @@ def validate(
     from .render_problems import RENDERERS
     from .validation import validate as run_validate
 
-    root = data if data is not None else find_data_root()
+    root = _root(data)
     checked_on = as_of or dt.date.today()
     if require_signed and base is None:
         raise typer.BadParameter("--require-signed checks the commits since --base REV; give --base")
@@ -207,32 +208,27 @@ def _load(
     project: str | None,
     unit: str | None = None,
     at: str | None = None,
-) -> tuple[StatusReport, str | None, int]:
+    convener: str | None = None,
+    status: str | None = None,
+    overdue: bool = False,
+) -> tuple[StatusReport, Query, int]:
     """Validate and roll up (problems go to stderr; the report is still shown from what loaded).
 
-    Returns the report, the --unit filter's unit as the roll-up names it, and the exit status.
+    Returns the report, the filters resolved (an unknown name is a usage error with the nearest
+    candidates), and the exit status.
     """
+    from .query import Query, UnknownName
     from .rollup import roll_up
 
     repo, code = _repo(data, at, as_of)
-    wanted = None
-    if project is not None:
-        found = repo.project(project)
-        if found is None:
-            known = ", ".join(p.model.id for p in sorted(repo.projects, key=lambda p: p.model.number))
-            raise typer.BadParameter(
-                f"no project {project!r}; the projects are {known}", param_hint="--project"
-            )
-        wanted = [found.model.id]
-    unit_name = None
-    if unit is not None:
-        from .index import Index
-
-        entry = Index.build(repo).unit(unit)
-        if entry is None:
-            raise typer.BadParameter(f"no unit {unit!r} in units.yaml", param_hint="--unit")
-        unit_name = entry.name
-    return roll_up(repo, as_of or dt.date.today(), wanted), unit_name, code
+    try:
+        query = Query.resolve(repo, project, unit, convener, status, overdue)
+    except UnknownName as exc:
+        hint = {"project": "--project", "indicator": "INDICATOR"}.get(exc.what)
+        if hint is None:
+            hint = "--unit" if exc.what.startswith("unit") else "--convener"
+        raise typer.BadParameter(str(exc), param_hint=hint) from None
+    return roll_up(repo, as_of or dt.date.today(), query.projects), query, code
 
 
 def _emit(view: TableView, doc: dict[str, object], output_format: OutputFormat | None) -> None:
@@ -263,7 +259,7 @@ def _repo(data: Path | None, at: str | None = None, as_of: dt.date | None = None
     from .render_problems import render_text
     from .validation import validate as run_validate
 
-    root = data if data is not None else find_data_root()
+    root = _root(data) if at is None else (data if data is not None else find_data_root())
     today = dt.date.today()
     checked_on = max(as_of, today) if as_of else today
     if at is not None:
@@ -282,10 +278,6 @@ def _repo(data: Path | None, at: str | None = None, as_of: dt.date | None = None
     return repo, 1 if errors else 0
 
 
-def _convener_match(convener: str | None, name: str) -> bool:
-    return convener is None or convener == name
-
-
 @app.command()
 def status(
     data: DataOption = None,
@@ -302,13 +294,8 @@ def status(
 
     from .views import status_json, status_view
 
-    report, unit_name, code = _load(data, as_of, project, unit, at)
-    kept = tuple(
-        p
-        for p in report.projects
-        if _convener_match(convener, p.convener) and (unit_name is None or p.lead_unit == unit_name)
-    )
-    report = replace(report, projects=kept)
+    report, query, code = _load(data, as_of, project, unit, at, convener)
+    report = replace(report, projects=query.projects_of(report))
     language = lang or default_lang()
     _emit(status_view(report, language), status_json(report), output_format)
     raise typer.Exit(code)
@@ -338,15 +325,8 @@ def indicators(
 
     if status is not None and status not in STATUSES:
         raise typer.BadParameter(f"use one of {', '.join(STATUSES)}", param_hint="--status")
-    report, unit_name, code = _load(data, as_of, project, unit, at)
-    conveners = {p.id: p.convener for p in report.projects}
-    rows = [
-        i
-        for i in report.indicators()
-        if (status is None or i.status == status)
-        and (unit_name is None or i.owner == unit_name)
-        and _convener_match(convener, conveners[i.project])
-    ]
+    report, query, code = _load(data, as_of, project, unit, at, convener, status)
+    rows = query.indicators_of(report)
     language = lang or default_lang()
     _emit(indicators_view(report, rows, language), indicators_json(report, rows), output_format)
     raise typer.Exit(code)
@@ -377,16 +357,8 @@ def tasks(
 
     if status is not None and status not in TASK_STATES:
         raise typer.BadParameter(f"use one of {', '.join(TASK_STATES)}", param_hint="--status")
-    report, unit_name, code = _load(data, as_of, project, unit, at)
-    conveners = {p.id: p.convener for p in report.projects}
-    rows = [
-        x
-        for x in report.tasks()
-        if (status is None or x.state == status)
-        and (not overdue or x.overdue)
-        and (unit_name is None or x.owner == unit_name)
-        and _convener_match(convener, conveners[x.project])
-    ]
+    report, query, code = _load(data, as_of, project, unit, at, convener, status, overdue)
+    rows = query.tasks_of(report)
     language = lang or default_lang()
     _emit(tasks_view(report, rows, language), tasks_json(report, rows), output_format)
     raise typer.Exit(code)
@@ -412,16 +384,8 @@ def issues_command(
 
     if status is not None and status not in ("open", "closed"):
         raise typer.BadParameter("use open or closed", param_hint="--status")
-    report, unit_name, code = _load(data, as_of, project, unit, at)
-    conveners = {p.id: p.convener for p in report.projects}
-    rows = [
-        q
-        for q in report.problems()
-        if (status is None or (q.closed == (status == "closed")))
-        and (not overdue or q.overdue)
-        and (unit_name is None or q.owner == unit_name)
-        and _convener_match(convener, conveners[q.project])
-    ]
+    report, query, code = _load(data, as_of, project, unit, at, convener, status, overdue)
+    rows = query.problems_of(report)
     language = lang or default_lang()
     _emit(problems_view(report, rows, language), problems_json(report, rows), output_format)
     raise typer.Exit(code)
@@ -539,7 +503,11 @@ def annual(
 @app.command()
 def history(
     indicator: Annotated[
-        str, typer.Argument(help="PROJECT.INDICATOR (p01.investment), or an indicator id alone.")
+        str,
+        typer.Argument(
+            help="PROJECT.INDICATOR (p01.investment), an id, a name (有效投资) or a unique part of one. "
+            "指标：编号或名称。"
+        ),
     ],
     data: DataOption = None,
     as_of: AsOfOption = None,
@@ -548,16 +516,15 @@ def history(
     at: AtOption = None,
 ) -> None:
     """An indicator's monthly series with its expected values, and a sparkline (指标历史)."""
-    from .mechanism import find_indicator
     from .mechanism import history as run_history
     from .mechanism_views import history_json, history_views
+    from .query import UnknownName, resolve_indicator
 
     repo, code = _repo(data, at, as_of)
-    found = find_indicator(repo, indicator)
-    if isinstance(found, list):
-        hint = f"; did you mean one of {', '.join(found)}?" if found else ""
-        raise typer.BadParameter(f"no single indicator {indicator!r}{hint}", param_hint="INDICATOR")
-    project, ind = found
+    try:
+        project, ind = resolve_indicator(repo, indicator)
+    except UnknownName as exc:
+        raise typer.BadParameter(str(exc), param_hint="INDICATOR") from None
     today = as_of or dt.date.today()
     points = run_history(repo, project, ind, today)
     views = history_views(project, ind, points, lang or default_lang())
@@ -832,12 +799,25 @@ def _refused(exc: Exception) -> typer.Exit:
 
 
 def _root(data: Path | None) -> Path:
+    """The data folder: --data, or the nearest one up. Anything that is not a data folder is a
+    usage error (exit 2) saying what one is, not an empty report."""
     root = data if data is not None else find_data_root()
-    if not root.is_dir():
-        from .render_problems import safe_text
+    from .render_problems import safe_text
 
-        raise typer.BadParameter(f"{safe_text(str(root))} is not a folder", param_hint="--data")
+    shown = safe_text(str(root))
+    if not root.is_dir():
+        raise typer.BadParameter(f"{shown} is not a folder. {DATA_FOLDER_HELP}", param_hint="--data")
+    if not any((root / name).exists() for name in ("plan.yaml", "projects", "units.yaml")):
+        raise typer.BadParameter(
+            f"{shown} is not a yunhe data folder. {DATA_FOLDER_HELP}", param_hint="--data"
+        )
     return root
+
+
+DATA_FOLDER_HELP = (
+    "A data folder holds plan.yaml, units.yaml, people.yaml and projects/ (and indicators/, issues/); "
+    "`yunhe init DIR` makes one. 数据目录应包含 plan.yaml、units.yaml、people.yaml 和 projects/。"
+)
 
 
 @report_app.command("new")

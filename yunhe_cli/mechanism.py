@@ -590,19 +590,3 @@ def history(
             )
         )
     return tuple(points)
-
-
-def find_indicator(repo: Repository, ref: str) -> tuple[m.Project, m.Indicator] | list[str]:
-    """An indicator by `project.id` or by a unique id; else the candidates (for the message)."""
-    project_ref, _, indicator_id = ref.rpartition(".")
-    matches = []
-    for loaded in sorted(repo.projects, key=lambda p: p.model.number):
-        project = loaded.model
-        if project_ref and project_ref not in (project.id, str(project.number)):
-            continue
-        for ind in project.indicators:
-            if ind.id == indicator_id:
-                matches.append((project, ind))
-    if len(matches) == 1:
-        return matches[0]
-    return [f"{p.id}.{i.id}" for p, i in matches]
