@@ -54,14 +54,19 @@ class Chart:
     layers: tuple[Layer, ...]
     actual: tuple[tuple[int, float], ...]  # (month index, figure made comparable)
     target: float
-    target_month: int
+    target_month: int  # the end of the target's month
     projection: tuple[tuple[int, float], tuple[int, float]] | None  # from the latest figure to the date
     status: str
     y_range: tuple[float, float]
 
     def year_ticks(self) -> list[tuple[int, str]]:
         """January of each year on the axis, labelled by the year."""
-        return [(m, str(m // 12)) for m in range(self.first_month, self.target_month + 1) if m % 12 == 0]
+        return [(m, str(m // 12)) for m in range(self.first_month, self.target_month) if m % 12 == 0]
+
+
+def _end(period: str) -> int:
+    """The end of a month on the chart's axis (a figure is reported for the month just ended)."""
+    return month_index(period) + 1
 
 
 def _turns(points: Sequence[tuple[int, tuple[float, ...]]]) -> list[tuple[int, tuple[float, ...]]]:
@@ -101,7 +106,7 @@ def _layers(points: Sequence[PathPoint], low: float, high: float) -> tuple[Layer
             zone = same[n]
             lo = low if zone.low is None else min(max(float(zone.low), low), high)
             hi = high if zone.high is None else min(max(float(zone.high), low), high)
-            edges.append((month_index(point.period), (lo, hi)))
+            edges.append((_end(point.period), (lo, hi)))
         out.append(Layer(status, tuple((m, v[0], v[1]) for m, v in _turns(edges))))
     return tuple(out)
 
@@ -110,9 +115,9 @@ def chart(indicator: Mapping[str, Any], history: Mapping[str, Any], points: Sequ
     """The chart of one quantitative indicator, from its `indicators_json` row, its `history_json`
     document and its `bands.path`."""
     target = float(indicator["target"])
-    target_month = month_index(indicator["target_by"][:7])
+    target_month = _end(indicator["target_by"][:7])
     actual = tuple(
-        (month_index(p["period"]), float(p["actual"])) for p in history["series"] if p["actual"] is not None
+        (_end(p["period"]), float(p["actual"])) for p in history["series"] if p["actual"] is not None
     )
     expected = tuple(
         (m, v[0])
@@ -134,7 +139,7 @@ def chart(indicator: Mapping[str, Any], history: Mapping[str, Any], points: Sequ
     return Chart(
         key=f"{indicator['project']}.{indicator['id']}",
         unit=indicator["unit"] or "",
-        first_month=month_index(points[0].period) if points else target_month,
+        first_month=month_index(points[0].period) if points else target_month - 1,
         expected=expected,
         layers=_layers(points, *y_range),
         actual=actual,
@@ -190,7 +195,7 @@ def svg(c: Chart, width: int = 640, height: int = 240, y_title: str | None = Non
         show_legend=False,
         dots_size=2.2,
         range=c.y_range,
-        xrange=(c.first_month, c.target_month + 1),
+        xrange=(c.first_month, c.target_month),
         x_labels=[m for m, _ in c.year_ticks()],
         x_value_formatter=lambda m: str(int(m) // 12),
         y_labels=nice_ticks(*c.y_range),
@@ -210,7 +215,7 @@ def svg(c: Chart, width: int = 640, height: int = 240, y_title: str | None = Non
     xy.add("expected", list(c.expected), show_dots=False, stroke_style={"width": 1.2, "dasharray": "5,3"})
     xy.add(
         "target",
-        [(c.first_month, c.target), (c.target_month + 1, c.target)],
+        [(c.first_month, c.target), (c.target_month, c.target)],
         show_dots=False,
         stroke_style={"width": 1.5},
     )
