@@ -61,9 +61,9 @@ def zones(
             Zone("at_risk", settle(goal * thresholds.at_risk), settle(goal * thresholds.on_track)),
             Zone("on_track", settle(goal * thresholds.on_track), None),
         )
-    if expected is None:
-        return ()  # no path: the roll-up judges by the projection
     met = "on_track" if partial else "achieved"
+    if expected is None:  # no path: met is met; below the target the roll-up judges by the projection
+        return (Zone(met, target, None),)
     start = ind.baseline.value if ind.baseline is not None else ZERO
     progress = expected - start
     if progress <= 0:

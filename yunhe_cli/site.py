@@ -52,6 +52,7 @@ class IndicatorChart:
     status: str
     status_text: str
     latest: str
+    by_projection: str  # the note when the roll-up judged by the projection (no path to draw bands by)
     svg: str  # pygal's output: escaped by its XML writer, inlined as markup
     chart: Chart
 
@@ -99,6 +100,9 @@ def _charts(
                 status=row["status"],
                 status_text=f"{MARKERS[row['status']]} {t('status.' + row['status'], lang)}",
                 latest=latest,
+                by_projection=t("note.judged_by_projection", lang)
+                if any(n["key"] == "judged_by_projection" for n in row["notes"])
+                else "",
                 svg=svg(drawn),
                 chart=drawn,
             )
