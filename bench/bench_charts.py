@@ -99,7 +99,7 @@ def matplotlib_renderer() -> Callable[[Chart], str]:
             (m0, v0), (m1, v1) = c.projection
             ax.plot([m0, m1], [v0, v1], ":", color=PROJECTION_COLOUR, lw=1.2)
         ax.set_ylim(*c.y_range)
-        ax.set_xlim(c.first_month, c.target_month + 1)
+        ax.set_xlim(c.first_month, c.target_month)
         ticks = c.year_ticks()
         ax.set_xticks([m for m, _ in ticks], [label for _, label in ticks])
         ax.set_ylabel(c.unit)
@@ -129,7 +129,7 @@ def vegalite_renderer() -> Callable[[Chart], str]:
     import vl_convert
 
     def render(c: Chart) -> str:
-        x = {"field": "m", "type": "quantitative", "scale": {"domain": [c.first_month, c.target_month + 1]}}
+        x = {"field": "m", "type": "quantitative", "scale": {"domain": [c.first_month, c.target_month]}}
         x_axis = {
             **x,
             "axis": {
