@@ -141,7 +141,7 @@ def site_context(repo: Repository, as_of: dt.date, lang: Lang) -> dict[str, Any]
     for row in ind_doc["indicators"]:
         by_project[row["project"]][row["id"]] = row
     problems_doc = problems_json(report, report.problems())
-    projects = []
+    projects: list[dict[str, Any]] = []
     models = {p.model.id: p.model for p in repo.projects}
     for p in sorted(report.projects, key=lambda p: p.number):
         project = models[p.id]
