@@ -92,10 +92,16 @@ def test_the_page_in_chromium_offline(browser: Any, tmp_path: Path, lang: str) -
     rows = page.locator("table.status tbody tr")
     assert rows.count() == len(status["projects"])
     for n, p in enumerate(status["projects"]):
-        cells = rows.nth(n).locator("td")
-        assert cells.nth(0).inner_text() == str(p["number"])
-        assert cells.nth(7).inner_text() == str(p["indicators"]["off_track"])
-        assert cells.nth(11).inner_text() == str(p["problems"]["overdue"])
+        row = rows.nth(n)
+
+        def cell(key: str, row: Any = row) -> str:
+            return str(row.locator(f'td[data-key="{key}"]').inner_text())
+
+        assert cell("number") == str(p["number"])
+        for s in ("achieved", "on_track", "at_risk", "off_track", "no_data"):
+            assert cell(s) == str(p["indicators"][s])
+        assert cell("problems_open") == str(p["problems"]["open"])
+        assert cell("problems_overdue") == str(p["problems"]["overdue"])
     # Every chart is drawn (an SVG with a size), and a link from the overview lands on its project.
     charts = page.locator("figure.chart svg")
     assert charts.count() == 58
