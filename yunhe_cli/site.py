@@ -37,6 +37,7 @@ from .views import (
     target_text,
     tasks_json,
     tasks_view,
+    unit_text,
 )
 from .write import atomic_write
 
@@ -95,7 +96,7 @@ def _charts(
             IndicatorChart(
                 anchor=f"{project.id}-{ind.id}",
                 name=_name(ind.name, ind.name_en, lang),
-                unit=row["unit"] or "",
+                unit=unit_text(row["unit"], lang),
                 target=target_text(item, lang),
                 status=row["status"],
                 status_text=f"{MARKERS[row['status']]} {t('status.' + row['status'], lang)}",
@@ -121,7 +122,7 @@ def _problems_by_owner(doc: dict[str, Any]) -> list[dict[str, Any]]:
         items.sort(key=lambda q: (-q["age_days"], q["id"]))
         out.append(
             {
-                "owner": owner,
+                "owner": owner,  # as problems_json names it
                 "open": len(items),
                 "overdue": sum(q["overdue"] for q in items),
                 "oldest": max(q["age_days"] for q in items),
@@ -151,7 +152,7 @@ def site_context(repo: Repository, as_of: dt.date, lang: Lang) -> dict[str, Any]
                 "number": p.number,
                 "name": _name(p.name, p.name_en, lang),
                 "convener": p.convener,
-                "lead_unit": p.lead_unit,
+                "lead_unit": report.unit_label(p.lead_unit, lang is Lang.en),
                 "counts": p.counts,
                 "indicators": indicators_view(report, p.indicators, lang),
                 "tasks": tasks_view(report, p.tasks, lang),
@@ -187,7 +188,10 @@ def site_context(repo: Repository, as_of: dt.date, lang: Lang) -> dict[str, Any]
         "status_links": [p["id"] for p in status["projects"]],
         "projects": projects,
         "board": board,
-        "owners": _problems_by_owner(problems_doc),
+        "owners": [
+            {**g, "label": report.unit_label(g["owner"], lang is Lang.en)}
+            for g in _problems_by_owner(problems_doc)
+        ],
         "tasks_overdue": sum(x["overdue"] for x in tasks_json(report, report.tasks())["tasks"]),
         "band_colours": BAND_COLOURS,
         "markers": MARKERS,
