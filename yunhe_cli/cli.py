@@ -765,6 +765,24 @@ def export_csv(
     raise typer.Exit(code)
 
 
+@app.command()
+def site(
+    out: Annotated[Path, typer.Argument(metavar="OUT.html", help="The page to write.")],
+    data: DataOption = None,
+    as_of: AsOfOption = None,
+    lang: LangOption = None,
+    at: AtOption = None,
+) -> None:
+    """One self-contained HTML page: overview, each project's forms and charts, the quarter's
+    ranking, problems by owner unit (发布页面). Works offline and prints on A4 landscape."""
+    from .site import write_site
+
+    repo, code = _repo(data, at)
+    write_site(repo, out, as_of or dt.date.today(), lang or default_lang())
+    sys.stdout.write(f"wrote {out}\n")
+    raise typer.Exit(code)
+
+
 # --------------------------------------------------------------------------- writing
 
 report_app = typer.Typer(help="Monthly reports (月报).", no_args_is_help=True)

@@ -251,6 +251,43 @@ LABELS: dict[str, tuple[str, str]] = {
     "missing.count": ("{count}（{first}起）", "{count} (from {first})"),
     "missing.months": ("{count}（缺{months}）", "{count} ({months})"),
     "legend": ("指标状态：", "Indicators:"),
+    # yunhe site (the published page)
+    "site.title": ("“十项重大工程”推进情况一览", "Ten Major Projects: progress at a glance"),
+    "site.nav": ("目录", "Contents"),
+    "site.overview": ("总览", "Overview"),
+    "site.projects": ("分工程情况", "Projects"),
+    "site.board": ("季度晾晒", "Quarterly ranking"),
+    "site.problems": ("问题清单（按责任单位）", "Problems by owner unit"),
+    "site.totals": ("指标状态合计", "Indicators by status"),
+    "site.missing_reports": ("缺报月报", "Monthly reports missing"),
+    "site.tasks_overdue": ("逾期任务", "Key tasks overdue"),
+    "site.problems_open": ("未销号问题", "Problems open"),
+    "site.problems_overdue": ("逾期问题", "Problems overdue"),
+    "site.charts": ("主要指标走势", "Indicators against their paths"),
+    "site.chart.latest": ("最新", "latest"),
+    "site.chart.unit": ("单位", "unit"),
+    "site.chart.none": ("尚无报送数据", "nothing reported yet"),
+    "site.legend.actual": ("报送值（折算后）", "figures reported (made comparable)"),
+    "site.legend.expected": ("预期进度", "expected path"),
+    "site.legend.target": ("目标线", "target"),
+    "site.legend.projection": ("按现进度预计", "projection at the pace so far"),
+    "site.legend.bands": (
+        "底色：状态区间（与状态标记同一规则）",
+        "bands: status ranges (the rule of the markers)",
+    ),
+    "site.no_quarter": ("尚无已到报送期的季度。", "No quarter's reports have fallen due yet."),
+    "site.no_problems": ("没有未销号问题。", "No open problems."),
+    "site.owner_summary": (
+        "未销号{open}个，逾期{overdue}个，最长{oldest}天",
+        "{open} open, {overdue} overdue, oldest {oldest} days",
+    ),
+    "site.convener": ("召集人", "Convener"),
+    "site.lead_unit": ("牵头单位", "Lead unit"),
+    "site.back": ("返回总览", "Back to the overview"),
+    "site.generated": (
+        "由 yunhe 根据数据生成，截至 {as_of}。本页不联网，可离线查看、打印。",
+        "Written by yunhe from the data as of {as_of}. The page needs no network: read it offline, print it.",
+    ),
 }
 
 # A text marker per status, so that a table reads without colour (ASCII: no ambiguous widths).
