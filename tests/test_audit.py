@@ -177,6 +177,29 @@ def run(h: History, *args: str) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
+def md_rows(out: str, table: int = 0) -> list[list[str]]:
+    """The body rows of the table-th Markdown table in `out` (the table people read)."""
+    tables: list[list[list[str]]] = []
+    current: list[list[str]] = []
+    for line in out.splitlines():
+        if line.startswith("|"):
+            current.append([c.strip() for c in line.strip().strip("|").split("|")])
+        elif current:
+            tables.append(current)
+            current = []
+    if current:
+        tables.append(current)
+    return tables[table][2:]  # less the header and the |---| line
+
+
+def csv_rows(text: str) -> list[list[str]]:
+    """Expected rows written as CSV lines (the header line dropped)."""
+    import csv
+    import io
+
+    return list(csv.reader(io.StringIO(text)))[1:]
+
+
 def flat(text: str) -> str:
     """A usage error's message without the box drawn around it."""
     return " ".join(text.replace("│", " ").split())
@@ -187,11 +210,11 @@ def flat(text: str) -> str:
 
 def test_log_of_an_indicator_is_every_change_of_its_figures_and_target(history: History) -> None:
     c1, c2, c3, c4, c5, c6 = (s[:7] for s in history.shas)
-    code, out, err = run(history, "log", "p01.investment", "--format", "csv", "--lang", "en")
+    code, out, err = run(history, "log", "p01.investment", "--format", "markdown", "--lang", "en")
     assert (code, err) == (0, "")
     # Newest first. C4 only reformats and C6 touches no figure: neither appears. C5 was
     # committed by 王芳 for 赵六: both are shown.
-    assert out == (
+    assert md_rows(out) == csv_rows(
         "date,author,commit,event,item,period,field,change,message\n"
         f"2025-07-08,赵六 (王芳),{c5},changed,p01.investment,2025-04,value,30.5 → 32.0,"
         "p01 2025-04 数据修订；p01-001 销号\n"
@@ -211,9 +234,9 @@ def test_log_of_a_problem_shows_raising_closing_and_reopening_with_who(history: 
         "p01 2025-04 数据修订；p01-001 销号",
         "p01-001 重新打开",
     )
-    code, out, err = run(history, "log", "p01-001", "--format", "csv", "--lang", "en")
+    code, out, err = run(history, "log", "p01-001", "--format", "markdown", "--lang", "en")
     assert (code, err) == (0, "")
-    assert out == (
+    assert md_rows(out) == csv_rows(
         "date,author,commit,event,item,period,field,change,message\n"
         f"2025-08-01,李四,{c6},reopened,p01-001,,status,closed → open,{m6}\n"
         f"2025-08-01,李四,{c6},added,p01-001,,times reopened,— → 1,{m6}\n"
@@ -269,14 +292,21 @@ def test_a_file_invalid_at_one_revision_is_placed_there_and_bridged(history: His
     bad = history.commit("p01 2025-05 修改（格式错误）", LI, "2025-08-05")
     history.write("indicators/p01/2025-05.yaml", REPORT_05.replace("value: 41.2", "value: 42.0"))
     good = history.commit("p01 2025-05 修正", LI, "2025-08-06")
-    code, out, err = run(history, "log", "p01.investment", "--format", "csv", "--lang", "en")
+    code, out, err = run(history, "log", "p01.investment", "--format", "markdown", "--lang", "en")
     assert code == 1
     # The broken text is placed at its commit; the change shows from the last readable figure.
     assert err.startswith(f"{bad[:10]}:data/indicators/p01/2025-05.yaml:")
     assert " Y002 " in err
-    assert out.splitlines()[1].startswith(
-        f"2025-08-06,李四,{good[:7]},changed,p01.investment,2025-05,value,41.2 → 42.0,"
-    )
+    assert md_rows(out)[0][:8] == [
+        "2025-08-06",
+        "李四",
+        good[:7],
+        "changed",
+        "p01.investment",
+        "2025-05",
+        "value",
+        "41.2 → 42.0",
+    ]
     code, _, err = run(history, "status", "--at", bad[:10], "--as-of", "2025-08-05")
     assert code == 1 and err.startswith(f"{bad[:10]}:data/indicators/p01/2025-05.yaml:")
 
@@ -325,19 +355,29 @@ def test_at_reproduces_a_past_report_byte_for_byte(history: History, tmp_path: P
 
 def test_issues_as_of_a_day_shows_a_problem_closed_then_and_reopened_later(history: History) -> None:
     # The work tree holds C6: p01-001 was closed on 2025-07-05 and reopened on 2025-08-01.
-    header = "project,id,problem,owner,source,raised_on,due,status,closed_on,age_days,overdue_days,resolution"
-    code, out, _ = run(history, "issues", "--as-of", "2025-07-10", "--format", "csv", "--lang", "en")
+    code, out, _ = run(history, "issues", "--as-of", "2025-07-10", "--format", "markdown", "--lang", "en")
     assert code == 0
-    assert out.splitlines()[0] == header
-    # Closed on 2025-07-05, 34 days after it was raised on 2025-06-01 (30 in June + 4); the marker is
-    # written '++ in CSV, since a leading + would be a formula in a spreadsheet.
+    # Closed on 2025-07-05, 34 days after it was raised on 2025-06-01 (30 in June + 4).
     assert (
-        out.splitlines()[1]
-        == "1,p01-001,用地指标不足,县发改局,,2025-06-01,2025-07-31,'++ closed,2025-07-05,34,,已解决"
+        md_rows(out)[0]
+        == csv_rows(
+            "header\n1,p01-001,用地指标不足,县发改局,,2025-06-01,2025-07-31,++ closed,2025-07-05,34,,已解决"
+        )[0]
     )
     code, out, _ = run(history, "issues", "--as-of", "2025-08-02", "--format", "csv", "--lang", "en")
-    # Open again: 62 days old on 2 August (30 + 31 + 1), overdue since 31 July by 2 days.
-    assert out.splitlines()[1] == "1,p01-001,用地指标不足,县发改局,,2025-06-01,2025-07-31,!! overdue,,62,2,"
+    # Open again: 62 days old on 2 August (30 + 31 + 1), overdue since 31 July by 2 days; in CSV,
+    # the JSON document's keys and raw values.
+    import csv
+    import io
+
+    row = next(csv.DictReader(io.StringIO(out)))
+    assert (row["id"], row["status"], row["closed_on"], row["age_days"], row["days_overdue"]) == (
+        "p01-001",
+        "open",
+        "",
+        "62",
+        "2",
+    )
 
 
 # ----------------------------------------------------------------------------- yunhe diff
@@ -346,11 +386,10 @@ def test_issues_as_of_a_day_shows_a_problem_closed_then_and_reopened_later(histo
 def test_diff_between_two_commits(history: History) -> None:
     c4, c5 = history.shas[3], history.shas[4]
     code, out, err = run(
-        history, "diff", f"{c4}..{c5}", "--as-of", "2025-07-10", "--format", "csv", "--lang", "en"
+        history, "diff", f"{c4}..{c5}", "--as-of", "2025-07-10", "--format", "markdown", "--lang", "en"
     )
     assert (code, err) == (0, "")
-    tables = out.split("\n\n")
-    assert tables[0] + "\n" == (
+    assert md_rows(out) == csv_rows(
         "event,item,period,field,old,new\n"
         "changed,p01.investment,2025-04,value,30.5,32.0\n"
         "closed,p01-001,,status,open,closed\n"
@@ -358,8 +397,12 @@ def test_diff_between_two_commits(history: History) -> None:
         "added,p01-001,,resolution,—,已解决\n"
         "added,p01-001,,evidence,—,会议纪要\n"
     )
-    # April's figure is not the latest (May's is), so no status moved.
-    assert tables[1] == "indicator,name,old,new\n"
+    # April's figure is not the latest (May's is), so no status moved: the document has no
+    # status changes (the CSV, its projection, has only figure and problem rows).
+    code, out, _ = run(history, "diff", f"{c4}..{c5}", "--as-of", "2025-07-10", "--format", "csv")
+    assert out.splitlines()[0].startswith("table,") or "statuses" not in out
+    assert "statuses" not in {line.split(",")[0] for line in out.splitlines()[1:]}
+    assert len(out.splitlines()) == 1 + 5  # the header and the five changes above
 
 
 def test_diff_of_the_work_tree_shows_a_status_that_moves(history: History) -> None:

@@ -65,3 +65,49 @@ def test_conveners_resolve_like_units() -> None:
     by_name = run("status", "--convener", "赵建勇", "--format", "json")[1]
     by_id = run("status", "--convener", "zhao-jianyong", "--format", "json")[1]
     assert by_name == by_id and '"p10"' in by_name
+
+
+@pytest.mark.parametrize(
+    "command", ["status", "indicators", "tasks", "issues", "dispatch", "quarter 2026-Q3"]
+)
+def test_csv_is_a_projection_of_the_json(command: str) -> None:
+    """Every record of the JSON document is a CSV row with the same keys and the same values."""
+    import csv
+    import io
+    import json
+
+    _, out_json, _ = run(*command.split(), "--format", "json")
+    _, out_csv, _ = run(*command.split(), "--format", "csv")
+    doc = json.loads(out_json)
+    rows = list(csv.DictReader(io.StringIO(out_csv)))
+    tables = [(k, v) for k, v in doc.items() if isinstance(v, list) and v and isinstance(v[0], dict)]
+    records = [(name, r) for name, value in tables for r in value]
+    assert len(rows) == len(records)
+
+    def flat(record: dict[str, object], prefix: str = "") -> dict[str, object]:
+        out: dict[str, object] = {}
+        for key, value in record.items():
+            if isinstance(value, dict):
+                out.update(flat(value, f"{prefix}{key}."))
+            else:
+                out[f"{prefix}{key}"] = value
+        return out
+
+    for row, (name, record) in zip(rows, records, strict=True):
+        if len(tables) > 1:
+            assert row["table"] == name
+        for key, value in flat(record).items():
+            cell = row[key].removeprefix("'")  # a leading ' keeps a spreadsheet from running a formula
+            if value is None:
+                assert cell == ""
+            elif isinstance(value, bool):
+                assert cell == ("true" if value else "false")
+            elif isinstance(value, (int, float)):
+                assert float(cell) == value, key
+            elif isinstance(value, list):
+                if all(not isinstance(v, (dict, list)) for v in value):
+                    assert cell == ";".join(str(v) for v in value)
+                else:
+                    assert json.loads(cell) == value
+            else:
+                assert cell == value, key

@@ -303,12 +303,12 @@ def test_the_side_is_shown_instead_of_lagging(make_repo: RepoMaker) -> None:
         }
     )
     zh = runner.invoke(
-        app, ["indicators", "--data", str(root), "--as-of", "2024-06-20", "--format", "csv", "--lang", "zh"]
+        app, ["indicators", "--data", str(root), "--as-of", "2024-06-20", "--format", "plain", "--lang", "zh"]
     )
     row = next(line for line in zh.stdout.splitlines() if "民间投资占比" in line)
     assert "偏高" in row and "滞后" not in row
     en = runner.invoke(
-        app, ["indicators", "--data", str(root), "--as-of", "2024-06-20", "--format", "csv", "--lang", "en"]
+        app, ["indicators", "--data", str(root), "--as-of", "2024-06-20", "--format", "plain", "--lang", "en"]
     )
     assert "too high" in next(line for line in en.stdout.splitlines() if "民间投资占比" in line)
 
@@ -464,7 +464,7 @@ def test_missing_months_that_do_not_run_on_are_listed(make_repo: RepoMaker) -> N
     reports = {p: report(p, {}) for p in ("2023-05", "2023-06", "2023-07", "2023-09", "2023-10")}
     root = load(make_repo, reports).root
     zh = runner.invoke(
-        app, ["status", "--data", str(root), "--as-of", "2023-12-20", "--format", "csv", "--lang", "zh"]
+        app, ["status", "--data", str(root), "--as-of", "2023-12-20", "--format", "plain", "--lang", "zh"]
     )
     # August and November are missing (November's report fell due on 10 December): not "since August"
     assert "2（缺2023-08、2023-11）" in zh.stdout

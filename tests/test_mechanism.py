@@ -170,6 +170,8 @@ def test_csv_export_has_a_bom_and_every_row(tmp_path: Path) -> None:
     for path in files:
         assert path.read_bytes().startswith(b"\xef\xbb\xbf")
     with (tmp_path / "01-01主要指标.csv").open(encoding="utf-8-sig", newline="") as handle:
-        rows = list(csv.reader(handle))
-    assert rows[0][:4] == ["工程", "指标", "责任单位", "2027目标"]
-    assert len(rows) == 1 + 7  # project 1 has seven indicators
+        rows = list(csv.DictReader(handle))
+    # the same keys as `yunhe indicators --format json`, raw values
+    assert list(rows[0])[:5] == ["project", "id", "name", "name_en", "kind"]
+    assert len(rows) == 7  # project 1 has seven indicators
+    assert rows[2]["id"] == "investment" and rows[2]["target"] == "350"

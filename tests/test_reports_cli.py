@@ -16,7 +16,7 @@ from wcwidth import wcswidth
 
 from yunhe_cli.cli import app
 from yunhe_cli.i18n import LABELS, MARKERS
-from yunhe_cli.render import TABLE_RENDERERS, OutputFormat
+from yunhe_cli.render import DOCUMENT_RENDERERS, TABLE_RENDERERS, OutputFormat
 
 from .conftest import DATA, MINIMAL, RepoMaker, check_golden
 
@@ -64,10 +64,11 @@ def test_status_on_the_plan_data_flags_missing_reports_and_past_due_steps() -> N
 
 def test_status_targets_shown_on_the_plan_data() -> None:
     out = run(
-        "indicators", "--data", str(DATA), "--as-of", AS_OF, "--format", "csv", "--lang", "zh", "-p", "3"
+        "indicators", "--data", str(DATA), "--as-of", AS_OF, "--format", "plain", "--lang", "zh", "-p", "3"
     )
     # the target as the plan writes it (R&D经费支出占GDP比重达到2%以上), with its owner beside it
-    assert ",全社会R&D经费支出占GDP比重,县科技局,2%以上," in out
+    row = next(line for line in out.splitlines() if "全社会R&D经费支出占GDP比重" in line)
+    assert row.split()[2:4] == ["县科技局", "2%以上"]
 
 
 def test_filters() -> None:
@@ -111,7 +112,8 @@ def test_bad_data_still_reports_and_exits_1(make_repo: RepoMaker) -> None:
 
 
 def test_every_format_has_one_renderer() -> None:
-    assert set(TABLE_RENDERERS) | {OutputFormat.json} == set(OutputFormat)
+    assert set(TABLE_RENDERERS) | set(DOCUMENT_RENDERERS) == set(OutputFormat)
+    assert not set(TABLE_RENDERERS) & set(DOCUMENT_RENDERERS)
 
 
 def test_every_label_in_both_languages() -> None:

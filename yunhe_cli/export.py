@@ -12,8 +12,6 @@ as CSV in UTF-8 with a BOM, which Excel needs to open Chinese text correctly.
 
 from __future__ import annotations
 
-import csv
-import io
 import os
 import re
 import tempfile
@@ -23,7 +21,7 @@ from typing import Any
 from wcwidth import wcswidth
 
 from .i18n import Lang, t
-from .render import FORMULA_START, csv_cell
+from .render import FORMULA_START, csv_document
 from .render_problems import safe_text
 from .rollup import StatusReport
 from .views import Cell, TableView, indicators_view, problems_view, status_view, tasks_view
@@ -140,16 +138,28 @@ def csv_name(index: int, sheet: str) -> str:
     return f"{index:02d}-{re.sub(r'[^0-9A-Za-z一-鿿-]+', '_', sheet)}.csv"
 
 
+def documents(report: StatusReport) -> list[dict[str, Any]]:
+    """The JSON documents of the summary and of each project's three forms, in sheet order."""
+    from .views import indicators_json, problems_json, status_json, tasks_json
+
+    out = [status_json(report)]
+    for p in sorted(report.projects, key=lambda p: p.number):
+        out += [
+            indicators_json(report, p.indicators),
+            tasks_json(report, p.tasks),
+            problems_json(report, p.problems),
+        ]
+    return out
+
+
 def write_csvs(report: StatusReport, folder: Path, lang: Lang) -> list[Path]:
+    """The 31 tables as CSV files: the same projection of the JSON documents as `--format csv`
+    (raw numbers, ISO dates, the JSON keys), named by the sheets, with a BOM for Excel."""
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for index, (name, view) in enumerate(sheets(report, lang)):
+    names = [name for name, _ in sheets(report, lang)]
+    for index, (name, doc) in enumerate(zip(names, documents(report), strict=True)):
         path = folder / csv_name(index, name)
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(view.columns)
-        for row in view.rows:
-            writer.writerow([csv_cell(safe_text(c.text)) for c in row])
-        atomic_write(path, "\ufeff" + buffer.getvalue())  # the BOM tells Excel the file is UTF-8
+        atomic_write(path, "\ufeff" + csv_document(doc))  # the BOM tells Excel the file is UTF-8
         written.append(path)
     return written

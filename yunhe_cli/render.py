@@ -272,13 +272,62 @@ def render_markdown(view: TableView, color: bool = False, width: int | None = No
     return f"## {safe_text(view.title)}\n\n{_tabulate(view, 'pipe')}\n{_legend(view)}"
 
 
-def render_csv(view: TableView, color: bool = False, width: int | None = None) -> str:
+def csv_document(doc: dict[str, Any]) -> str:
+    """CSV as a projection of the JSON document: the same keys, raw numbers, ISO dates.
+
+    Each list of records in the document is a table; a document with one table gives its records
+    as they are, one with several (dispatch, quarter) puts the table's name in a first column
+    `table`. Nested objects become dotted keys (`indicators.achieved`), lists of plain values are
+    joined with `;`, lists of objects (notes) are written as JSON. The only CSV writer yunhe has:
+    `yunhe export csv` writes the same text, with a BOM for Excel.
+    """
+    tables = [(key, value) for key, value in doc.items() if _is_records(value)]
+    rows: list[dict[str, str]] = []
+    header: dict[str, None] = {}
+    if len(tables) > 1:
+        header["table"] = None
+    for name, records in tables:
+        for record in records:
+            flat = {"table": name} if len(tables) > 1 else {}
+            flat.update(_flatten(record))
+            header.update(dict.fromkeys(flat))
+            rows.append(flat)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(view.keys or view.columns)
-    for row in view.rows:
-        writer.writerow([csv_cell(_text(c)) for c in row])
+    writer.writerow(list(header))
+    for flat in rows:
+        writer.writerow([csv_cell(flat.get(key, "")) for key in header])
     return buffer.getvalue()
+
+
+def _is_records(value: object) -> bool:
+    return isinstance(value, list) and bool(value) and all(isinstance(v, dict) for v in value)
+
+
+def _flatten(record: dict[str, Any], prefix: str = "") -> dict[str, str]:
+    out: dict[str, str] = {}
+    for key, value in record.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            out.update(_flatten(value, f"{name}."))
+        elif isinstance(value, list):
+            if all(not isinstance(v, (dict, list)) for v in value):
+                out[name] = ";".join(_scalar(v) for v in value)
+            else:
+                out[name] = json.dumps(value, ensure_ascii=False, default=_json_default)
+        else:
+            out[name] = _scalar(value)
+    return out
+
+
+def _scalar(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Decimal):
+        return str(to_json(value, 10))
+    return safe_text(str(value))
 
 
 TableRenderer = Callable[["TableView", bool, "int | None"], str]
@@ -287,7 +336,11 @@ TABLE_RENDERERS: dict[OutputFormat, TableRenderer] = {
     OutputFormat.table: render_table,
     OutputFormat.plain: render_plain,
     OutputFormat.markdown: render_markdown,
-    OutputFormat.csv: render_csv,
+}
+# Formats for programs: projections of the JSON document, not of the tables people read.
+DOCUMENT_RENDERERS: dict[OutputFormat, Callable[[dict[str, Any]], str]] = {
+    OutputFormat.json: lambda doc: render_json(doc),
+    OutputFormat.csv: lambda doc: csv_document(doc),
 }
 
 
@@ -313,8 +366,8 @@ def render_document(
 
     Every format has exactly one renderer (a test checks the mapping is exhaustive).
     """
-    if fmt is OutputFormat.json:
-        return render_json(doc)
+    if fmt in DOCUMENT_RENDERERS:
+        return DOCUMENT_RENDERERS[fmt](doc)
     parts = [TABLE_RENDERERS[fmt](view, color, width) for view in views]
     if fmt is OutputFormat.markdown and parts:
         parts[0] = "# " + parts[0].removeprefix("## ")  # the first section's title heads the paper
