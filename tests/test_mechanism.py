@@ -151,6 +151,8 @@ def test_xlsx_holds_every_row_of_the_three_forms(tmp_path: Path) -> None:
         for r, row in enumerate(rows, 3):
             for c, cell in enumerate(row, 1):
                 got = sheet.cell(r, c).value
+                if isinstance(got, dt.datetime):  # openpyxl reads a date cell back as a datetime
+                    got = got.date()
                 want = cell_value(cell)
                 assert (got if got is not None else "") == want, (name, r, c)
                 if cell.style in FILLS:
@@ -158,6 +160,17 @@ def test_xlsx_holds_every_row_of_the_three_forms(tmp_path: Path) -> None:
         assert sheet.max_row == len(rows) + 2
     forms = [n for n in book.sheetnames if n.endswith("主要指标")]
     assert sum(book[n].max_row - 2 for n in forms) == 82  # every indicator of the plan
+    # Figures are numbers and dates are dates, with their formats (not text).
+    first = book["01主要指标"]
+    header = [first.cell(2, c).value for c in range(1, first.max_column + 1)]
+    investment = next(r for r in range(3, first.max_row + 1) if first.cell(r, 2).value == "有效投资")
+    actual = first.cell(investment, header.index("实际") + 1)
+    assert isinstance(actual.value, float) and actual.number_format == "#,##0.00##"
+    done = first.cell(investment, header.index("完成率") + 1)
+    assert isinstance(done.value, float) and done.number_format == "0.0%" and 0 < done.value < 1
+    tasks = book["01重点任务"]
+    due = tasks.cell(3, 4)
+    assert isinstance(due.value, dt.datetime) and due.number_format == "yyyy-mm-dd"
 
 
 def test_csv_export_has_a_bom_and_every_row(tmp_path: Path) -> None:

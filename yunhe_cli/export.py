@@ -12,9 +12,11 @@ as CSV in UTF-8 with a BOM, which Excel needs to open Chinese text correctly.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import tempfile
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -61,7 +63,7 @@ def _titled(view: TableView, project_name: str) -> TableView:
     return replace(view, title=f"{project_name}  {view.title}")
 
 
-def _put(sheet: Any, row: int, column: int, value: str | float) -> Any:
+def _put(sheet: Any, row: int, column: int, value: str | float | int | dt.date) -> Any:
     """Write a cell; text always as a string, never as a formula."""
     cell = sheet.cell(row=row, column=column, value=value)
     if isinstance(value, str):
@@ -71,13 +73,28 @@ def _put(sheet: Any, row: int, column: int, value: str | float) -> Any:
     return cell
 
 
-def cell_value(cell: Cell) -> str | float:
-    """What goes in a spreadsheet cell: a number where the text is one, else the text."""
+def cell_value(cell: Cell) -> str | float | int | dt.date:
+    """What goes in a spreadsheet cell: the number or date itself where the view has it (stored as a
+    number or a date, with its format), a count as a number, else the text."""
+    if isinstance(cell.value, Decimal):
+        return int(cell.value) if cell.value == cell.value.to_integral_value() else float(cell.value)
+    if isinstance(cell.value, (int, dt.date)):
+        return cell.value
     text = cell.text.strip()
-    if cell.numeric and NUMBER.match(text):
-        number = float(text.rstrip("%").replace(",", ""))
-        return number / 100 if text.endswith("%") else number
+    if cell.numeric and NUMBER.match(text) and "%" not in text:
+        number = float(text.replace(",", ""))
+        return int(number) if number.is_integer() else number
     return safe_text(cell.text)
+
+
+def number_format(cell: Cell, value: object) -> str | None:
+    if isinstance(value, dt.date):
+        return "yyyy-mm-dd"
+    if cell.percent and isinstance(value, (int, float)):
+        return "0.0%"
+    if isinstance(value, float):
+        return "#,##0.00##"
+    return None
 
 
 def write_xlsx(report: StatusReport, out: Path, lang: Lang) -> Path:
@@ -108,8 +125,9 @@ def write_xlsx(report: StatusReport, out: Path, lang: Lang) -> Path:
                 cell = _put(sheet, r, col, value)
                 cell.border = border
                 cell.alignment = Alignment(vertical="top", wrap_text=True)
-                if isinstance(value, float) and source.text.strip().endswith("%"):
-                    cell.number_format = "0.0%"
+                shown_as = number_format(source, value)
+                if shown_as is not None:
+                    cell.number_format = shown_as
                 if source.style in FILLS:
                     cell.fill = PatternFill("solid", fgColor=FILLS[source.style])
                 widths[col - 1] = max(widths[col - 1], wcswidth(source.text) if source.text else 0)

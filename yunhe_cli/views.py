@@ -28,6 +28,9 @@ class Cell:
     style: str | None = None  # a status name: achieved, on_track, at_risk, off_track, no_data
     numeric: bool = False
     short: str | None = None  # a shorter text for narrow tables (a project's shorthand)
+    # The value itself, for a workbook that stores numbers as numbers and dates as dates.
+    value: Decimal | int | dt.date | None = None
+    percent: bool = False  # `value` is a share shown as a percentage
 
 
 @dataclass(frozen=True, slots=True)
@@ -301,14 +304,17 @@ def indicators_view(report: StatusReport, rows: Sequence[IndicatorProgress], lan
                 Cell(
                     fmt_number(i.latest_value)
                     if i.kind != "milestone"
-                    else (fmt_date(i.achieved_on) if i.status == "achieved" else "")
+                    else (fmt_date(i.achieved_on) if i.status == "achieved" else ""),
+                    value=i.latest_value
+                    if i.kind != "milestone"
+                    else (i.achieved_on if i.status == "achieved" else None),
                 ),
-                Cell(fmt_number(i.actual), numeric=True),
-                Cell(fmt_number(i.expected), numeric=True),
-                Cell(fmt_percent(i.completion), numeric=True),
-                Cell(fmt_number(i.gap), numeric=True),
-                Cell(fmt_number(i.pace_needed), numeric=True),
-                Cell(fmt_number(i.projection), numeric=True),
+                Cell(fmt_number(i.actual), numeric=True, value=i.actual),
+                Cell(fmt_number(i.expected), numeric=True, value=i.expected),
+                Cell(fmt_percent(i.completion), numeric=True, value=i.completion, percent=True),
+                Cell(fmt_number(i.gap), numeric=True, value=i.gap),
+                Cell(fmt_number(i.pace_needed), numeric=True, value=i.pace_needed),
+                Cell(fmt_number(i.projection), numeric=True, value=i.projection),
                 status_cell(i.status, lang, i.side),
                 Cell(
                     "；".join(note_text(n, lang) for n in i.notes)
@@ -402,10 +408,15 @@ def tasks_view(report: StatusReport, rows: Sequence[TaskProgress], lang: Lang) -
                 Cell(f"{project.number}" if project else task.project, numeric=True),
                 Cell(task.title if lang is Lang.zh or not task.title_en else task.title_en),
                 Cell(report.unit_label(task.owner, lang is Lang.en)),
-                Cell(fmt_date(task.due)),
-                Cell(fmt_date(task.next_deadline)),
+                Cell(fmt_date(task.due), value=task.due),
+                Cell(fmt_date(task.next_deadline), value=task.next_deadline),
                 task_state_cell(task, lang),
-                Cell("" if task.percent is None else f"{task.percent}%", numeric=True),
+                Cell(
+                    "" if task.percent is None else f"{task.percent}%",
+                    numeric=True,
+                    value=None if task.percent is None else Decimal(task.percent) / 100,
+                    percent=True,
+                ),
                 Cell(task.last_update or ""),
                 Cell(
                     str(task.days_overdue) if task.overdue else "",
@@ -488,11 +499,11 @@ def problems_view(report: StatusReport, rows: Sequence[ProblemProgress], lang: L
                 Cell(q.title),
                 Cell(report.unit_label(q.owner, lang is Lang.en)),
                 Cell(q.source or ""),
-                Cell(fmt_date(q.raised_on)),
-                Cell(fmt_date(q.due)),
+                Cell(fmt_date(q.raised_on), value=q.raised_on),
+                Cell(fmt_date(q.due), value=q.due),
                 problem_state_cell(q, lang),
-                Cell(fmt_date(q.closed_on)),
-                Cell(str(q.age_days), numeric=True),
+                Cell(fmt_date(q.closed_on), value=q.closed_on),
+                Cell(str(q.age_days), numeric=True, value=q.age_days),
                 Cell(
                     str(q.days_overdue) if q.overdue else "", "off_track" if q.overdue else None, numeric=True
                 ),
