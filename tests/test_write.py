@@ -386,9 +386,35 @@ def test_a_write_keeps_bom_and_crlf(sample: Path) -> None:
     assert raw.startswith(b"\xef\xbb\xbf") and raw.count(b"\r\n") == raw.count(b"\n")
 
 
-def test_writes_refuse_to_start_from_invalid_data(sample: Path) -> None:
-    (sample / "indicators" / "p01" / "2026-10.yaml").write_text(
-        "project: p01\nperiod: 2026-10\nvalues: 3\n", encoding="utf-8"
+def test_a_problem_elsewhere_does_not_block_a_write_but_is_shown(sample: Path) -> None:
+    # One unit's broken report (p01) must not stop another unit closing its problem (p03).
+    broken = sample / "indicators" / "p01" / "2026-10.yaml"
+    broken.write_text("project: p01\nperiod: 2026-10\nvalues: 3\n", encoding="utf-8")
+    before = snapshot(sample)
+    code, out, err = invoke(
+        "issue",
+        "close",
+        "p03-003",
+        "--data",
+        str(sample),
+        "--on",
+        "2026-12-02",
+        "--resolution",
+        "x",
+        "--as-of",
+        "2026-12-05",
+    )
+    assert code == 0 and out.startswith("closed p03-003")
+    assert " S103 " in err and "2026-10.yaml" in err  # shown, not blocking
+    after = snapshot(sample)
+    changed = {k for k in after if after[k] != before.get(k)}
+    assert changed == {"issues/p03.yaml"}
+
+
+def test_a_write_is_refused_for_a_problem_in_the_file_it_touches(sample: Path) -> None:
+    lst = sample / "issues" / "p03.yaml"
+    lst.write_text(
+        lst.read_text(encoding="utf-8").replace("owner: ", "owner: 不存在的单位 #", 1), encoding="utf-8"
     )
     before = snapshot(sample)
     code, _, err = invoke(
@@ -404,8 +430,35 @@ def test_writes_refuse_to_start_from_invalid_data(sample: Path) -> None:
         "--as-of",
         "2026-12-05",
     )
-    assert code == 1 and " S103 " in err
+    assert code == 1 and " R203 " in err and " W505 " in err
     assert snapshot(sample) == before
+
+
+def test_a_write_reads_the_data_once(sample: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from yunhe_cli import loader
+
+    calls: list[int] = []
+    real = loader.load_repository
+
+    def counting(*args: object, **kwargs: object) -> object:
+        calls.append(1)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(loader, "load_repository", counting)
+    code, _, _ = invoke(
+        "issue",
+        "close",
+        "p03-003",
+        "--data",
+        str(sample),
+        "--on",
+        "2026-12-02",
+        "--resolution",
+        "x",
+        "--as-of",
+        "2026-12-05",
+    )
+    assert code == 0 and len(calls) == 1  # was 2: once to start, once more to check the change
 
 
 # ----------------------------------------------------------------------------- fmt

@@ -21,6 +21,7 @@ from .render_problems import ProblemFormat
 if TYPE_CHECKING:
     from .gitio import Git
     from .loader import Repository
+    from .problems import Problem
     from .query import Query
     from .rollup import StatusReport
     from .views import TableView
@@ -816,6 +817,15 @@ def _refused(exc: Exception) -> typer.Exit:
     return typer.Exit(1)
 
 
+def _notices(problems: list[Problem]) -> None:
+    """Problems already in the data, elsewhere than the file written: shown, not blocking."""
+    if problems:
+        from .render_problems import render_text
+
+        sys.stderr.write("written; the data already had these problems elsewhere (run yunhe validate):\n")
+        sys.stderr.write(render_text(problems, 0).rsplit("\n", 2)[0] + "\n")
+
+
 def _root(data: Path | None) -> Path:
     """The data folder: --data, or the nearest one up. Anything that is not a data folder is a
     usage error (exit 2) saying what one is, not an empty report."""
@@ -858,13 +868,17 @@ def report_new(
     today = as_of or dt.date.today()
     if period is not None and not re.fullmatch(r"20\d\d-(0[1-9]|1[0-2])", period):
         raise typer.BadParameter(f"{period!r} is not a month written YYYY-MM", param_hint="--period")
+    notices: list[Problem] = []
     try:
-        path = write_new_report(_root(data), project, period or default_period(today), today, lock_timeout)
+        path = write_new_report(
+            _root(data), project, period or default_period(today), today, lock_timeout, notices
+        )
     except WriteRefused as exc:
         raise _refused(exc) from None
     except UnknownProject as exc:
         raise typer.BadParameter(str(exc), param_hint="PROJECT") from None
     sys.stdout.write(f"wrote {safe_text(str(path))}\n")
+    _notices(notices)
 
 
 @issue_app.command("add")
@@ -889,9 +903,10 @@ def issue_add(
     from .write import WriteRefused
 
     today = as_of or dt.date.today()
+    notices: list[Problem] = []
     try:
         new_id, path = add_problem(
-            _root(data), project, title, owner, due, raised_on or today, source, today, lock_timeout
+            _root(data), project, title, owner, due, raised_on or today, source, today, lock_timeout, notices
         )
     except WriteRefused as exc:
         raise _refused(exc) from None
@@ -900,6 +915,7 @@ def issue_add(
     except UnknownUnit as exc:
         raise typer.BadParameter(str(exc), param_hint="--owner") from None
     sys.stdout.write(f"added {new_id} to {safe_text(str(path))}\n")
+    _notices(notices)
 
 
 @issue_app.command("close")
@@ -920,13 +936,15 @@ def issue_close(
     from .write import WriteRefused
 
     today = as_of or dt.date.today()
+    notices: list[Problem] = []
     try:
         path = close_problem(
-            _root(data), problem_id, on or today, resolution, evidence or [], today, lock_timeout
+            _root(data), problem_id, on or today, resolution, evidence or [], today, lock_timeout, notices
         )
     except WriteRefused as exc:
         raise _refused(exc) from None
     sys.stdout.write(f"closed {safe_text(problem_id)} in {safe_text(str(path))}\n")
+    _notices(notices)
 
 
 @issue_app.command("reopen")
@@ -952,11 +970,13 @@ def issue_reopen(
     who = by or user_name(root)
     if not who:
         raise typer.BadParameter("say who reopens it (git has no user.name here)", param_hint="--by")
+    notices: list[Problem] = []
     try:
-        path = reopen_problem(root, problem_id, on or today, reason, today, who, lock_timeout)
+        path = reopen_problem(root, problem_id, on or today, reason, today, who, lock_timeout, notices)
     except WriteRefused as exc:
         raise _refused(exc) from None
     sys.stdout.write(f"reopened {safe_text(problem_id)} in {safe_text(str(path))}\n")
+    _notices(notices)
 
 
 @app.command()

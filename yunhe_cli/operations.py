@@ -13,7 +13,7 @@ import difflib
 import re
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
@@ -22,8 +22,12 @@ from .index import Index
 from .kinds import kind_of
 from .loader import Repository, _model_in
 from .periods import period_of, period_start
+from .problems import Problem
 from .rollup import readings, visible_reports
-from .write import LOCK_TIMEOUT_S, WriteRefused, check_and_write, create, dump, edit, refuse, repo_lock
+from .write import LOCK_TIMEOUT_S, check_and_write, create, dump, edit, refuse, repo_lock
+
+if TYPE_CHECKING:
+    from .validation import Checked
 
 SCHEMA_LINE = re.compile(r"^# yaml-language-server: \$schema=.*$")
 SCHEMA_KIND = re.compile(r"[a-z]+\.schema\.json$")
@@ -45,15 +49,16 @@ class UnknownUnit(LookupError):
         super().__init__(f"no unit {ref!r} in units.yaml{hint}")
 
 
-def checked_repo(root: Path, today: dt.date | None = None) -> Repository:
-    """The repository, loaded under the lock; a write starts only from data that validates."""
-    from .validation import validate
+def checked_repo(root: Path, today: dt.date | None = None, notices: list[Problem] | None = None) -> Checked:
+    """The folder, loaded and checked once under the lock. Problems already in it do not stop a
+    write elsewhere (one unit's mistake must not block every other unit); they go to `notices`,
+    and a write is refused only for problems in the file it touches."""
+    from .validation import Checked
 
-    repo, problems = validate(root, today=today)
-    errors = [p for p in problems if p.severity == "error"]
-    if errors:
-        raise WriteRefused(errors)
-    return repo
+    checked = Checked.load(root, today)
+    if notices is not None:
+        notices.extend(p for p in checked.problems() if p.severity == "error")
+    return checked
 
 
 def project_of(repo: Repository, ref: str) -> m.Project:
@@ -146,13 +151,19 @@ def _plain(value: object) -> str:
 
 
 def write_new_report(
-    root: Path, project_ref: str, period: str, as_of: dt.date, lock_timeout: float = LOCK_TIMEOUT_S
+    root: Path,
+    project_ref: str,
+    period: str,
+    as_of: dt.date,
+    lock_timeout: float = LOCK_TIMEOUT_S,
+    notices: list[Problem] | None = None,
 ) -> Path:
     with repo_lock(root, lock_timeout):
-        repo = checked_repo(root, as_of)
+        checked = checked_repo(root, as_of, notices)
+        repo = checked.repo
         project = project_of(repo, project_ref)
         rel = f"indicators/{project.id}/{period}.yaml"
-        create(root, rel, new_report_text(repo, project, period, as_of), as_of)
+        create(root, rel, new_report_text(repo, project, period, as_of), as_of, checked)
     return root / rel
 
 
@@ -182,11 +193,13 @@ def add_problem(
     source: str | None,
     today: dt.date | None = None,
     lock_timeout: float = LOCK_TIMEOUT_S,
+    notices: list[Problem] | None = None,
 ) -> tuple[str, Path]:
     """Append a problem to the project's list (creating the list); its id and file."""
     today = today or dt.date.today()
     with repo_lock(root, lock_timeout):
-        repo = checked_repo(root, today)
+        checked = checked_repo(root, today, notices)
+        repo = checked.repo
         project = project_of(repo, project_ref)
         index = Index.build(repo)
         if index.unit(owner) is None:
@@ -197,13 +210,13 @@ def add_problem(
                 "W503",
                 f"--raised-on {raised_on} is in the future (today is {today})",
             )
-        problem_id = _add_problem(root, repo, project, title, owner, due, raised_on, source, today)
+        problem_id = _add_problem(root, checked, project, title, owner, due, raised_on, source, today)
     return problem_id, root / f"issues/{project.id}.yaml"
 
 
 def _add_problem(
     root: Path,
-    repo: Repository,
+    checked: Checked,
     project: m.Project,
     title: str,
     owner: str,
@@ -213,7 +226,7 @@ def _add_problem(
     today: dt.date,
 ) -> str:
     rel = f"issues/{project.id}.yaml"
-    problem_id = next_problem_id(repo, project.id)
+    problem_id = next_problem_id(checked.repo, project.id)
     entry: dict[str, Any] = {
         "id": problem_id,
         "title": title,
@@ -229,7 +242,7 @@ def _add_problem(
         data = _load_rt(text)
         data["problems"].append(entry)
         _block(data["problems"])
-        create(root, rel, dump(data), today)
+        create(root, rel, dump(data), today, checked)
         return problem_id
 
     def change(data: Any) -> None:
@@ -241,7 +254,7 @@ def _add_problem(
         problems.append(CommentedMap(entry))
         _block(problems)
 
-    edit(root, rel, change, today)
+    edit(root, rel, change, today, checked)
     return problem_id
 
 
@@ -292,13 +305,15 @@ def close_problem(
     evidence: list[str],
     today: dt.date,
     lock_timeout: float = LOCK_TIMEOUT_S,
+    notices: list[Problem] | None = None,
 ) -> Path:
     """销号: cross a problem off with its date, resolution and evidence."""
     with repo_lock(root, lock_timeout):
-        repo = checked_repo(root, today)
+        checked = checked_repo(root, today, notices)
+        repo = checked.repo
         rel, problem = find_problem(root, repo, problem_id)
         path = root / rel
-        _close(root, rel, path, problem, problem_id, on, resolution, evidence, today)
+        _close(root, rel, path, problem, problem_id, on, resolution, evidence, today, checked)
     return path
 
 
@@ -312,8 +327,8 @@ def _close(
     resolution: str,
     evidence: list[str],
     today: dt.date,
+    checked: Checked | None = None,
 ) -> None:
-
     def change(data: Any) -> None:
         i, entry = _entry(data, problem_id)
         loc = ("problems", i, "id")
@@ -331,7 +346,7 @@ def _close(
         if evidence:
             _set(entry, "evidence", list(evidence))
 
-    edit(root, rel, change, today)
+    edit(root, rel, change, today, checked)
 
 
 def reopen_problem(
@@ -342,14 +357,16 @@ def reopen_problem(
     today: dt.date,
     by: str | None = None,
     lock_timeout: float = LOCK_TIMEOUT_S,
+    notices: list[Problem] | None = None,
 ) -> Path:
     """Reopen a crossed-off problem, keeping what the closing said (date, resolution, evidence) and
     who reopened it in `reopened`."""
     with repo_lock(root, lock_timeout):
-        repo = checked_repo(root, today)
+        checked = checked_repo(root, today, notices)
+        repo = checked.repo
         rel, problem = find_problem(root, repo, problem_id)
         path = root / rel
-        _reopen(root, rel, path, problem, problem_id, on, reason, today, by)
+        _reopen(root, rel, path, problem, problem_id, on, reason, today, by, checked)
     return path
 
 
@@ -363,8 +380,8 @@ def _reopen(
     reason: str,
     today: dt.date,
     by: str | None = None,
+    checked: Checked | None = None,
 ) -> None:
-
     def change(data: Any) -> None:
         i, entry = _entry(data, problem_id)
         loc = ("problems", i, "id")
@@ -396,7 +413,7 @@ def _reopen(
         entry["reopened"].append(record)
         _block(entry["reopened"])
 
-    edit(root, rel, change, today)
+    edit(root, rel, change, today, checked)
 
 
 # --------------------------------------------------------------------------- yunhe fmt

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .checks import run_checks
-from .loader import Repository
+from .loader import Loaded, Repository
 from .problems import Problem
 
 
@@ -27,3 +29,55 @@ def validate(
     problems.extend(run_checks(repo, today or dt.date.today()))
     texts = {root / rel: text for rel, text in (overrides or {}).items()}
     return repo, place(problems, texts)
+
+
+@dataclass
+class Checked:
+    """A data folder loaded and checked once, for a write: the models, the problems of reading
+    each file, and the problems of the cross-file checks. `with_change` checks a change to one
+    file against it without reading the other files again."""
+
+    repo: Repository
+    file_problems: list[Problem]
+    today: dt.date
+
+    @classmethod
+    def load(cls, root: Path, today: dt.date | None = None) -> Checked:
+        from .loader import load_repository
+
+        repo, problems = load_repository(root)
+        return cls(repo, problems, today or dt.date.today())
+
+    def problems(self) -> list[Problem]:
+        from .loader import place
+
+        return place([*self.file_problems, *run_checks(self.repo, self.today)])
+
+    def with_change(self, rel: str, text: str) -> list[Problem]:
+        """Every problem of the folder as it would be with root/rel holding `text`, placed."""
+        from .loader import SourceFile, _attach, classify, load_file, place
+
+        path = self.repo.root / rel
+        kind = classify(rel)
+        changed = Repository(root=self.repo.root)
+        for source in self.repo.files:
+            if source.rel != rel:
+                changed.files.append(source)
+        for loaded in self._loaded():
+            if loaded.source.rel != rel:
+                _attach(changed, loaded.source, loaded.model)
+        problems = [p for p in self.file_problems if p.path != path]
+        if kind is not None:
+            source = SourceFile(path, rel, kind)
+            changed.files = sorted([*changed.files, source], key=lambda f: f.rel)
+            result, _ = load_file(source, text)
+            problems += result.problems
+            if result.model is not None:
+                _attach(changed, source, result.model)
+        problems += run_checks(changed, self.today)
+        return place(problems, {path: text})
+
+    def _loaded(self) -> list[Loaded[Any]]:
+        r = self.repo
+        single = [x for x in (r.plan, r.units, r.people, r.members) if x is not None]
+        return [*single, *r.projects, *r.reports, *r.problem_lists]

@@ -25,10 +25,13 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .loader import LOCK_NAME
 from .problems import Loc, Problem
+
+if TYPE_CHECKING:
+    from .validation import Checked
 
 LOCK_TIMEOUT_S = 30
 BOM = "\ufeff"
@@ -225,12 +228,21 @@ def _atomic_write(path: Path, text: str) -> None:
             os.close(dir_fd)
 
 
-def check_and_write(root: Path, rel: str, text: str, today: dt.date | None = None) -> None:
-    """Validate `text` as the content of root/rel, with the whole repository; write it if clean."""
+def check_and_write(
+    root: Path, rel: str, text: str, today: dt.date | None = None, checked: Checked | None = None
+) -> None:
+    """Validate `text` as the content of root/rel, with the whole repository; write it if the file
+    it touches is clean. Problems in other files do not block it (they were there before).
+
+    `checked`: the folder as loaded for this write, so that the change is checked against it
+    without reading every file again (one validation per write)."""
     from .validation import validate
 
     path = root / rel
-    _, problems = validate(root, overrides={rel: text}, today=today)
+    if checked is not None:
+        problems = checked.with_change(rel, text)
+    else:
+        _, problems = validate(root, overrides={rel: text}, today=today)
     mine = [p for p in problems if p.path == path and p.severity == "error"]
     if mine:
         count = f"{len(mine)} problem" + ("s" if len(mine) > 1 else "")
@@ -272,7 +284,13 @@ def _encode(text: str, bom: bool, crlf: bool) -> str:
     return (BOM if bom else "") + text
 
 
-def edit(root: Path, rel: str, change: Callable[[Any], None], today: dt.date | None = None) -> str:
+def edit(
+    root: Path,
+    rel: str,
+    change: Callable[[Any], None],
+    today: dt.date | None = None,
+    checked: Checked | None = None,
+) -> str:
     """Apply `change` to the round-tripped document at root/rel, check it, and write it.
 
     Returns the new text. Raises WriteRefused (nothing written) when the change is refused.
@@ -284,15 +302,17 @@ def edit(root: Path, rel: str, change: Callable[[Any], None], today: dt.date | N
     data = round_trip_yaml().load(text)
     change(data)
     new_text = _encode(dump(data), bom, crlf)
-    check_and_write(root, rel, new_text, today)
+    check_and_write(root, rel, new_text, today, checked)
     return new_text
 
 
-def create(root: Path, rel: str, text: str, today: dt.date | None = None) -> None:
+def create(
+    root: Path, rel: str, text: str, today: dt.date | None = None, checked: Checked | None = None
+) -> None:
     """Write a new file; refuse (W504) when it exists. Call it under `repo_lock`."""
     path = root / rel
     if path.exists():
         raise WriteRefused(
             [Problem(path, "W504", f"{rel} exists already; yunhe does not overwrite it", (), 1, 1)]
         )
-    check_and_write(root, rel, text, today)
+    check_and_write(root, rel, text, today, checked)
