@@ -117,3 +117,9 @@ def make_repo(tmp_path: Path) -> RepoMaker:
         return root
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _own_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test its own cache folder: nothing learnt in one test (or on this machine) serves another."""
+    monkeypatch.setenv("YUNHE_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))

@@ -495,7 +495,7 @@ def test_fmt_check_lists_and_fmt_fixes(sample: Path) -> None:
     path.write_text(MESSY, encoding="utf-8")
     code, _, err = invoke("fmt", "--check", "--data", str(sample))
     assert code == 1
-    assert err == f"{path}:1:1: W507 not in canonical layout; run yunhe fmt\n"
+    assert err == f"{path}:1:1: W507 not in canonical layout; run yunhe fmt\n1 problem in 437 files\n"
     assert path.read_text(encoding="utf-8") == MESSY
     code, out, _ = invoke("fmt", "--data", str(sample))
     assert (code, out) == (0, f"formatted {path}\n")
@@ -585,3 +585,42 @@ def test_without_the_lock_one_close_would_be_lost(sample: Path) -> None:
     # The same race with the lock taken away: shows that the test above can fail.
     results = _two_closes_at_once(sample, locked=False)
     assert sorted(v is None for v in results.values()) == [False, True]
+
+
+def test_fmt_remembers_canonical_files_by_content_only(sample: Path) -> None:
+    import os
+
+    from yunhe_cli.operations import CanonicalCache
+
+    assert invoke("fmt", "--check", "--data", str(sample))[0] == 0
+    known = CanonicalCache.default()
+    assert Path(os.environ["YUNHE_CACHE_DIR"]) in known.path.parents if known.path else False
+    assert len(known.digests) == 437  # every file of the sample, by the digest of its bytes
+    # An edit that breaks the layout is found at once: a changed file has a new digest.
+    path = sample / "issues" / "p03.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("project:", "project:  "), encoding="utf-8")
+    code, _, err = invoke("fmt", "--check", "--data", str(sample))
+    assert code == 1 and "p03.yaml:1:1: W507" in err
+    # --no-cache gives the same answer without the cache
+    assert invoke("fmt", "--check", "--no-cache", "--data", str(sample))[:2] == (code, "")
+
+
+def test_fmt_keeps_a_bom_and_crlf_as_edits_do(sample: Path) -> None:
+    path = sample / "issues" / "p03.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_bytes(("\ufeff" + text.replace("\n", "\r\n")).encode("utf-8"))
+    assert invoke("fmt", "--check", "--data", str(sample))[0] == 0  # canonical, in its own line ends
+
+
+def test_fmt_json_and_github(sample: Path) -> None:
+    import json
+
+    path = sample / "issues" / "p03.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("project:", "project:  "), encoding="utf-8")
+    code, out, _ = invoke("fmt", "--check", "--format", "json", "--data", str(sample))
+    doc = json.loads(out)
+    assert code == 1 and [(p["code"], p["path"].endswith("p03.yaml")) for p in doc["problems"]] == [
+        ("W507", True)
+    ]
+    code, out, _ = invoke("fmt", "--check", "--format", "github", "--data", str(sample))
+    assert out.startswith("::error file=") and "W507" in out

@@ -982,43 +982,74 @@ def issue_reopen(
 @app.command()
 def fmt(
     data: DataOption = None,
-    check: Annotated[bool, typer.Option("--check", help="Only list the files that need formatting.")] = False,
+    check: Annotated[
+        bool, typer.Option("--check", help="Only list the files that need formatting. 只检查，不改写。")
+    ] = False,
+    output_format: Annotated[
+        ProblemFormat,
+        typer.Option("--format", help="text, json or github, as for validate. 输出格式，同 validate。"),
+    ] = ProblemFormat.text,
+    no_cache: Annotated[
+        bool,
+        typer.Option("--no-cache", help="Lay out every file again (for CI). 不使用缓存。"),
+    ] = False,
     lock_timeout: LockTimeoutOption = 30,
 ) -> None:
-    """Give every data file the canonical layout, so that diffs stay small (格式化)."""
+    """Give every data file the canonical layout, so that diffs stay small (格式化).
+
+    A file already found canonical (by its content's digest) is not laid out again; the digests
+    live in the user's cache folder, never in the data.
+    """
     from .loader import discover
-    from .operations import FormatError, format_file
-    from .render_problems import render_text, safe_text, shown_path
+    from .operations import CanonicalCache, FormatError, format_file
+    from .problems import Problem
+    from .render_problems import RENDERERS, safe_text, shown_path
     from .write import WriteRefused
 
-    root = data if data is not None else find_data_root()
+    root = _root(data)
     files, problems = discover(root)
     if problems:
-        sys.stderr.write(render_text(problems, len(files)))
+        sys.stderr.write(RENDERERS[ProblemFormat.text](problems, len(files)))
         raise typer.Exit(1)
+    known = CanonicalCache(None) if no_cache else CanonicalCache.default()
     changed = []
-    for source in files:
-        try:
-            if not format_file(root, source.rel, source.kind, check, lock_timeout):
+    try:
+        for source in files:
+            if not format_file(root, source.rel, source.kind, check, lock_timeout, known):
                 changed.append(source)
-        except WriteRefused as exc:
-            raise _refused(exc) from None
-        except FormatError as exc:  # only what the data can cause; anything else is a bug, and shows
-            sys.stderr.write(
-                f"{safe_text(shown_path(exc.path))}:{exc.line}:{exc.col}: Y002 cannot format: "
-                f"{safe_text(exc.message)}; run yunhe validate\n"
+    except WriteRefused as exc:
+        raise _refused(exc) from None
+    except FormatError as exc:  # only what the data can cause; anything else is a bug, and shows
+        found = [
+            Problem(
+                exc.path, "Y002", f"cannot format: {exc.message}; run yunhe validate", (), exc.line, exc.col
             )
-            raise typer.Exit(1) from None
-    for source in changed:
-        shown = safe_text(shown_path(source.path))
-        if check:
-            sys.stderr.write(f"{shown}:1:1: W507 not in canonical layout; run yunhe fmt\n")
-        else:
-            sys.stdout.write(f"formatted {shown}\n")
-    if check and changed:
-        raise typer.Exit(1)
-    if not changed:
+        ]
+        _emit_problems(found, len(files), output_format)
+        raise typer.Exit(1) from None
+    finally:
+        known.save()
+    if check:
+        unformatted = [
+            Problem(s.path, "W507", "not in canonical layout; run yunhe fmt", (), 1, 1) for s in changed
+        ]
+        if unformatted or output_format is not ProblemFormat.text:
+            _emit_problems(unformatted, len(files), output_format)
+        if unformatted:
+            raise typer.Exit(1)
+    else:
+        for source in changed:
+            sys.stdout.write(f"formatted {safe_text(shown_path(source.path))}\n")
+    if not changed and output_format is ProblemFormat.text:
         sys.stdout.write(f"{len(files)} files already formatted\n")
+
+
+def _emit_problems(problems: list[Problem], files: int, output_format: ProblemFormat) -> None:
+    """Problems through the one renderer per format: text to stderr, json and github to stdout."""
+    from .render_problems import RENDERERS
+
+    text = RENDERERS[output_format](problems, files)
+    (sys.stderr if output_format is ProblemFormat.text else sys.stdout).write(text)
 
 
 @app.command()
