@@ -111,3 +111,40 @@ def test_csv_is_a_projection_of_the_json(command: str) -> None:
                     assert json.loads(cell) == value
             else:
                 assert cell == value, key
+
+
+def test_init_makes_a_data_repository_that_works(tmp_path: Path) -> None:
+    county = tmp_path / "county"
+    result = runner.invoke(app, ["init", str(county), "--first-period", "2024-01", "--org", "yunhe-gov"])
+    assert result.exit_code == 0, result.output
+    for rel in (
+        ".gitignore",
+        ".pre-commit-config.yaml",
+        ".github/workflows/data.yml",
+        "CODEOWNERS",
+        "README.md",
+    ):
+        assert (county / rel).is_file(), rel
+    assert ".yunhe.lock" in (county / ".gitignore").read_text(encoding="utf-8")
+    assert "rev: v" in (county / ".pre-commit-config.yaml").read_text(encoding="utf-8")
+    assert "first_period: 2024-01" in (county / "data" / "plan.yaml").read_text(encoding="utf-8")
+    # the schema lines point at the schemas copied beside the data
+    assert (county / "schemas" / "report.schema.json").is_file()
+    status = runner.invoke(
+        app, ["status", "--data", str(county / "data"), "--as-of", "2024-03-20", "--format", "json"]
+    )
+    assert status.exit_code == 0
+    import json
+
+    # counted from 2024-01: January's report was due on 10 February, February's on 10 March
+    assert json.loads(status.stdout)["projects"][0]["reporting"]["missing"] == ["2024-01", "2024-02"]
+    valid = runner.invoke(app, ["validate", "--data", str(county / "data")])
+    assert valid.exit_code == 0
+
+
+def test_init_refuses_a_folder_in_use(tmp_path: Path) -> None:
+    (tmp_path / "x").write_text("", encoding="utf-8")
+    result = runner.invoke(app, ["init", str(tmp_path), "--first-period", "2024-01"])
+    assert result.exit_code == 2 and "not an empty folder" in result.output
+    result = runner.invoke(app, ["init", str(tmp_path / "new"), "--first-period", "2024-13"])
+    assert result.exit_code == 2 and "YYYY-MM" in result.output

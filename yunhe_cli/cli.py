@@ -980,6 +980,39 @@ def issue_reopen(
 
 
 @app.command()
+def init(
+    target: Annotated[Path, typer.Argument(metavar="DIR", help="A new (or empty) folder. 新目录。")],
+    first_period: Annotated[
+        str,
+        typer.Option(
+            "--first-period",
+            metavar="YYYY-MM",
+            prompt="First month reported (首个报送月, YYYY-MM)",
+            help="The first month reports are due for. 首个报送月。",
+        ),
+    ],
+    org: Annotated[
+        str | None,
+        typer.Option("--org", help="The git host's organisation, for CODEOWNERS teams. 代码托管组织名。"),
+    ] = None,
+    lang: LangOption = None,
+) -> None:
+    """Start a county's data repository: the plan's data, schemas, .gitignore, pre-commit, CI,
+    CODEOWNERS and a README with the branch protection to turn on (新建数据仓库)."""
+    from .init import InitError
+    from .init import init as run_init
+    from .render_problems import safe_text
+
+    try:
+        written = run_init(target, first_period, org, (lang or default_lang()).value)
+    except InitError as exc:
+        raise typer.BadParameter(str(exc), param_hint="DIR") from None
+    for path in written:
+        sys.stdout.write(f"wrote {safe_text(str(path))}\n")
+    sys.stdout.write(f"next: cd {safe_text(str(target))} && git init && yunhe status\n")
+
+
+@app.command()
 def fmt(
     data: DataOption = None,
     check: Annotated[
