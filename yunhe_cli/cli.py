@@ -33,6 +33,31 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
+
+@app.callback()
+def _run_options(
+    cache_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--cache-dir",
+            file_okay=False,
+            help="Where files read before are remembered (default: $YUNHE_CACHE_DIR, else the user's "
+            "cache folder). The cache never changes an answer; see README.",
+        ),
+    ] = None,
+    no_cache: Annotated[
+        bool,
+        typer.Option(
+            "--no-cache", help="Read every file afresh and remember nothing (also YUNHE_NO_CACHE=1)."
+        ),
+    ] = False,
+) -> None:
+    """Options for every command: yunhe [--cache-dir DIR | --no-cache] COMMAND ..."""
+    from . import cache
+
+    cache.configure(cache_dir, enabled=not no_cache)
+
+
 DataOption = Annotated[
     Path | None,
     typer.Option(

@@ -21,9 +21,10 @@ def validate(
     `overrides`: relative path -> text to check in place of what is on disk (see load_repository).
     `today`: the day the data is checked on (default: the system's date); nothing done is after it.
     """
-    from .loader import load_repository, place
+    from .loader import load_repository, paused_gc, place
 
-    repo, problems = load_repository(root, workers, overrides)
-    problems.extend(run_checks(repo, today or dt.date.today()))
-    texts = {root / rel: text for rel, text in (overrides or {}).items()}
-    return repo, place(problems, texts)
+    with paused_gc():
+        repo, problems = load_repository(root, workers, overrides)
+        problems.extend(run_checks(repo, today or dt.date.today()))
+        texts = {root / rel: text for rel, text in (overrides or {}).items()}
+        return repo, place(problems, texts)
