@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -66,6 +67,39 @@ DataOption = Annotated[
         file_okay=False,
     ),
 ]
+
+
+DataFoldersOption = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--data",
+        help="Data folder (数据目录); give it again for more counties, each checked and reported on its "
+        "own. Default: ./data, or the nearest one up (as git finds .git).",
+        file_okay=False,
+    ),
+]
+CountiesOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--counties",
+        metavar="FILE",
+        dir_okay=False,
+        help="A file listing county data folders, one a line (# starts a comment); with --data, both.",
+    ),
+]
+
+
+def _folders(data: list[Path] | None, listing: Path | None) -> list[Path]:
+    """The data folders asked for: every --data, then the listing's (none: the default folder)."""
+    folders = list(data or [])
+    if listing is not None:
+        from .counties import ListingError, read_listing
+
+        try:
+            folders += read_listing(listing)
+        except ListingError as exc:
+            raise typer.BadParameter(str(exc), param_hint="--counties") from None
+    return folders
 
 
 def _parse_date(value: str | None) -> dt.date | None:
@@ -141,7 +175,8 @@ def _display(path: Path) -> Path:
 
 @app.command()
 def validate(
-    data: DataOption = None,
+    data: DataFoldersOption = None,
+    counties_file: CountiesOption = None,
     output_format: Annotated[
         ProblemFormat,
         typer.Option("--format", help="text (for people), json, or github (workflow annotations)"),
@@ -190,8 +225,13 @@ def validate(
     from .render_problems import RENDERERS
     from .validation import validate as run_validate
 
-    root = _root(data)
+    folders = _folders(data, counties_file)
     checked_on = as_of or dt.date.today()
+    if len(folders) > 1:
+        if staged or base is not None:
+            raise typer.BadParameter("--staged and --base check one data folder; give one --data")
+        _validate_counties(folders, output_format, strict, checked_on)
+    root = _root(folders[0] if folders else None)
     if require_signed and base is None:
         raise typer.BadParameter("--require-signed checks the commits since --base REV; give --base")
     if staged or base is not None:
@@ -225,6 +265,70 @@ def validate(
     stream.write(text)
     failing = [p for p in problems if strict or p.severity == "error"]
     raise typer.Exit(1 if failing else 0)
+
+
+def _validate_counties(folders: list[Path], output_format: ProblemFormat, strict: bool, day: dt.date) -> None:
+    """validate over many data folders: each county's problems under its name, one exit status."""
+    import json
+
+    from .counties import counties, validate_all
+    from .render_problems import RENDERERS
+
+    results = validate_all(counties(folders), day)
+    failing = any(p for _, _, problems in results for p in problems if strict or p.severity == "error")
+    if output_format is ProblemFormat.json:
+        docs = [
+            {"county": c.label, **json.loads(RENDERERS[output_format](problems, len(repo.files)))}
+            for c, repo, problems in results
+        ]
+        sys.stdout.write(json.dumps({"version": 1, "counties": docs}, ensure_ascii=False, indent=2) + "\n")
+    else:
+        for county, repo, problems in results:
+            text = RENDERERS[output_format](problems, len(repo.files))
+            if output_format is ProblemFormat.text:
+                lines = text.splitlines(keepends=True)  # the last line is the county's summary
+                text = "".join(lines[:-1]) + f"{county.label}: {lines[-1]}" if lines else text
+            stream = sys.stderr if output_format is ProblemFormat.text and problems else sys.stdout
+            stream.write(text)
+    raise typer.Exit(1 if failing else 0)
+
+
+def _each_county(
+    data: list[Path] | None,
+    listing: Path | None,
+    as_of: dt.date | None,
+    at: str | None,
+    filters: tuple[str | None, str | None, str | None, str | None, bool],
+    build: Callable[[StatusReport, Query], tuple[list[TableView], dict[str, object]]],
+    output_format: OutputFormat | None,
+    lang: Lang,
+) -> None:
+    """One report command over one data folder or many: each county rolled up on its own, labelled.
+
+    `filters`: project, unit, convener, status, overdue, resolved in each county (see query.py).
+    """
+    project, unit, convener, status, overdue = filters
+    folders = _folders(data, listing)
+    if len(folders) <= 1:
+        report, query, code = _load(
+            folders[0] if folders else None, as_of, project, unit, at, convener, status, overdue
+        )
+        views, doc = build(report, query)
+        _emit_document(views, doc, output_format)
+        raise typer.Exit(code)
+    from .counties import counties, labelled_document, labelled_views, merged_document
+
+    per_views, per_docs, worst = [], [], 0
+    for county in counties(folders):
+        report, query, code = _load(county.root, as_of, project, unit, at, convener, status, overdue)
+        views, doc = build(report, query)
+        per_views.append((county.label, views))
+        per_docs.append((county.label, doc))
+        worst = max(worst, code)
+    # CSV is a projection of the JSON document: one table of every county's records, county first.
+    doc = merged_document(per_docs) if output_format is OutputFormat.csv else labelled_document(per_docs)
+    _emit_document(labelled_views(per_views, lang), doc, output_format)
+    raise typer.Exit(worst)
 
 
 def _load(
@@ -305,7 +409,7 @@ def _repo(data: Path | None, at: str | None = None, as_of: dt.date | None = None
 
 @app.command()
 def status(
-    data: DataOption = None,
+    data: DataFoldersOption = None,
     as_of: AsOfOption = None,
     output_format: FormatOption = None,
     lang: LangOption = None,
@@ -313,22 +417,27 @@ def status(
     unit: Annotated[str | None, typer.Option("--unit", help="Only projects this unit leads.")] = None,
     convener: ConvenerOption = None,
     at: AtOption = None,
+    counties_file: CountiesOption = None,
 ) -> None:
     """Where each of the ten projects stands against its 2027 targets, worst first (推进情况)."""
     from dataclasses import replace
 
     from .views import status_json, status_view
 
-    report, query, code = _load(data, as_of, project, unit, at, convener)
-    report = replace(report, projects=query.projects_of(report))
     language = lang or default_lang()
-    _emit(status_view(report, language), status_json(report), output_format)
-    raise typer.Exit(code)
+
+    def build(report: StatusReport, query: Query) -> tuple[list[TableView], dict[str, object]]:
+        report = replace(report, projects=query.projects_of(report))
+        return [status_view(report, language)], status_json(report)
+
+    _each_county(
+        data, counties_file, as_of, at, (project, unit, convener, None, False), build, output_format, language
+    )
 
 
 @app.command()
 def indicators(
-    data: DataOption = None,
+    data: DataFoldersOption = None,
     as_of: AsOfOption = None,
     output_format: FormatOption = None,
     lang: LangOption = None,
@@ -343,6 +452,7 @@ def indicators(
         ),
     ] = None,
     at: AtOption = None,
+    counties_file: CountiesOption = None,
 ) -> None:
     """主要指标进度表: every indicator against its 2027 target."""
     from .rollup import STATUSES
@@ -350,16 +460,27 @@ def indicators(
 
     if status is not None and status not in STATUSES:
         raise typer.BadParameter(f"use one of {', '.join(STATUSES)}", param_hint="--status")
-    report, query, code = _load(data, as_of, project, unit, at, convener, status)
-    rows = query.indicators_of(report)
     language = lang or default_lang()
-    _emit(indicators_view(report, rows, language), indicators_json(report, rows), output_format)
-    raise typer.Exit(code)
+
+    def build(report: StatusReport, query: Query) -> tuple[list[TableView], dict[str, object]]:
+        rows = query.indicators_of(report)
+        return [indicators_view(report, rows, language)], indicators_json(report, rows)
+
+    _each_county(
+        data,
+        counties_file,
+        as_of,
+        at,
+        (project, unit, convener, status, False),
+        build,
+        output_format,
+        language,
+    )
 
 
 @app.command()
 def tasks(
-    data: DataOption = None,
+    data: DataFoldersOption = None,
     as_of: AsOfOption = None,
     output_format: FormatOption = None,
     lang: LangOption = None,
@@ -375,6 +496,7 @@ def tasks(
     ] = None,
     overdue: OverdueOption = False,
     at: AtOption = None,
+    counties_file: CountiesOption = None,
 ) -> None:
     """重点任务进度表: every key task, its latest state and what is overdue."""
     from .rollup import TASK_STATES
@@ -382,16 +504,27 @@ def tasks(
 
     if status is not None and status not in TASK_STATES:
         raise typer.BadParameter(f"use one of {', '.join(TASK_STATES)}", param_hint="--status")
-    report, query, code = _load(data, as_of, project, unit, at, convener, status, overdue)
-    rows = query.tasks_of(report)
     language = lang or default_lang()
-    _emit(tasks_view(report, rows, language), tasks_json(report, rows), output_format)
-    raise typer.Exit(code)
+
+    def build(report: StatusReport, query: Query) -> tuple[list[TableView], dict[str, object]]:
+        rows = query.tasks_of(report)
+        return [tasks_view(report, rows, language)], tasks_json(report, rows)
+
+    _each_county(
+        data,
+        counties_file,
+        as_of,
+        at,
+        (project, unit, convener, status, overdue),
+        build,
+        output_format,
+        language,
+    )
 
 
 @app.command("issues")
 def issues_command(
-    data: DataOption = None,
+    data: DataFoldersOption = None,
     as_of: AsOfOption = None,
     output_format: FormatOption = None,
     lang: LangOption = None,
@@ -403,17 +536,29 @@ def issues_command(
     ] = None,
     overdue: OverdueOption = False,
     at: AtOption = None,
+    counties_file: CountiesOption = None,
 ) -> None:
     """问题销号进度表: every problem, open, overdue or crossed off."""
     from .views import problems_json, problems_view
 
     if status is not None and status not in ("open", "closed"):
         raise typer.BadParameter("use open or closed", param_hint="--status")
-    report, query, code = _load(data, as_of, project, unit, at, convener, status, overdue)
-    rows = query.problems_of(report)
     language = lang or default_lang()
-    _emit(problems_view(report, rows, language), problems_json(report, rows), output_format)
-    raise typer.Exit(code)
+
+    def build(report: StatusReport, query: Query) -> tuple[list[TableView], dict[str, object]]:
+        rows = query.problems_of(report)
+        return [problems_view(report, rows, language)], problems_json(report, rows)
+
+    _each_county(
+        data,
+        counties_file,
+        as_of,
+        at,
+        (project, unit, convener, status, overdue),
+        build,
+        output_format,
+        language,
+    )
 
 
 # --------------------------------------------------------------------------- the working mechanism
