@@ -6,8 +6,10 @@ import csv
 import io
 import json
 import shutil
+import sys
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from yunhe_cli.cli import app
@@ -115,3 +117,13 @@ def test_many_folders_refuse_base(tmp_path: Path) -> None:
     east, west = _two_counties(tmp_path)
     result = runner.invoke(app, ["validate", "--data", str(east), "--data", str(west), "--base", "HEAD"])
     assert result.exit_code == 2
+
+
+def test_export_parquet_without_pyarrow_says_how_to_get_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "pyarrow", None)  # as if it were not installed
+    result = runner.invoke(app, ["export", "parquet", str(tmp_path / "out"), "--data", str(SAMPLE), *DAY])
+    assert result.exit_code == 1
+    assert "pip install 'yunhe[parquet]'" in result.stderr
+    assert not (tmp_path / "out" / "indicators").exists()

@@ -22,6 +22,7 @@ from .render_problems import ProblemFormat
 if TYPE_CHECKING:
     from .gitio import Git
     from .loader import Repository
+    from .problems import Problem
     from .query import Query
     from .rollup import StatusReport
     from .views import TableView
@@ -385,6 +386,14 @@ def _repo(data: Path | None, at: str | None = None, as_of: dt.date | None = None
     Nothing done may be dated after today, or after --as-of when that is later: a report as of
     a past day leaves out what came later without calling it wrong.
     """
+    repo, _, code = _repo_problems(data, at, as_of)
+    return repo, code
+
+
+def _repo_problems(
+    data: Path | None, at: str | None = None, as_of: dt.date | None = None
+) -> tuple[Repository, list[Problem], int]:
+    """As `_repo`, with every problem found (warnings too)."""
     from .render_problems import render_text
     from .validation import validate as run_validate
 
@@ -404,7 +413,7 @@ def _repo(data: Path | None, at: str | None = None, as_of: dt.date | None = None
     errors = [p for p in problems if p.severity == "error"]  # warnings are for `yunhe validate`
     if errors:
         sys.stderr.write(render_text(errors, len(repo.files)))
-    return repo, 1 if errors else 0
+    return repo, problems, 1 if errors else 0
 
 
 @app.command()
@@ -933,6 +942,43 @@ def export_csv(
     for path in written:
         sys.stdout.write(f"wrote {safe_text(str(path))}\n")
     raise typer.Exit(code)
+
+
+@export_app.command("parquet")
+def export_parquet(
+    out: Annotated[
+        Path, typer.Argument(metavar="DIR", help="The folder of the snapshot (kept county by county).")
+    ],
+    data: DataFoldersOption = None,
+    counties_file: CountiesOption = None,
+    as_of: AsOfOption = None,
+    at: AtOption = None,
+) -> None:
+    """The roll-up of one county or many as Hive-partitioned Parquet (county=…/project=…), for DuckDB,
+    Spark or Trino. Needs pip install 'yunhe[parquet]'."""
+    from .counties import counties
+    from .parquet import ParquetUnavailable, commit_of, write_county
+    from .render_problems import safe_text
+    from .rollup import roll_up
+
+    _output_path(out, folder=True)
+    folders = _folders(data, counties_file) or [find_data_root()]
+    day = as_of or dt.date.today()
+    worst = 0
+    for county in counties(folders):
+        repo, problems, code = _repo_problems(county.root, at, as_of)
+        try:
+            written = write_county(
+                out, county.label, roll_up(repo, day), repo, problems, commit_of(county.root, at)
+            )
+        except ParquetUnavailable as exc:
+            sys.stderr.write(f"{exc}\n")
+            raise typer.Exit(1) from None
+        except OSError as exc:
+            raise _export_failed(out, exc) from None
+        sys.stdout.write(f"wrote {safe_text(county.label)}: {len(written)} tables in {safe_text(str(out))}\n")
+        worst = max(worst, code)
+    raise typer.Exit(worst)
 
 
 @app.command()
