@@ -6,8 +6,8 @@ fixed seed and are not real figures.
 
     python bench/make_county.py OUT [--projects 10] [--months 60] [--seed 2023]
 
-A repository of P projects and M months holds P × M reports, P problem lists and the three
-registries: P × (M + 1) + 3 files (10 × 60: 613 + the ten project files = 623). When M runs past
+A repository of P projects and M months holds P × M reports, P project files, P problem lists
+and the three registries: P × (M + 2) + 3 files (10 × 60: 623). When M runs past
 the plan's 60 months the horizon is widened to fit (the plan's own ends in 2027).
 """
 
