@@ -52,13 +52,19 @@ class Runner:
         self.cache = cache
         self.env = {**os.environ, "PYTHONPATH": str(src), "YUNHE_CACHE_DIR": str(cache), "COLUMNS": "200"}
         self.env.pop("YUNHE_NO_CACHE", None)
+        # Run from the tree timed: `python -m` puts the working folder first on the path.
         help_text = subprocess.run(
-            [sys.executable, "-m", "yunhe_cli", "--help"], env=self.env, capture_output=True, text=True
+            [sys.executable, "-m", "yunhe_cli", "--help"],
+            env=self.env,
+            cwd=src,
+            capture_output=True,
+            text=True,
         ).stdout
         self.has_cache = "--no-cache" in help_text
         status_help = subprocess.run(
             [sys.executable, "-m", "yunhe_cli", "validate", "--help"],
             env=self.env,
+            cwd=src,
             capture_output=True,
             text=True,
         ).stdout
@@ -72,7 +78,7 @@ class Runner:
         """(seconds, peak KiB, exit status) of one process."""
         start = time.perf_counter()
         proc = subprocess.Popen(
-            argv, env=self.env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            argv, env=self.env, cwd=cwd or self.src, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
         _, status, usage = os.wait4(proc.pid, 0)
         seconds = time.perf_counter() - start
@@ -82,7 +88,12 @@ class Runner:
     def python(self, code: str) -> tuple[float, int]:
         """(seconds printed by `code`, peak KiB) of a Python snippet run with this yunhe."""
         proc = subprocess.run(
-            [sys.executable, "-c", code], env=self.env, capture_output=True, text=True, check=True
+            [sys.executable, "-c", code],
+            env=self.env,
+            cwd=self.src,
+            capture_output=True,
+            text=True,
+            check=True,
         )
         seconds, peak = proc.stdout.split()
         return float(seconds), int(peak)

@@ -118,42 +118,38 @@ def store(model: Any, problems: list[Problem]) -> Entry:
 
 @dataclass
 class FolderCache:
-    """The entries of one data folder: looked up by (kind, blob id), written back once."""
+    """The entries of one data folder: looked up by (kind, blob id), written back once.
+
+    The pack is one pickle of every entry, so that a text repeated across files (a key, an id, a
+    unit: the reader interns them) is one object after loading too, as it was after parsing.
+    """
 
     pack: Path | None
-    entries: dict[tuple[str, str], bytes] = field(default_factory=dict)
-    used: dict[tuple[str, str], bytes] = field(default_factory=dict)
+    entries: dict[tuple[str, str], Entry] = field(default_factory=dict)
+    used: dict[tuple[str, str], Entry] = field(default_factory=dict)
     hits: int = 0
     misses: int = 0
 
     def get(self, kind: str, key: str) -> Entry | None:
-        raw = self.entries.get((kind, key))
-        if raw is None:
-            self.misses += 1
-            return None
-        try:
-            entry = pickle.loads(raw)
-        except Exception:  # the pack's digest held, so only a bug here; the file is read instead
-            self.misses += 1
-            return None
+        entry = self.entries.get((kind, key))
         if not isinstance(entry, Entry):
             self.misses += 1
             return None
-        self.used[(kind, key)] = raw
+        self.used[(kind, key)] = entry
         self.hits += 1
         return entry
 
     def put(self, kind: str, key: str, entry: Entry) -> None:
-        try:
-            self.used[(kind, key)] = pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL)
-        except Exception:  # a model that cannot be pickled is simply not cached
-            return
+        self.used[(kind, key)] = entry
 
     def save(self) -> None:
         """Write the pack when it would change: the entries of this run's files, and no others."""
         if self.pack is None or self.used.keys() == self.entries.keys():
             return
-        body = pickle.dumps(self.used, protocol=pickle.HIGHEST_PROTOCOL)
+        try:
+            body = pickle.dumps(self.used, protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception:  # a model that cannot be pickled: the run goes on without a cache
+            return
         blob = _MAGIC + fingerprint().encode() + b"\n" + hashlib.blake2b(body, digest_size=_DIGEST).digest()
         tmp = self.pack.with_name(f"{self.pack.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
         try:
@@ -183,7 +179,7 @@ class Cache:
         return FolderCache(pack, read_pack(pack))
 
 
-def read_pack(pack: Path) -> dict[tuple[str, str], bytes]:
+def read_pack(pack: Path) -> dict[tuple[str, str], Entry]:
     """A pack's entries, or none when it is missing, truncated, corrupted or of another fingerprint."""
     try:
         data = pack.read_bytes()

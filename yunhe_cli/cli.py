@@ -275,22 +275,21 @@ def _validate_counties(folders: list[Path], output_format: ProblemFormat, strict
     from .counties import counties, validate_all
     from .render_problems import RENDERERS
 
-    results = validate_all(counties(folders), day)
-    failing = any(p for _, _, problems in results for p in problems if strict or p.severity == "error")
+    failing = False
+    docs = []
+    for county, repo, problems in validate_all(counties(folders), day):  # one county in memory at a time
+        failing = failing or any(strict or p.severity == "error" for p in problems)
+        text = RENDERERS[output_format](problems, len(repo.files))
+        if output_format is ProblemFormat.json:
+            docs.append({"county": county.label, **json.loads(text)})
+            continue
+        if output_format is ProblemFormat.text:
+            lines = text.splitlines(keepends=True)  # the last line is the county's summary
+            text = "".join(lines[:-1]) + f"{county.label}: {lines[-1]}" if lines else text
+        stream = sys.stderr if output_format is ProblemFormat.text and problems else sys.stdout
+        stream.write(text)
     if output_format is ProblemFormat.json:
-        docs = [
-            {"county": c.label, **json.loads(RENDERERS[output_format](problems, len(repo.files)))}
-            for c, repo, problems in results
-        ]
         sys.stdout.write(json.dumps({"version": 1, "counties": docs}, ensure_ascii=False, indent=2) + "\n")
-    else:
-        for county, repo, problems in results:
-            text = RENDERERS[output_format](problems, len(repo.files))
-            if output_format is ProblemFormat.text:
-                lines = text.splitlines(keepends=True)  # the last line is the county's summary
-                text = "".join(lines[:-1]) + f"{county.label}: {lines[-1]}" if lines else text
-            stream = sys.stderr if output_format is ProblemFormat.text and problems else sys.stdout
-            stream.write(text)
     raise typer.Exit(1 if failing else 0)
 
 

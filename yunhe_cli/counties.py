@@ -12,6 +12,7 @@ unique with the path where two folders share a name.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -73,11 +74,13 @@ def counties(folders: list[Path]) -> list[County]:
     ]
 
 
-def validate_all(places: list[County], today: dt.date) -> list[tuple[County, Repository, list[Problem]]]:
-    """Every county validated on its own (its files, its checks), in one process."""
+def validate_all(places: list[County], today: dt.date) -> Iterator[tuple[County, Repository, list[Problem]]]:
+    """Every county validated on its own (its files, its checks), in one process, one at a time:
+    a county's models are freed before the next is read, so memory is that of the largest county."""
     from .validation import validate
 
-    return [(county, *validate(county.root, today=today)) for county in places]
+    for county in places:
+        yield (county, *validate(county.root, today=today))
 
 
 # --------------------------------------------------------------------------- labelled output

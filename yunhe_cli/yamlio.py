@@ -29,6 +29,7 @@ import stat
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from sys import intern
 from typing import Any
 
 import yaml
@@ -41,6 +42,7 @@ from .problems import Loc, Problem
 
 MAX_FILE_BYTES = 1 << 20  # 1 MiB: a month's report is ~2 KB; anything near this is a mistake
 MAX_DEPTH = 32  # plan data nests 5 levels at most
+_INTERN_UP_TO = 64  # characters: keys, ids, units, names and short notes, not a goal's paragraph
 
 _PLAIN = "tag:yunhe,2024:plain"  # sentinel for "plain scalar, not yet resolved"
 _STR = "tag:yaml.org,2002:str"
@@ -366,12 +368,15 @@ class _Builder:
         tag = node.tag
         if tag == _PLAIN:
             try:
-                return resolve_plain(node.value)
+                value = resolve_plain(node.value)
             except ScalarError as exc:
                 self._problem(node, "Y011", str(exc))
                 return None
+            # Keys, ids, units and notes repeat in every report: one copy of each short text.
+            return intern(value) if type(value) is str and len(value) <= _INTERN_UP_TO else value
         if tag == _STR:
-            return node.value
+            value = node.value
+            return intern(value) if len(value) <= _INTERN_UP_TO else value
         self._problem(node, "Y005", f"the tag {node.tag!r} is not allowed; write plain YAML (quote text)")
         return None
 
