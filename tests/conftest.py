@@ -18,6 +18,13 @@ DATA = ROOT / "data"
 GOLDEN = Path(__file__).resolve().parent / "golden"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _cache_in_tmp(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Commands run through CliRunner use the cache (as users do), kept in a folder of the run's own."""
+    os.environ["YUNHE_CACHE_DIR"] = str(tmp_path_factory.mktemp("yunhe-cache"))
+    os.environ.pop("YUNHE_NO_CACHE", None)
+
+
 def check_golden(name: str, text: str) -> None:
     """Compare with tests/golden/NAME; YUNHE_UPDATE_GOLDEN=1 rewrites it (review the diff)."""
     path = GOLDEN / name

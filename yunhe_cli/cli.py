@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -34,6 +35,31 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
+
+@app.callback()
+def _run_options(
+    cache_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--cache-dir",
+            file_okay=False,
+            help="Where files read before are remembered (default: $YUNHE_CACHE_DIR, else the user's "
+            "cache folder). The cache never changes an answer; see README.",
+        ),
+    ] = None,
+    no_cache: Annotated[
+        bool,
+        typer.Option(
+            "--no-cache", help="Read every file afresh and remember nothing (also YUNHE_NO_CACHE=1)."
+        ),
+    ] = False,
+) -> None:
+    """Options for every command: yunhe [--cache-dir DIR | --no-cache] COMMAND ..."""
+    from . import cache
+
+    cache.configure(cache_dir, enabled=not no_cache)
+
+
 DataOption = Annotated[
     Path | None,
     typer.Option(
@@ -42,6 +68,39 @@ DataOption = Annotated[
         file_okay=False,
     ),
 ]
+
+
+DataFoldersOption = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--data",
+        help="Data folder (数据目录); give it again for more counties, each checked and reported on its "
+        "own. Default: ./data, or the nearest one up (as git finds .git).",
+        file_okay=False,
+    ),
+]
+CountiesOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--counties",
+        metavar="FILE",
+        dir_okay=False,
+        help="A file listing county data folders, one a line (# starts a comment); with --data, both.",
+    ),
+]
+
+
+def _folders(data: list[Path] | None, listing: Path | None) -> list[Path]:
+    """The data folders asked for: every --data, then the listing's (none: the default folder)."""
+    folders = list(data or [])
+    if listing is not None:
+        from .counties import ListingError, read_listing
+
+        try:
+            folders += read_listing(listing)
+        except ListingError as exc:
+            raise typer.BadParameter(str(exc), param_hint="--counties") from None
+    return folders
 
 
 def _parse_date(value: str | None) -> dt.date | None:
@@ -117,7 +176,8 @@ def _display(path: Path) -> Path:
 
 @app.command()
 def validate(
-    data: DataOption = None,
+    data: DataFoldersOption = None,
+    counties_file: CountiesOption = None,
     output_format: Annotated[
         ProblemFormat,
         typer.Option("--format", help="text (for people), json, or github (workflow annotations)"),
@@ -166,8 +226,13 @@ def validate(
     from .render_problems import RENDERERS
     from .validation import validate as run_validate
 
-    root = _root(data)
+    folders = _folders(data, counties_file)
     checked_on = as_of or dt.date.today()
+    if len(folders) > 1:
+        if staged or base is not None:
+            raise typer.BadParameter("--staged and --base check one data folder; give one --data")
+        _validate_counties(folders, output_format, strict, checked_on)
+    root = _root(folders[0] if folders else None)
     if require_signed and base is None:
         raise typer.BadParameter("--require-signed checks the commits since --base REV; give --base")
     if staged or base is not None:
@@ -201,6 +266,69 @@ def validate(
     stream.write(text)
     failing = [p for p in problems if strict or p.severity == "error"]
     raise typer.Exit(1 if failing else 0)
+
+
+def _validate_counties(folders: list[Path], output_format: ProblemFormat, strict: bool, day: dt.date) -> None:
+    """validate over many data folders: each county's problems under its name, one exit status."""
+    import json
+
+    from .counties import counties, validate_all
+    from .render_problems import RENDERERS
+
+    failing = False
+    docs = []
+    for county, repo, problems in validate_all(counties(folders), day):  # one county in memory at a time
+        failing = failing or any(strict or p.severity == "error" for p in problems)
+        text = RENDERERS[output_format](problems, len(repo.files))
+        if output_format is ProblemFormat.json:
+            docs.append({"county": county.label, **json.loads(text)})
+            continue
+        if output_format is ProblemFormat.text:
+            lines = text.splitlines(keepends=True)  # the last line is the county's summary
+            text = "".join(lines[:-1]) + f"{county.label}: {lines[-1]}" if lines else text
+        stream = sys.stderr if output_format is ProblemFormat.text and problems else sys.stdout
+        stream.write(text)
+    if output_format is ProblemFormat.json:
+        sys.stdout.write(json.dumps({"version": 1, "counties": docs}, ensure_ascii=False, indent=2) + "\n")
+    raise typer.Exit(1 if failing else 0)
+
+
+def _each_county(
+    data: list[Path] | None,
+    listing: Path | None,
+    as_of: dt.date | None,
+    at: str | None,
+    filters: tuple[str | None, str | None, str | None, str | None, bool],
+    build: Callable[[StatusReport, Query], tuple[list[TableView], dict[str, object]]],
+    output_format: OutputFormat | None,
+    lang: Lang,
+) -> None:
+    """One report command over one data folder or many: each county rolled up on its own, labelled.
+
+    `filters`: project, unit, convener, status, overdue, resolved in each county (see query.py).
+    """
+    project, unit, convener, status, overdue = filters
+    folders = _folders(data, listing)
+    if len(folders) <= 1:
+        report, query, code = _load(
+            folders[0] if folders else None, as_of, project, unit, at, convener, status, overdue
+        )
+        views, doc = build(report, query)
+        _emit_document(views, doc, output_format)
+        raise typer.Exit(code)
+    from .counties import counties, labelled_document, labelled_views, merged_document
+
+    per_views, per_docs, worst = [], [], 0
+    for county in counties(folders):
+        report, query, code = _load(county.root, as_of, project, unit, at, convener, status, overdue)
+        views, doc = build(report, query)
+        per_views.append((county.label, views))
+        per_docs.append((county.label, doc))
+        worst = max(worst, code)
+    # CSV is a projection of the JSON document: one table of every county's records, county first.
+    doc = merged_document(per_docs) if output_format is OutputFormat.csv else labelled_document(per_docs)
+    _emit_document(labelled_views(per_views, lang), doc, output_format)
+    raise typer.Exit(worst)
 
 
 def _load(
@@ -257,6 +385,14 @@ def _repo(data: Path | None, at: str | None = None, as_of: dt.date | None = None
     Nothing done may be dated after today, or after --as-of when that is later: a report as of
     a past day leaves out what came later without calling it wrong.
     """
+    repo, _, code = _repo_problems(data, at, as_of)
+    return repo, code
+
+
+def _repo_problems(
+    data: Path | None, at: str | None = None, as_of: dt.date | None = None
+) -> tuple[Repository, list[Problem], int]:
+    """As `_repo`, with every problem found (warnings too)."""
     from .render_problems import render_text
     from .validation import validate as run_validate
 
@@ -276,12 +412,12 @@ def _repo(data: Path | None, at: str | None = None, as_of: dt.date | None = None
     errors = [p for p in problems if p.severity == "error"]  # warnings are for `yunhe validate`
     if errors:
         sys.stderr.write(render_text(errors, len(repo.files)))
-    return repo, 1 if errors else 0
+    return repo, problems, 1 if errors else 0
 
 
 @app.command()
 def status(
-    data: DataOption = None,
+    data: DataFoldersOption = None,
     as_of: AsOfOption = None,
     output_format: FormatOption = None,
     lang: LangOption = None,
@@ -289,22 +425,27 @@ def status(
     unit: Annotated[str | None, typer.Option("--unit", help="Only projects this unit leads.")] = None,
     convener: ConvenerOption = None,
     at: AtOption = None,
+    counties_file: CountiesOption = None,
 ) -> None:
     """Where each of the ten projects stands against its 2027 targets, worst first (推进情况)."""
     from dataclasses import replace
 
     from .views import status_json, status_view
 
-    report, query, code = _load(data, as_of, project, unit, at, convener)
-    report = replace(report, projects=query.projects_of(report))
     language = lang or default_lang()
-    _emit(status_view(report, language), status_json(report), output_format)
-    raise typer.Exit(code)
+
+    def build(report: StatusReport, query: Query) -> tuple[list[TableView], dict[str, object]]:
+        report = replace(report, projects=query.projects_of(report))
+        return [status_view(report, language)], status_json(report)
+
+    _each_county(
+        data, counties_file, as_of, at, (project, unit, convener, None, False), build, output_format, language
+    )
 
 
 @app.command()
 def indicators(
-    data: DataOption = None,
+    data: DataFoldersOption = None,
     as_of: AsOfOption = None,
     output_format: FormatOption = None,
     lang: LangOption = None,
@@ -319,6 +460,7 @@ def indicators(
         ),
     ] = None,
     at: AtOption = None,
+    counties_file: CountiesOption = None,
 ) -> None:
     """主要指标进度表: every indicator against its 2027 target."""
     from .rollup import STATUSES
@@ -326,16 +468,27 @@ def indicators(
 
     if status is not None and status not in STATUSES:
         raise typer.BadParameter(f"use one of {', '.join(STATUSES)}", param_hint="--status")
-    report, query, code = _load(data, as_of, project, unit, at, convener, status)
-    rows = query.indicators_of(report)
     language = lang or default_lang()
-    _emit(indicators_view(report, rows, language), indicators_json(report, rows), output_format)
-    raise typer.Exit(code)
+
+    def build(report: StatusReport, query: Query) -> tuple[list[TableView], dict[str, object]]:
+        rows = query.indicators_of(report)
+        return [indicators_view(report, rows, language)], indicators_json(report, rows)
+
+    _each_county(
+        data,
+        counties_file,
+        as_of,
+        at,
+        (project, unit, convener, status, False),
+        build,
+        output_format,
+        language,
+    )
 
 
 @app.command()
 def tasks(
-    data: DataOption = None,
+    data: DataFoldersOption = None,
     as_of: AsOfOption = None,
     output_format: FormatOption = None,
     lang: LangOption = None,
@@ -351,6 +504,7 @@ def tasks(
     ] = None,
     overdue: OverdueOption = False,
     at: AtOption = None,
+    counties_file: CountiesOption = None,
 ) -> None:
     """重点任务进度表: every key task, its latest state and what is overdue."""
     from .rollup import TASK_STATES
@@ -358,16 +512,27 @@ def tasks(
 
     if status is not None and status not in TASK_STATES:
         raise typer.BadParameter(f"use one of {', '.join(TASK_STATES)}", param_hint="--status")
-    report, query, code = _load(data, as_of, project, unit, at, convener, status, overdue)
-    rows = query.tasks_of(report)
     language = lang or default_lang()
-    _emit(tasks_view(report, rows, language), tasks_json(report, rows), output_format)
-    raise typer.Exit(code)
+
+    def build(report: StatusReport, query: Query) -> tuple[list[TableView], dict[str, object]]:
+        rows = query.tasks_of(report)
+        return [tasks_view(report, rows, language)], tasks_json(report, rows)
+
+    _each_county(
+        data,
+        counties_file,
+        as_of,
+        at,
+        (project, unit, convener, status, overdue),
+        build,
+        output_format,
+        language,
+    )
 
 
 @app.command("issues")
 def issues_command(
-    data: DataOption = None,
+    data: DataFoldersOption = None,
     as_of: AsOfOption = None,
     output_format: FormatOption = None,
     lang: LangOption = None,
@@ -379,17 +544,29 @@ def issues_command(
     ] = None,
     overdue: OverdueOption = False,
     at: AtOption = None,
+    counties_file: CountiesOption = None,
 ) -> None:
     """问题销号进度表: every problem, open, overdue or crossed off."""
     from .views import problems_json, problems_view
 
     if status is not None and status not in ("open", "closed"):
         raise typer.BadParameter("use open or closed", param_hint="--status")
-    report, query, code = _load(data, as_of, project, unit, at, convener, status, overdue)
-    rows = query.problems_of(report)
     language = lang or default_lang()
-    _emit(problems_view(report, rows, language), problems_json(report, rows), output_format)
-    raise typer.Exit(code)
+
+    def build(report: StatusReport, query: Query) -> tuple[list[TableView], dict[str, object]]:
+        rows = query.problems_of(report)
+        return [problems_view(report, rows, language)], problems_json(report, rows)
+
+    _each_county(
+        data,
+        counties_file,
+        as_of,
+        at,
+        (project, unit, convener, status, overdue),
+        build,
+        output_format,
+        language,
+    )
 
 
 # --------------------------------------------------------------------------- the working mechanism
@@ -764,6 +941,43 @@ def export_csv(
     for path in written:
         sys.stdout.write(f"wrote {safe_text(str(path))}\n")
     raise typer.Exit(code)
+
+
+@export_app.command("parquet")
+def export_parquet(
+    out: Annotated[
+        Path, typer.Argument(metavar="DIR", help="The folder of the snapshot (kept county by county).")
+    ],
+    data: DataFoldersOption = None,
+    counties_file: CountiesOption = None,
+    as_of: AsOfOption = None,
+    at: AtOption = None,
+) -> None:
+    """The roll-up of one county or many as Hive-partitioned Parquet (county=…/project=…), for DuckDB,
+    Spark or Trino. Needs pip install 'yunhe[parquet]'."""
+    from .counties import counties
+    from .parquet import ParquetUnavailable, commit_of, write_county
+    from .render_problems import safe_text
+    from .rollup import roll_up
+
+    _output_path(out, folder=True)
+    folders = _folders(data, counties_file) or [find_data_root()]
+    day = as_of or dt.date.today()
+    worst = 0
+    for county in counties(folders):
+        repo, problems, code = _repo_problems(county.root, at, as_of)
+        try:
+            written = write_county(
+                out, county.label, roll_up(repo, day), repo, problems, commit_of(county.root, at)
+            )
+        except ParquetUnavailable as exc:
+            sys.stderr.write(f"{exc}\n")
+            raise typer.Exit(1) from None
+        except OSError as exc:
+            raise _export_failed(out, exc) from None
+        sys.stdout.write(f"wrote {safe_text(county.label)}: {len(written)} tables in {safe_text(str(out))}\n")
+        worst = max(worst, code)
+    raise typer.Exit(worst)
 
 
 @app.command()

@@ -31,6 +31,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "title.tasks": ("重点任务进度表", "Key tasks: progress"),
     "title.issues": ("问题销号进度表", "Problems to cross off: progress"),
     "as_of": ("截至", "as of"),
+    "county": ("县", "county"),
     "total": ("合计", "Total"),
     "target.by": ("{date}前完成", "done by {date}"),
     "empty": ("（无）", "(none)"),

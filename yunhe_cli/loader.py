@@ -20,11 +20,12 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import errno
+import gc
 import os
 import re
 import stat
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Generic, TypeVar
@@ -32,18 +33,19 @@ from typing import Any, Generic, TypeVar
 from pydantic import BaseModel, ValidationError
 from yaml.nodes import Node
 
+from . import cache as cache_mod
 from . import model as m
 from .problems import Loc, Problem
-from .yamlio import file_kind, locate, parse_text, read_file
+from .yamlio import decode, file_kind, locate, parse_text, read_bytes, read_file
 
 T = TypeVar("T", bound=BaseModel)
 
 # Files every repository needs.
 REQUIRED = ("plan.yaml", "units.yaml", "people.yaml")
-# From this many files on, parsing is shared between two processes. Measured with
-# bench/bench_validate.py on 623 files (2 cores): one process 0.47–0.54 s for the whole command,
-# two 0.57–0.73 s, because sending the validated models back costs more than the parse saves.
-PARALLEL_FROM = 2000
+# Parsing is never shared between processes unless asked (`workers`): measured with
+# bench/bench_scale.py on 2 cores, 2,000 files on two workers took 1.7 times as long as 1,999 in
+# one process, and 10,299 files 1.4 times as long, because sending the validated models back costs
+# more than the parse saves; with the cache, a warm run parses little at all.
 
 # Folders that hold only yunhe's files: anything else in them is reported.
 OWN_FOLDERS = ("projects", "issues", "indicators")
@@ -288,6 +290,48 @@ def _load_file_detached(source: SourceFile) -> FileResult:
     return load_file(source)[0]
 
 
+def load_raw(source: SourceFile, raw: bytes, folder: cache_mod.FolderCache | None) -> FileResult:
+    """One file's own result from its bytes: from the cache when these bytes were read before."""
+    key = ""
+    if folder is not None:
+        key = cache_mod.blob_id(raw)
+        entry = folder.get(source.kind, key)
+        if entry is not None:
+            return FileResult(source, entry.model, entry.restore(source.path))
+    text, problem = decode(raw, source.path)
+    if problem is not None or text is None:
+        result = FileResult(source, None, [problem] if problem else [])
+    else:
+        result = load_file(source, text)[0]
+    if folder is not None:
+        folder.put(source.kind, key, cache_mod.store(result.model, result.problems))
+    return result
+
+
+def load_source(source: SourceFile, folder: cache_mod.FolderCache | None) -> FileResult:
+    """One file on disk: read it (refusing what is not a plain file), then as `load_raw`."""
+    raw, refused = read_bytes(source.path)
+    if raw is None:
+        return FileResult(source, None, refused)
+    return load_raw(source, raw, folder)
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """The garbage collector paused (loading builds millions of objects and frees none of them).
+
+    With it running, each pass scanned every model built so far: the cost per file grew by 45%
+    from 300 to 10,000 files (bench/bench_scale.py). Nothing loaded forms a cycle to collect.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 # --------------------------------------------------------------------------- schema errors
 
 
@@ -458,12 +502,16 @@ def _model_in(annotation: Any) -> type[BaseModel] | None:
 
 
 def load_repository(
-    root: Path, workers: int | None = None, overrides: dict[str, str] | None = None
+    root: Path,
+    workers: int | None = None,
+    overrides: dict[str, str] | None = None,
+    cache: cache_mod.Cache | None = None,
 ) -> tuple[Repository, list[Problem]]:
-    """Load every file under `root`. `workers`: None picks by the number of files.
+    """Load every file under `root`. `workers`: processes to parse in (default one; see above).
 
     `overrides` maps relative paths to text that stands in for the file's content (or for a
-    file not written yet).
+    file not written yet). `cache`: where files read before are looked up (default: the cache
+    the command line chose, if any); see cache.py.
     """
     repo = Repository(root=root)
     if not root.is_dir():
@@ -477,22 +525,28 @@ def load_repository(
             files.append(SourceFile(root / rel, rel, kind))
     files.sort(key=lambda f: f.rel)
     repo.files = files
-    if overrides:
-        results: Iterable[FileResult] = [load_file(f, overrides.get(f.rel))[0] for f in files]
-    else:
-        results = _load_all(files, workers)
-    for result in results:
-        problems.extend(result.problems)
-        if result.model is not None:
-            _attach(repo, result.source, result.model)
+    with paused_gc():
+        if workers is not None and workers > 1 and not overrides:
+            results: Iterable[FileResult] = _load_parallel(files, workers)
+        else:
+            chosen = cache if cache is not None else cache_mod.active()
+            folder = chosen.folder(root) if chosen is not None else None
+            results = [
+                load_file(f, overrides[f.rel])[0] if f.rel in overrides else load_source(f, folder)
+                for f in files
+            ]
+            if folder is not None:
+                folder.save()
+        for result in results:
+            problems.extend(result.problems)
+            if result.model is not None:
+                _attach(repo, result.source, result.model)
     return repo, problems
 
 
-def _load_all(files: list[SourceFile], workers: int | None) -> Iterable[FileResult]:
-    if workers is None:
-        workers = min(2, os.cpu_count() or 1) if len(files) >= PARALLEL_FROM else 1
-    if workers <= 1:
-        return [load_file(f)[0] for f in files]
+def _load_parallel(files: list[SourceFile], workers: int) -> Iterable[FileResult]:
+    from concurrent.futures import ProcessPoolExecutor  # only here: it costs start-up time
+
     with ProcessPoolExecutor(max_workers=workers) as pool:
         return list(pool.map(_load_file_detached, files, chunksize=max(1, len(files) // (workers * 4))))
 

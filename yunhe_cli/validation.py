@@ -23,12 +23,13 @@ def validate(
     `overrides`: relative path -> text to check in place of what is on disk (see load_repository).
     `today`: the day the data is checked on (default: the system's date); nothing done is after it.
     """
-    from .loader import load_repository, place
+    from .loader import load_repository, paused_gc, place
 
-    repo, problems = load_repository(root, workers, overrides)
-    problems.extend(run_checks(repo, today or dt.date.today()))
-    texts = {root / rel: text for rel, text in (overrides or {}).items()}
-    return repo, place(problems, texts)
+    with paused_gc():
+        repo, problems = load_repository(root, workers, overrides)
+        problems.extend(run_checks(repo, today or dt.date.today()))
+        texts = {root / rel: text for rel, text in (overrides or {}).items()}
+        return repo, place(problems, texts)
 
 
 @dataclass
@@ -43,9 +44,10 @@ class Checked:
 
     @classmethod
     def load(cls, root: Path, today: dt.date | None = None) -> Checked:
-        from .loader import load_repository
+        from .loader import load_repository, paused_gc
 
-        repo, problems = load_repository(root)
+        with paused_gc():
+            repo, problems = load_repository(root)
         return cls(repo, problems, today or dt.date.today())
 
     def problems(self) -> list[Problem]:

@@ -29,6 +29,7 @@ import stat
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from sys import intern
 from typing import Any
 
 import yaml
@@ -41,6 +42,7 @@ from .problems import Loc, Problem
 
 MAX_FILE_BYTES = 1 << 20  # 1 MiB: a month's report is ~2 KB; anything near this is a mistake
 MAX_DEPTH = 32  # plan data nests 5 levels at most
+_INTERN_UP_TO = 64  # characters: keys, ids, units, names and short notes, not a goal's paragraph
 
 _PLAIN = "tag:yunhe,2024:plain"  # sentinel for "plain scalar, not yet resolved"
 _STR = "tag:yaml.org,2002:str"
@@ -316,34 +318,36 @@ def _mark(node: Node) -> tuple[int, int]:
 
 
 class _Builder:
-    """Turns a node tree into plain Python values under YAML 1.2 rules, collecting problems."""
+    """Turns a node tree into plain Python values under YAML 1.2 rules, collecting problems.
+
+    The tree holds no alias: `parse_text` refuses a text with an anchor or an alias before it is
+    composed, so no node is reached twice and none is tracked.
+    """
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self.problems: list[Problem] = []
-        self.seen: set[int] = set()
 
     def _problem(self, node: Node, code: str, message: str) -> None:
         self.problems.append(Problem(self.path, code, message, (), *_mark(node)))
 
     def build(self, node: Node, depth: int) -> Any:
+        # The hot path of reading: dispatch on the exact class, plain scalars resolved inline.
         if depth > MAX_DEPTH:
             self._problem(node, "Y002", f"nested more than {MAX_DEPTH} levels deep")
             return None
-        if id(node) in self.seen:  # only reachable through an alias
-            self._problem(node, "Y006", "aliases are not allowed")
-            return None
-        self.seen.add(id(node))
-        if isinstance(node, ScalarNode):
-            return self.scalar(node)
+        kind = type(node)
+        if kind is ScalarNode:
+            return self.scalar(node)  # type: ignore[arg-type]
         if node.tag not in (_MAP, _SEQ):
             self._problem(node, "Y005", f"the tag {node.tag!r} is not allowed; write plain YAML")
             return None
-        if isinstance(node, SequenceNode):
-            return [self.build(item, depth + 1) for item in node.value]
+        deeper = depth + 1
+        if kind is SequenceNode:
+            return [self.build(item, deeper) for item in node.value]
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            if not isinstance(key_node, ScalarNode):
+            if type(key_node) is not ScalarNode:
                 self._problem(key_node, "Y002", "a key must be plain text, not a list or mapping")
                 continue
             if key_node.tag == _PLAIN and key_node.value == "<<":
@@ -353,24 +357,32 @@ class _Builder:
             if key in result:
                 self._problem(key_node, "Y003", f"the key {key!r} appears twice in this mapping")
                 continue
-            result[key] = self.build(value_node, depth + 1)
+            result[key] = (
+                self.scalar(value_node)
+                if type(value_node) is ScalarNode and deeper <= MAX_DEPTH
+                else self.build(value_node, deeper)
+            )
         return result
 
     def scalar(self, node: ScalarNode) -> Any:
-        if node.tag == _PLAIN:
+        tag = node.tag
+        if tag == _PLAIN:
             try:
-                return resolve_plain(node.value)
+                value = resolve_plain(node.value)
             except ScalarError as exc:
                 self._problem(node, "Y011", str(exc))
                 return None
-        if node.tag == _STR:
-            return node.value
+            # Keys, ids, units and notes repeat in every report: one copy of each short text.
+            return intern(value) if type(value) is str and len(value) <= _INTERN_UP_TO else value
+        if tag == _STR:
+            value = node.value
+            return intern(value) if len(value) <= _INTERN_UP_TO else value
         self._problem(node, "Y005", f"the tag {node.tag!r} is not allowed; write plain YAML (quote text)")
         return None
 
 
-def read_file(path: Path, display: Path | None = None) -> tuple[str | None, Parsed]:
-    """Read and parse one file; `display` is the path used in messages.
+def read_bytes(path: Path, display: Path | None = None) -> tuple[bytes | None, list[Problem]]:
+    """The bytes of one file, or the problem that stopped yunhe reading it; `display` names it.
 
     Only a regular file is opened: a pipe would block the reader for ever and a device could
     be endless, so they are refused from their `stat`, and the open itself does not block
@@ -378,8 +390,8 @@ def read_file(path: Path, display: Path | None = None) -> tuple[str | None, Pars
     """
     shown = display or path
 
-    def refused(code: str, message: str) -> tuple[None, Parsed]:
-        return None, Parsed(None, None, [Problem(shown, code, message, (), 1, 1)])
+    def refused(code: str, message: str) -> tuple[None, list[Problem]]:
+        return None, [Problem(shown, code, message, (), 1, 1)]
 
     try:
         info = path.stat()
@@ -401,6 +413,15 @@ def read_file(path: Path, display: Path | None = None) -> tuple[str | None, Pars
         if exc.errno == errno.ELOOP:
             return refused("Y014", "this link loops back to itself; yunhe cannot follow it")
         return refused("Y002", f"cannot read the file: {exc.strerror}")
+    return raw, []
+
+
+def read_file(path: Path, display: Path | None = None) -> tuple[str | None, Parsed]:
+    """Read and parse one file; `display` is the path used in messages (see `read_bytes`)."""
+    shown = display or path
+    raw, problems = read_bytes(path, display)
+    if raw is None:
+        return None, Parsed(None, None, problems)
     text, problem = decode(raw, shown)
     if problem is not None or text is None:
         return None, Parsed(None, None, [problem] if problem else [])
