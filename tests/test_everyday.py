@@ -148,3 +148,36 @@ def test_init_refuses_a_folder_in_use(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "not an empty folder" in result.output
     result = runner.invoke(app, ["init", str(tmp_path / "new"), "--first-period", "2024-13"])
     assert result.exit_code == 2 and "YYYY-MM" in result.output
+
+
+def _commands() -> list[tuple[str, object]]:
+    import typer.main
+
+    group = typer.main.get_command(app)
+    out = []
+
+    def walk(cmd: object, prefix: str) -> None:
+        subs = getattr(cmd, "commands", None)
+        if subs:
+            for name, sub in subs.items():
+                walk(sub, f"{prefix} {name}".strip())
+        else:
+            out.append((prefix, cmd))
+
+    walk(group, "")
+    return out
+
+
+def test_every_command_and_option_has_a_chinese_help_line() -> None:
+    import re
+
+    cjk = re.compile(r"[\u4e00-\u9fff]")
+    missing = []
+    for name, cmd in _commands():
+        if not cjk.search(getattr(cmd, "help", "") or ""):
+            missing.append(name)
+        for param in getattr(cmd, "params", []):
+            text = getattr(param, "help", None)
+            if text is not None and not cjk.search(text):
+                missing.append(f"{name} {param.opts[0] if getattr(param, 'opts', None) else param.name}")
+    assert missing == []

@@ -85,7 +85,8 @@ CountiesOption = Annotated[
         "--counties",
         metavar="FILE",
         dir_okay=False,
-        help="A file listing county data folders, one a line (# starts a comment); with --data, both.",
+        help="县数据目录清单文件。 "
+        "A file listing county data folders, one a line (# starts a comment); with --data, both.",
     ),
 ]
 
@@ -129,17 +130,26 @@ FormatOption = Annotated[
     OutputFormat | None,
     typer.Option(
         "--format",
-        help="table (terminal), plain, markdown, csv or json. Default: table on a terminal, else plain.",
+        help="输出格式。 "
+        "table (terminal), plain, markdown, csv or json. Default: table on a terminal, else plain.",
     ),
 ]
 LangOption = Annotated[
     Lang | None, typer.Option("--lang", help="zh or en (语言). Default: from the locale (zh_* gives zh).")
 ]
 ProjectOption = Annotated[
-    str | None, typer.Option("--project", "-p", help="Only this project: its id (p03) or number (3).")
+    str | None,
+    typer.Option(
+        "--project",
+        "-p",
+        help="只看此工程（编号、序号或名称）。 Only this project: its id (p03) or number (3).",
+    ),
 ]
 UnitOption = Annotated[
-    str | None, typer.Option("--unit", help="Only what this unit owns or leads (name, alias or id).")
+    str | None,
+    typer.Option(
+        "--unit", help="只看此单位负责的事项。 Only what this unit owns or leads (name, alias or id)."
+    ),
 ]
 ConvenerOption = Annotated[
     str | None, typer.Option("--convener", help="Only the projects of this convener (召集人).")
@@ -150,7 +160,8 @@ AtOption = Annotated[
     typer.Option(
         "--at",
         metavar="REV",
-        help="Read the data as committed at this git revision (a commit, tag or branch), from git's "
+        help="按某一提交版本读取数据。 "
+        "Read the data as committed at this git revision (a commit, tag or branch), from git's "
         "objects; the work tree is not read. --as-of still sets the date.",
     ),
 ]
@@ -180,7 +191,7 @@ def validate(
     counties_file: CountiesOption = None,
     output_format: Annotated[
         ProblemFormat,
-        typer.Option("--format", help="text (for people), json, or github (workflow annotations)"),
+        typer.Option("--format", help="输出格式。 text (for people), json, or github (workflow annotations)"),
     ] = ProblemFormat.text,
     strict: Annotated[
         bool,
@@ -191,14 +202,16 @@ def validate(
         typer.Option(
             "--base",
             metavar="REV",
-            help="Also compare with the data committed at REV: refuse unrecorded changes to submitted "
+            help="与某版本比较，审查改动。 "
+            "Also compare with the data committed at REV: refuse unrecorded changes to submitted "
             "months, deleted problems, rewritten or backdated closings.",
         ),
     ] = None,
     staged: Annotated[
         bool,
         typer.Option(
-            "--staged", help="Check the staged files (what a commit would hold), not the work tree."
+            "--staged",
+            help="只检查暂存的文件。 Check the staged files (what a commit would hold), not the work tree.",
         ),
     ] = False,
     as_of: Annotated[
@@ -207,7 +220,8 @@ def validate(
             "--as-of",
             parser=_parse_date,
             metavar="YYYY-MM-DD",
-            help="The day the data is checked on (nothing done may be dated after it), and the day a "
+            help="检查日期。 "
+            "The day the data is checked on (nothing done may be dated after it), and the day a "
             "change is recorded, for --base. Default: today.",
         ),
     ] = None,
@@ -215,7 +229,8 @@ def validate(
         bool,
         typer.Option(
             "--require-signed",
-            help="With --base: refuse every commit since REV without a good signature (git verify-commit).",
+            help="要求签名提交。 "
+            "With --base: refuse every commit since REV without a good signature (git verify-commit).",
         ),
     ] = False,
 ) -> None:
@@ -422,7 +437,9 @@ def status(
     output_format: FormatOption = None,
     lang: LangOption = None,
     project: ProjectOption = None,
-    unit: Annotated[str | None, typer.Option("--unit", help="Only projects this unit leads.")] = None,
+    unit: Annotated[
+        str | None, typer.Option("--unit", help="只看此单位牵头的工程。 Only projects this unit leads.")
+    ] = None,
     convener: ConvenerOption = None,
     at: AtOption = None,
     counties_file: CountiesOption = None,
@@ -456,7 +473,8 @@ def indicators(
         str | None,
         typer.Option(
             "--status",
-            help="Only indicators with this status: achieved, on_track, at_risk, off_track, no_data.",
+            help="按状态筛选指标。 "
+            "Only indicators with this status: achieved, on_track, at_risk, off_track, no_data.",
         ),
     ] = None,
     at: AtOption = None,
@@ -499,7 +517,8 @@ def tasks(
         str | None,
         typer.Option(
             "--status",
-            help="Only tasks in this state: not_started, in_progress, done, blocked, not_reported.",
+            help="按状态筛选任务。 "
+            "Only tasks in this state: not_started, in_progress, done, blocked, not_reported.",
         ),
     ] = None,
     overdue: OverdueOption = False,
@@ -540,7 +559,8 @@ def issues_command(
     unit: UnitOption = None,
     convener: ConvenerOption = None,
     status: Annotated[
-        str | None, typer.Option("--status", help="Only problems that are open or closed.")
+        str | None,
+        typer.Option("--status", help="按销号状态筛选问题。 Only problems that are open or closed."),
     ] = None,
     overdue: OverdueOption = False,
     at: AtOption = None,
@@ -576,7 +596,11 @@ def issues_command(
 def dispatch(
     period: Annotated[
         str | None,
-        typer.Option("--period", metavar="YYYY-MM", help="Month dispatched (default: last month)."),
+        typer.Option(
+            "--period",
+            metavar="YYYY-MM",
+            help="调度月份（默认上月）。 Month dispatched (default: last month).",
+        ),
     ] = None,
     data: DataOption = None,
     as_of: AsOfOption = None,
@@ -612,7 +636,7 @@ def dispatch(
 
 @app.command()
 def quarter(
-    which: Annotated[str, typer.Argument(metavar="YYYY-Qn", help="The quarter, e.g. 2026-Q3.")],
+    which: Annotated[str, typer.Argument(metavar="YYYY-Qn", help="季度。 The quarter, e.g. 2026-Q3.")],
     data: DataOption = None,
     as_of: Annotated[
         dt.date | None,
@@ -620,7 +644,7 @@ def quarter(
             "--as-of",
             parser=_parse_date,
             metavar="YYYY-MM-DD",
-            help="Rank as of this date. Default: the day the quarter's last reports fall due.",
+            help="排名截至日期。 Rank as of this date. Default: the day the quarter's last reports fall due.",
         ),
     ] = None,
     output_format: FormatOption = None,
@@ -648,7 +672,9 @@ def quarter(
 
 @app.command()
 def annual(
-    year: Annotated[int, typer.Argument(metavar="YYYY", help="The year, e.g. 2025.", min=2000, max=2100)],
+    year: Annotated[
+        int, typer.Argument(metavar="YYYY", help="年度。 The year, e.g. 2025.", min=2000, max=2100)
+    ],
     data: DataOption = None,
     as_of: Annotated[
         dt.date | None,
@@ -656,7 +682,7 @@ def annual(
             "--as-of",
             parser=_parse_date,
             metavar="YYYY-MM-DD",
-            help="As of this date. Default: the day December's reports fall due.",
+            help="截至日期。 As of this date. Default: the day December's reports fall due.",
         ),
     ] = None,
     output_format: FormatOption = None,
@@ -737,18 +763,21 @@ def log_command(
         str | None,
         typer.Argument(
             metavar="[PROJECT[.INDICATOR|.TASK]|PROBLEM-ID]",
-            help="p01, p01.investment, p01.deployment or p01-002; nothing: every change.",
+            help="工程、指标、任务或问题。 "
+            "p01, p01.investment, p01.deployment or p01-002; nothing: every change.",
         ),
     ] = None,
     period: Annotated[
         str | None,
-        typer.Option("--period", metavar="YYYY-MM", help="Only the figures and tasks of this month."),
+        typer.Option(
+            "--period", metavar="YYYY-MM", help="只看此月。 Only the figures and tasks of this month."
+        ),
     ] = None,
     since: Annotated[
-        dt.date | None, _date_option("--since", "Only commits made on or after this day.")
+        dt.date | None, _date_option("--since", "起始日期。 Only commits made on or after this day.")
     ] = None,
     until: Annotated[
-        dt.date | None, _date_option("--until", "Only commits made on or before this day.")
+        dt.date | None, _date_option("--until", "截止日期。 Only commits made on or before this day.")
     ] = None,
     data: DataOption = None,
     output_format: FormatOption = None,
@@ -802,12 +831,14 @@ def diff_command(
         str | None,
         typer.Argument(
             metavar="[REV1..REV2]",
-            help="REV1..REV2, REV1...REV2 (from their merge base), or REV (against the work tree). "
+            help="比较的版本。 "
+            "REV1..REV2, REV1...REV2 (from their merge base), or REV (against the work tree). "
             "Default: the last commit against the work tree; in a pull request's CI, its base against HEAD.",
         ),
     ] = None,
     staged: Annotated[
-        bool, typer.Option("--staged", help="Compare with the staged files, not the work tree.")
+        bool,
+        typer.Option("--staged", help="与暂存区比较。 Compare with the staged files, not the work tree."),
     ] = False,
     data: DataOption = None,
     as_of: AsOfOption = None,
@@ -890,13 +921,13 @@ def _export_failed(out: Path, exc: Exception) -> typer.Exit:
 
 @export_app.command("xlsx")
 def export_xlsx(
-    out: Annotated[Path, typer.Argument(metavar="OUT.xlsx", help="The workbook to write.")],
+    out: Annotated[Path, typer.Argument(metavar="OUT.xlsx", help="输出的工作簿。 The workbook to write.")],
     data: DataOption = None,
     as_of: AsOfOption = None,
     lang: LangOption = None,
     at: AtOption = None,
 ) -> None:
-    """A workbook: a summary sheet and the three forms of each project, laid out for printing."""
+    """A workbook (三张表单): a summary sheet and the three forms of each project, laid out for printing."""
     from .export import write_xlsx
     from .render_problems import safe_text
     from .rollup import roll_up
@@ -915,13 +946,15 @@ def export_xlsx(
 
 @export_app.command("csv")
 def export_csv(
-    out: Annotated[Path, typer.Argument(metavar="DIR", help="The folder to write the CSV files to.")],
+    out: Annotated[
+        Path, typer.Argument(metavar="DIR", help="CSV 输出目录。 The folder to write the CSV files to.")
+    ],
     data: DataOption = None,
     as_of: AsOfOption = None,
     lang: LangOption = None,
     at: AtOption = None,
 ) -> None:
-    """The same tables as CSV files (UTF-8 with BOM, so that Excel opens Chinese correctly).
+    """The same tables as CSV files (导出CSV; UTF-8 with BOM, so that Excel opens Chinese correctly).
 
     A text cell that begins with = + - @, a tab or a carriage return gets a leading ' so that a
     spreadsheet shows it instead of running it as a formula.
@@ -946,14 +979,18 @@ def export_csv(
 @export_app.command("parquet")
 def export_parquet(
     out: Annotated[
-        Path, typer.Argument(metavar="DIR", help="The folder of the snapshot (kept county by county).")
+        Path,
+        typer.Argument(
+            metavar="DIR", help="快照输出目录。 The folder of the snapshot (kept county by county)."
+        ),
     ],
     data: DataFoldersOption = None,
     counties_file: CountiesOption = None,
     as_of: AsOfOption = None,
     at: AtOption = None,
 ) -> None:
-    """The roll-up of one county or many as Hive-partitioned Parquet (county=…/project=…), for DuckDB,
+    """快照 Parquet: the roll-up of one county or many as Hive-partitioned Parquet
+    (county=…/project=…), for DuckDB,
     Spark or Trino. Needs pip install 'yunhe[parquet]'."""
     from .counties import counties
     from .parquet import ParquetUnavailable, commit_of, write_county
@@ -982,7 +1019,7 @@ def export_parquet(
 
 @app.command()
 def site(
-    out: Annotated[Path, typer.Argument(metavar="OUT.html", help="The page to write.")],
+    out: Annotated[Path, typer.Argument(metavar="OUT.html", help="输出网页文件。 The page to write.")],
     data: DataOption = None,
     as_of: AsOfOption = None,
     lang: LangOption = None,
@@ -1012,7 +1049,8 @@ LockTimeoutOption = Annotated[
         "--lock-timeout",
         min=0,
         metavar="SECONDS",
-        help="How long to wait for another yunhe writing in the same data folder (default 30).",
+        help="等待写锁的秒数。 "
+        "How long to wait for another yunhe writing in the same data folder (default 30).",
     ),
 ]
 
@@ -1064,15 +1102,20 @@ DATA_FOLDER_HELP = (
 
 @report_app.command("new")
 def report_new(
-    project: Annotated[str, typer.Argument(help="Project id (p03) or number (3).")],
+    project: Annotated[str, typer.Argument(help="工程编号或序号。 Project id (p03) or number (3).")],
     period: Annotated[
-        str | None, typer.Option("--period", metavar="YYYY-MM", help="Month to report (default: last month).")
+        str | None,
+        typer.Option(
+            "--period",
+            metavar="YYYY-MM",
+            help="报送月份（默认上月）。 Month to report (default: last month).",
+        ),
     ] = None,
     data: DataOption = None,
     as_of: AsOfOption = None,
     lock_timeout: LockTimeoutOption = 30,
 ) -> None:
-    """Write next month's report for a project, ready to fill in; never overwrites (新建月报)."""
+    """Write last month's report for a project (or --period's), ready to fill in; never overwrites (新建月报)."""
     import re
 
     from .operations import UnknownProject, default_period, write_new_report
@@ -1097,7 +1140,9 @@ def report_new(
 
 @issue_app.command("add")
 def issue_add(
-    project: Annotated[str, typer.Option("--project", "-p", help="Project id (p03) or number (3).")],
+    project: Annotated[
+        str, typer.Option("--project", "-p", help="工程编号或序号。 Project id (p03) or number (3).")
+    ],
     title: Annotated[str, typer.Option("--title", help="The problem (问题).")],
     owner: Annotated[str, typer.Option("--owner", help="Unit responsible (责任单位): name, alias or id.")],
     due: Annotated[
@@ -1106,7 +1151,9 @@ def issue_add(
     source: Annotated[
         str | None, typer.Option("--source", help="Where it came from: 月调度, 季分析, 年总结, 督查 or 其他.")
     ] = None,
-    raised_on: Annotated[dt.date | None, _date_option("--raised-on", "Date raised (default: today).")] = None,
+    raised_on: Annotated[
+        dt.date | None, _date_option("--raised-on", "提出日期（默认今天）。 Date raised (default: today).")
+    ] = None,
     data: DataOption = None,
     as_of: AsOfOption = None,
     lock_timeout: LockTimeoutOption = 30,
@@ -1134,9 +1181,13 @@ def issue_add(
 
 @issue_app.command("close")
 def issue_close(
-    problem_id: Annotated[str, typer.Argument(metavar="ID", help="The problem's id, e.g. p03-002.")],
+    problem_id: Annotated[
+        str, typer.Argument(metavar="ID", help="问题编号。 The problem's id, e.g. p03-002.")
+    ],
     resolution: Annotated[str, typer.Option("--resolution", help="How it was solved (解决情况).")],
-    on: Annotated[dt.date | None, _date_option("--on", "Date crossed off (default: today).")] = None,
+    on: Annotated[
+        dt.date | None, _date_option("--on", "销号日期（默认今天）。 Date crossed off (default: today).")
+    ] = None,
     evidence: Annotated[
         list[str] | None, typer.Option("--evidence", help="Evidence (佐证材料); repeat for more than one.")
     ] = None,
@@ -1163,17 +1214,22 @@ def issue_close(
 
 @issue_app.command("reopen")
 def issue_reopen(
-    problem_id: Annotated[str, typer.Argument(metavar="ID", help="The problem's id, e.g. p03-002.")],
+    problem_id: Annotated[
+        str, typer.Argument(metavar="ID", help="问题编号。 The problem's id, e.g. p03-002.")
+    ],
     reason: Annotated[str, typer.Option("--reason", help="Why it is open again (原因).")],
-    on: Annotated[dt.date | None, _date_option("--on", "Date reopened (default: today).")] = None,
+    on: Annotated[
+        dt.date | None, _date_option("--on", "重新打开日期（默认今天）。 Date reopened (default: today).")
+    ] = None,
     by: Annotated[
-        str | None, typer.Option("--by", help="Who reopens it (default: git's user.name, if set).")
+        str | None,
+        typer.Option("--by", help="由谁重新打开。 Who reopens it (default: git's user.name, if set)."),
     ] = None,
     data: DataOption = None,
     as_of: AsOfOption = None,
     lock_timeout: LockTimeoutOption = 30,
 ) -> None:
-    """Reopen a crossed-off problem; the closing it undoes and who reopened it are kept under `reopened`."""
+    """Reopen a crossed-off problem (重新打开); the closing it undoes and who reopened it are kept."""
     from .gitio import user_name
     from .operations import reopen_problem
     from .render_problems import safe_text
@@ -1301,9 +1357,11 @@ def _emit_problems(problems: list[Problem], files: int, output_format: ProblemFo
 
 @app.command()
 def schema(
-    out: Annotated[Path, typer.Option("--out", help="Folder to write the JSON Schemas to")] = Path("schemas"),
+    out: Annotated[
+        Path, typer.Option("--out", help="JSON Schema 输出目录。 Folder to write the JSON Schemas to")
+    ] = Path("schemas"),
     check: Annotated[
-        bool, typer.Option("--check", help="Only report schema files that are out of date")
+        bool, typer.Option("--check", help="只检查是否过期。 Only report schema files that are out of date")
     ] = False,
 ) -> None:
     """Write the JSON Schema of every kind of data file, generated from the models (生成 JSON Schema)."""
@@ -1325,18 +1383,23 @@ def owners(
         Path | None,
         typer.Option(
             "--out",
-            help="The CODEOWNERS file. Default: CODEOWNERS at the top of the git repository of the data.",
+            help="CODEOWNERS 文件。 "
+            "The CODEOWNERS file. Default: CODEOWNERS at the top of the git repository of the data.",
             dir_okay=False,
         ),
     ] = None,
     org: Annotated[
         str | None,
         typer.Option(
-            "--org", help="The host's organisation or group: a unit without a team is @ORG/<unit id>."
+            "--org",
+            help="代码托管组织。 The host's organisation or group: a unit without a team is @ORG/<unit id>.",
         ),
     ] = None,
     check: Annotated[
-        bool, typer.Option("--check", help="Write nothing; fail (P704) when the file differs from the data.")
+        bool,
+        typer.Option(
+            "--check", help="只检查，不写入。 Write nothing; fail (P704) when the file differs from the data."
+        ),
     ] = False,
 ) -> None:
     """Write CODEOWNERS from the plan: each project's reports and problem list to its lead unit's
