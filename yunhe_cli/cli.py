@@ -1115,7 +1115,7 @@ def report_new(
     as_of: AsOfOption = None,
     lock_timeout: LockTimeoutOption = 30,
 ) -> None:
-    """Write last month's report for a project (or --period's), ready to fill in; never overwrites (新建月报)."""
+    """Write last month's report (or --period's), ready to fill in; never overwrites (新建月报)."""
     import re
 
     from .operations import UnknownProject, default_period, write_new_report
