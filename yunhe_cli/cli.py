@@ -1253,14 +1253,14 @@ def issue_reopen(
 def init(
     target: Annotated[Path, typer.Argument(metavar="DIR", help="A new (or empty) folder. 新目录。")],
     first_period: Annotated[
-        str,
+        str | None,
         typer.Option(
             "--first-period",
             metavar="YYYY-MM",
-            prompt="First month reported (首个报送月, YYYY-MM)",
-            help="The first month reports are due for. 首个报送月。",
+            help="首个报送月。 The first month reports are due for; asked on a terminal, else the month "
+            "after the plan was issued.",
         ),
-    ],
+    ] = None,
     org: Annotated[
         str | None,
         typer.Option("--org", help="The git host's organisation, for CODEOWNERS teams. 代码托管组织名。"),
@@ -1269,12 +1269,17 @@ def init(
 ) -> None:
     """Start a county's data repository: the plan's data, schemas, .gitignore, pre-commit, CI,
     CODEOWNERS and a README with the branch protection to turn on (新建数据仓库)."""
-    from .init import InitError
+    from .init import InitError, default_first_period
     from .init import init as run_init
     from .render_problems import safe_text
 
+    month = first_period
+    if month is None:
+        month = default_first_period()
+        if sys.stdin.isatty():
+            month = typer.prompt("First month reported (首个报送月, YYYY-MM)", default=month)
     try:
-        written = run_init(target, first_period, org, (lang or default_lang()).value)
+        written = run_init(target, month, org, (lang or default_lang()).value)
     except InitError as exc:
         raise typer.BadParameter(str(exc), param_hint="DIR") from None
     for path in written:

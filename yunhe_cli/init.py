@@ -85,6 +85,15 @@ def plan_data() -> Path:
     return here / "data"
 
 
+def default_first_period() -> str:
+    """The month after the shipped plan was issued (what yunhe counts from when nothing is set)."""
+    from .loader import load_repository
+    from .rollup import first_period
+
+    repo, _ = load_repository(plan_data())
+    return first_period(repo.plan.model if repo.plan else None)
+
+
 def schemas_source() -> Path:
     return Path(str(resources.files("yunhe_cli"))).parent / "schemas"
 
