@@ -151,16 +151,10 @@ class FolderCache:
         except Exception:  # a model that cannot be pickled: the run goes on without a cache
             return
         blob = _MAGIC + fingerprint().encode() + b"\n" + hashlib.blake2b(body, digest_size=_DIGEST).digest()
-        tmp = self.pack.with_name(f"{self.pack.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
-        try:
-            self.pack.parent.mkdir(parents=True, exist_ok=True)
-            with open(tmp, "wb") as handle:
-                handle.write(blob)
-                handle.write(body)
-            os.replace(tmp, self.pack)
-        except OSError:
-            with contextlib.suppress(OSError):
-                tmp.unlink()
+        from .write import WriteRefused, atomic_write
+
+        with contextlib.suppress(WriteRefused):  # a cache that cannot be written is only slower
+            atomic_write(self.pack, blob + body)
 
 
 class Cache:

@@ -750,11 +750,11 @@ def _git(root: Path) -> tuple[Git, str]:
 
 def _print_problems(problems: list[object]) -> None:
     from .problems import Problem
-    from .render_problems import safe_text, shown_path
+    from .render_problems import problem_line
 
     for p in problems:
         assert isinstance(p, Problem)
-        sys.stderr.write(f"{shown_path(p.path)}:{p.line}:{p.col}: {p.code} {safe_text(p.message)}\n")
+        sys.stderr.write(problem_line(p) + "\n")
 
 
 @app.command("log")
@@ -1057,14 +1057,12 @@ LockTimeoutOption = Annotated[
 
 def _refused(exc: Exception) -> typer.Exit:
     """The problems that stopped a write, placed, and the assurance that nothing changed."""
-    from .render_problems import safe_text, shown_path
+    from .render_problems import problem_line
     from .write import WriteRefused
 
     assert isinstance(exc, WriteRefused)
     for p in exc.problems:
-        sys.stderr.write(
-            f"{safe_text(shown_path(p.path))}:{p.line}:{p.col}: {p.code} {safe_text(p.message)}\n"
-        )
+        sys.stderr.write(problem_line(p) + "\n")
     sys.stderr.write("nothing was written\n")
     return typer.Exit(1)
 
@@ -1072,10 +1070,10 @@ def _refused(exc: Exception) -> typer.Exit:
 def _notices(problems: list[Problem]) -> None:
     """Problems already in the data, elsewhere than the file written: shown, not blocking."""
     if problems:
-        from .render_problems import render_text
+        from .render_problems import problem_line
 
         sys.stderr.write("written; the data already had these problems elsewhere (run yunhe validate):\n")
-        sys.stderr.write(render_text(problems, 0).rsplit("\n", 2)[0] + "\n")
+        sys.stderr.write("".join(problem_line(p) + "\n" for p in problems))
 
 
 def _root(data: Path | None) -> Path:

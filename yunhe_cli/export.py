@@ -13,9 +13,8 @@ as CSV in UTF-8 with a BOM, which Excel needs to open Chinese text correctly.
 from __future__ import annotations
 
 import datetime as dt
-import os
+import io
 import re
-import tempfile
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -139,16 +138,10 @@ def write_xlsx(report: StatusReport, out: Path, lang: Lang) -> Path:
         sheet.page_setup.fitToWidth = 1
         sheet.page_setup.fitToHeight = 0
         sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    out.parent.mkdir(parents=True, exist_ok=True)
-    # Saved beside the target and renamed over it: an interrupted export leaves no half workbook.
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.tmp-", suffix=".xlsx", dir=out.parent)
-    os.close(fd)
-    try:
-        book.save(tmp)
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    # Saved whole, then written by the one atomic write: an interrupted export leaves no half workbook.
+    buffer = io.BytesIO()
+    book.save(buffer)
+    atomic_write(out, buffer.getvalue())
     return out
 
 

@@ -65,10 +65,13 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
+def problem_line(p: Problem) -> str:
+    """path:line:col: CODE message — the one way a problem is written for people."""
+    return f"{safe_text(shown_path(p.path))}:{p.line}:{p.col}: {p.code} {safe_text(p.message)}"
+
+
 def render_text(problems: Sequence[Problem], files: int) -> str:
-    lines = [
-        f"{safe_text(shown_path(p.path))}:{p.line}:{p.col}: {p.code} {safe_text(p.message)}" for p in problems
-    ]
+    lines = [problem_line(p) for p in problems]
     warnings = sum(p.severity == "warning" for p in problems)
     errors = len(problems) - warnings
     if not problems:

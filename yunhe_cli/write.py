@@ -195,20 +195,22 @@ def _windows_lock(path: Path, timeout: float) -> Iterator[None]:  # pragma: no c
         raise cannot_write(path, exc) from exc
 
 
-def atomic_write(path: Path, text: str) -> None:
-    """Replace `path` with `text` (UTF-8) all at once; WriteRefused (W509) when the system refuses."""
+def atomic_write(path: Path, text: str | bytes) -> None:
+    """Replace `path` with `text` (UTF-8, or bytes as they are) all at once — a temporary file in the
+    same folder, fsync, rename: the one atomic write of yunhe. WriteRefused (W509) when the system
+    refuses."""
     try:
         _atomic_write(path, text)
     except OSError as exc:
         raise cannot_write(path, exc) from exc
 
 
-def _atomic_write(path: Path, text: str) -> None:
+def _atomic_write(path: Path, text: str | bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.tmp-", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(text.encode("utf-8") if isinstance(text, str) else text)
             handle.flush()
             os.fsync(handle.fileno())
         if path.exists():
