@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from .i18n import Lang, default_lang
+from .periods import is_period
 from .render import OutputFormat
 from .render_problems import ProblemFormat
 
@@ -609,7 +610,6 @@ def dispatch(
     at: AtOption = None,
 ) -> None:
     """月调度: reports late or missing, what is overdue by unit and convener, what changed this month."""
-    import re
 
     from .mechanism import OutsidePlan, check_period, dispatch_as_of, plan_months
     from .mechanism import dispatch as run_dispatch
@@ -617,7 +617,7 @@ def dispatch(
     from .operations import default_period
 
     today = as_of or dt.date.today()
-    if period is not None and not re.fullmatch(r"[0-9]{4}-(0[1-9]|1[0-2])", period):
+    if period is not None and not is_period(period):
         raise typer.BadParameter(f"{period!r} is not a month written YYYY-MM", param_hint="--period")
     repo, code = _repo(data, at, as_of)
     first, last = plan_months(repo)
@@ -792,7 +792,7 @@ def log_command(
     from .changes import log as run_log
     from .gitio import GitError
 
-    if period is not None and not re.fullmatch(r"20\d\d-(0[1-9]|1[0-2])", period):
+    if period is not None and not is_period(period):
         raise typer.BadParameter(f"{period!r} is not a month written YYYY-MM", param_hint="--period")
     root = data if data is not None else find_data_root()
     git, prefix = _git(root)
@@ -1114,14 +1114,13 @@ def report_new(
     lock_timeout: LockTimeoutOption = 30,
 ) -> None:
     """Write last month's report (or --period's), ready to fill in; never overwrites (新建月报)."""
-    import re
 
     from .operations import UnknownProject, default_period, write_new_report
     from .render_problems import safe_text
     from .write import WriteRefused
 
     today = as_of or dt.date.today()
-    if period is not None and not re.fullmatch(r"20\d\d-(0[1-9]|1[0-2])", period):
+    if period is not None and not is_period(period):
         raise typer.BadParameter(f"{period!r} is not a month written YYYY-MM", param_hint="--period")
     notices: list[Problem] = []
     try:
