@@ -333,14 +333,8 @@ class Cumulative(IndicatorKind):
         position: Fraction,
         ctx: Context,
     ) -> Decimal | None:
-        remaining = month_position(ind.target.by) - position
-        if remaining <= 0:
-            return actual
         start, base = self._base(ind, ctx)
-        elapsed = position - start
-        if elapsed <= 0:
-            return None
-        return settle(actual + times(actual - base, remaining / elapsed))
+        return at_this_pace(ind, actual, position, start, base)
 
     def plausibility(self, ind: m.Indicator, series: Sequence[Reading]) -> list[Warning_]:
         return [*super().plausibility(ind, series), *_falls(ind, series, self._running(ind))]
@@ -349,6 +343,19 @@ class Cumulative(IndicatorKind):
     def _running(ind: m.Indicator) -> str:
         # 1–N月累计 only rises within a year; a total since the plan began never falls at all.
         return "year" if ind.reported_as == "year_to_date" else "plan"
+
+
+def at_this_pace(
+    ind: m.Indicator, actual: Decimal, position: Fraction, start: Fraction, base: Decimal
+) -> Decimal | None:
+    """The value on the target date if the pace from `base` at `start` to `actual` now goes on."""
+    remaining = month_position(ind.target.by) - position
+    if remaining <= 0:
+        return actual
+    elapsed = position - start
+    if elapsed <= 0:
+        return None
+    return settle(actual + times(actual - base, remaining / elapsed))
 
 
 def plan_to_date(series: Sequence[Reading], index: int, start_year: int) -> tuple[Decimal | None, list[Note]]:
@@ -445,8 +452,7 @@ class Level(IndicatorKind):
         position: Fraction,
         ctx: Context,
     ) -> Decimal | None:
-        remaining = month_position(ind.target.by) - position
-        if remaining <= 0:
+        if month_position(ind.target.by) <= position:
             return actual
         if ind.baseline is not None:
             start, base = month_position(ind.baseline.on), ind.baseline.value
@@ -458,10 +464,7 @@ class Level(IndicatorKind):
             if first is None:
                 return None
             start, base = period_position(series[earlier[0]].period), first
-        elapsed = position - start
-        if elapsed <= 0:
-            return None
-        return settle(actual + times(actual - base, remaining / elapsed))
+        return at_this_pace(ind, actual, position, start, base)
 
     def plausibility(self, ind: m.Indicator, series: Sequence[Reading]) -> list[Warning_]:
         flow = ind.reported_as == "year_to_date" and _additive(ind)
