@@ -1246,6 +1246,81 @@ def issue_reopen(
     _notices(notices)
 
 
+# --------------------------------------------------------------------------- forms (Excel)
+
+
+@app.command("form")
+def form_command(
+    project: Annotated[str, typer.Argument(help="Project id (p03) or number (3).")],
+    out: Annotated[Path, typer.Argument(metavar="OUT.xlsx", help="The workbook to write.")],
+    period: Annotated[
+        str | None, typer.Option("--period", metavar="YYYY-MM", help="Month to report (default: last month).")
+    ] = None,
+    data: DataOption = None,
+    as_of: AsOfOption = None,
+    lang: Annotated[Lang, typer.Option("--lang", help="zh or en (语言). Default: zh.")] = Lang.zh,
+) -> None:
+    """Write the month's fillable form of a project, for Excel or WPS (月报填报表)."""
+    import re
+
+    from .form import write_form
+    from .operations import UnknownProject, default_period
+    from .write import WriteRefused
+
+    today = as_of or dt.date.today()
+    if period is not None and not re.fullmatch(r"20\d\d-(0[1-9]|1[0-2])", period):
+        raise typer.BadParameter(f"{period!r} is not a month written YYYY-MM", param_hint="--period")
+    if out.suffix.lower() != ".xlsx":
+        raise typer.BadParameter(f"{out} does not end in .xlsx", param_hint="OUT.xlsx")
+    try:
+        write_form(_root(data), project, period or default_period(today), out, today, lang)
+    except WriteRefused as exc:
+        raise _refused(exc) from None
+    except UnknownProject as exc:
+        raise typer.BadParameter(str(exc), param_hint="PROJECT") from None
+    sys.stdout.write(f"wrote {out}\n")
+
+
+@app.command("import")
+def import_command(
+    forms: Annotated[list[Path], typer.Argument(metavar="FORM.xlsx...", help="Filled forms (yunhe form).")],
+    data: DataOption = None,
+    as_of: AsOfOption = None,
+    revise: Annotated[
+        bool,
+        typer.Option("--revise", help="Let the forms change submitted months (recorded under revisions:)."),
+    ] = False,
+    reason: Annotated[
+        str | None,
+        typer.Option("--reason", help="Why submitted months change (修订原因); needed by --revise."),
+    ] = None,
+    by: Annotated[
+        str | None, typer.Option("--by", help="Who revises (default: the form's 报送单位).")
+    ] = None,
+) -> None:
+    """Read filled forms into the monthly reports and problem lists; the whole batch or nothing (导入)."""
+    from .form_import import ImportRefused, import_forms
+    from .write import WriteRefused
+
+    if revise and not reason:
+        raise typer.BadParameter("--revise needs --reason (修订原因)", param_hint="--reason")
+    if reason and not revise:
+        raise typer.BadParameter("--reason goes with --revise", param_hint="--reason")
+    try:
+        result = import_forms(_root(data), forms, as_of or dt.date.today(), revise, reason, by)
+    except WriteRefused as exc:
+        raise _refused(exc) from None
+    except ImportRefused as exc:
+        for p in exc.problems:
+            sys.stderr.write(p.text() + "\n")
+        sys.stderr.write("nothing was written\n")
+        raise typer.Exit(1) from None
+    for p in result.warnings:
+        sys.stderr.write(p.text() + "\n")
+    for line in result.actions:
+        sys.stdout.write(line + "\n")
+
+
 @app.command()
 def init(
     target: Annotated[Path, typer.Argument(metavar="DIR", help="A new (or empty) folder. 新目录。")],

@@ -111,6 +111,21 @@ CODES: dict[str, tuple[str, str]] = {
     ),
     "P703": ("unsigned-commit", "a commit without a good signature (with --require-signed)"),
     "P704": ("codeowners-drift", "the committed CODEOWNERS is not what the data gives (run yunhe owners)"),
+    # Forms (yunhe import): placed as FORM.xlsx!sheet!cell; nothing of the batch is written
+    "X701": (
+        "unreadable-workbook",
+        "the file cannot be read as an .xlsx workbook (damaged, password-protected, .xls or .et)",
+    ),
+    "X702": ("not-a-form", "the workbook is not a yunhe form, or its record sheet was changed"),
+    "X703": ("stale-form", "the form was made from an older version of the project's plan data"),
+    "X704": (
+        "locked-cell",
+        "a locked cell of the form was changed, or a cell outside the input cells filled",
+    ),
+    "X705": ("form-layout", "rows inserted, deleted or hidden, cells merged, or sheets added or removed"),
+    "X706": ("formula-without-value", "a formula in an input cell has no saved value"),
+    "X707": ("empty-form", "nothing was filled in"),
+    "X708": ("submitted-month", "the month's report is submitted; a form changes it only with --revise"),
 }
 
 
