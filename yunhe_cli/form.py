@@ -339,6 +339,10 @@ def build_workbook(content: FormContent, made_on: dt.date) -> Any:
     lang = content.lang
     thin = Side(style="thin", color="999999")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    top = Alignment(vertical="top", wrap_text=True)
+    input_fill = PatternFill("solid", fgColor=INPUT_FILL)
+    locked_fill = PatternFill("solid", fgColor=LOCKED_FILL)
+    unlocked = Protection(locked=False)
     book = Workbook()
     book.remove(book.active)  # type: ignore[arg-type]
     records: list[list[str]] = [
@@ -392,17 +396,17 @@ def build_workbook(content: FormContent, made_on: dt.date) -> Any:
         if isinstance(value, dt.date):
             cell.number_format = DATE_FORMAT
         cell.border = border
-        cell.alignment = Alignment(vertical="top", wrap_text=True)
+        cell.alignment = top
         if is_input:
-            cell.protection = Protection(locked=False)
-            cell.fill = PatternFill("solid", fgColor=INPUT_FILL)
+            cell.protection = unlocked
+            cell.fill = input_fill
             if kind == "date":
                 cell.number_format = DATE_FORMAT
             elif kind in (None, "text"):
                 cell.number_format = TEXT_FORMAT
             records.append(["cell", key, coord, "input", norm(value)])
         else:
-            cell.fill = PatternFill("solid", fgColor=LOCKED_FILL)
+            cell.fill = locked_fill
             records.append(["cell", key, coord, "locked", norm(value)])
         return cell
 
@@ -455,7 +459,7 @@ def build_workbook(content: FormContent, made_on: dt.date) -> Any:
                 kind = row.choices.get(col_key) if is_input else None
                 value = row.cells.get(col_key)
                 if value is None and not is_input:
-                    sheet[coord].fill = PatternFill("solid", fgColor=LOCKED_FILL)
+                    sheet[coord].fill = locked_fill
                     sheet[coord].border = border
                     continue
                 put(sheet, key, coord, value, is_input, kind or ("text" if is_input else None))
@@ -474,10 +478,9 @@ def build_workbook(content: FormContent, made_on: dt.date) -> Any:
 
     meta = book.create_sheet(META_SHEET)
     records.append(["digest", digest(records)])
-    for r, record in enumerate(records, 1):
-        for c, text in enumerate(record, 1):
-            cell = meta.cell(row=r, column=c, value=text)
-            cell.data_type = "s"
+    for r, record in enumerate(records, 1):  # one record a row, as a JSON list: few cells, quick to read
+        cell = meta.cell(row=r, column=1, value=json.dumps(trimmed(record), ensure_ascii=False))
+        cell.data_type = "s"
     meta.sheet_state = "hidden"
     _protect(meta)
     book.active = 0
@@ -528,11 +531,17 @@ def write_form(
     return content
 
 
-def iter_records(rows: Iterator[tuple[Any, ...]]) -> list[list[str]]:
-    """The hidden sheet's records as text, trailing empty cells dropped."""
+def iter_records(rows: Iterator[tuple[Any, ...]]) -> list[list[str]] | None:
+    """The hidden sheet's records (None when one cannot be read)."""
     out = []
     for row in rows:
-        cells = trimmed([norm(v) for v in row])
-        if cells:
-            out.append(cells)
+        if not row or row[0] is None:
+            continue
+        try:
+            record = json.loads(str(row[0]))
+        except ValueError:
+            return None
+        if not isinstance(record, list) or not record or not all(isinstance(x, str) for x in record):
+            return None
+        out.append(record)
     return out

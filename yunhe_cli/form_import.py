@@ -57,8 +57,8 @@ STATUS_WORDS = {
 }
 YES = {"是", "yes", "y", "true", "已完成", "完成"}
 NO = {"否", "no", "n", "false", "未完成"}
-PLAIN_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
-DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+PLAIN_NUMBER = re.compile(r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)$")  # ASCII only: ６３ is refused
+DATE_TEXT = re.compile(r"^([0-9]{4})\s*[-/.年]\s*([0-9]{1,2})\s*[-/.月]\s*([0-9]{1,2})\s*日?$")
 QUALIFIERS = ("约", "大约", "左右", "近", "超", "余", "多", "以上", "以下", "about", "approx", "~", "≈")
 NAME_PERIOD = re.compile(r"(?<!\d)(20\d\d)[-_.年]?(0[1-9]|1[0-2])(?!\d)")
 NAME_PROJECT = re.compile(r"(?<![a-z0-9])p(\d{1,2})(?![0-9])", re.IGNORECASE)
@@ -158,7 +158,7 @@ def read_form(path: Path) -> tuple[ReadForm | None, list[FormProblem]]:
                 "this workbook is not a yunhe form (it has no record sheet); make one with yunhe form",
             )
         ]
-    records = iter_records(book[META_SHEET].iter_rows(values_only=True))
+    records = iter_records(book[META_SHEET].iter_rows(max_col=1, values_only=True)) or []
     problem = _record_problem(records)
     if problem:
         return None, [FormProblem(path, "X702", problem)]
@@ -727,6 +727,12 @@ def _apply_form(
     parsed = _parse(form, project)
     out.extend(parsed.problems)
     if out:
+        return out
+    submitted_on, coord = parsed.submission.get("submitted_on", (None, "B5"))
+    if submitted_on is not None and submitted_on > as_of:
+        out.append(
+            form.at("submission", coord, "W503", f"{submitted_on} is in the future (today is {as_of})")
+        )
         return out
     if parsed.empty:
         return [
