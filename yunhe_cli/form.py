@@ -256,22 +256,22 @@ def form_content(repo: Repository, project_ref: str, period: str, as_of: dt.date
                 if u.task == task.id:
                     last_update = u
                     reached_before.update({r.milestone: r.reached_on for r in u.milestones})
-        u = updates.get(task.id)
+        now = updates.get(task.id)
         cells = {
             "id": task.id,
             "title": task.title if lang is Lang.zh else (task.title_en or task.title),
             "due": task.due,
             "last_status": t(f"task.{last_update.status}", lang) if last_update else "",
             "last_percent": last_update.percent if last_update else None,
-            "status": t(f"task.{u.status}", lang) if u else None,
-            "percent": u.percent if u else None,
-            "done_on": u.done_on if u else None,
-            "note": u.note if u else None,
+            "status": t(f"task.{now.status}", lang) if now else None,
+            "percent": now.percent if now else None,
+            "done_on": now.done_on if now else None,
+            "note": now.note if now else None,
         }
         choices = {"status": "status", "percent": "percent", "done_on": "date"}
-        inputs = frozenset({"status", "percent", "done_on", "note"})
-        rows["tasks"].append(Row("task", task.id, "", cells, inputs, choices))
-        reached_now = {r.milestone: r.reached_on for r in (u.milestones if u else [])}
+        task_inputs = frozenset({"status", "percent", "done_on", "note"})
+        rows["tasks"].append(Row("task", task.id, "", cells, task_inputs, choices))
+        reached_now = {r.milestone: r.reached_on for r in (now.milestones if now else [])}
         for ms in task.milestones:
             earlier_date = reached_before.get(ms.title)
             ms_cells: dict[str, Any] = {
@@ -302,8 +302,8 @@ def form_content(repo: Repository, project_ref: str, period: str, as_of: dt.date
                 "resolution": None,
                 "evidence": None,
             }
-            inputs = frozenset({"closed_on", "resolution", "evidence"})
-            rows["problems"].append(Row("problem", q.id, "", cells, inputs, {"closed_on": "date"}))
+            problem_inputs = frozenset({"closed_on", "resolution", "evidence"})
+            rows["problems"].append(Row("problem", q.id, "", cells, problem_inputs, {"closed_on": "date"}))
     submission = {
         "project": f"{project.id} {project.name if lang is Lang.zh else (project.name_en or project.name)}",
         "period": period,
@@ -451,13 +451,13 @@ def build_workbook(content: FormContent, made_on: dt.date) -> Any:
             width = 12 if col_key not in ("name", "title", "note", "resolution", "evidence") else 30
             sheet.column_dimensions[letter].width = 10 if col_key == "id" else width
         by_kind: dict[str, Any] = {}
-        for r, row in enumerate(content.rows[key], FIRST_ROW):
-            records.append(["row", key, str(r), row.what, row.ident, row.extra])
+        for r, entry in enumerate(content.rows[key], FIRST_ROW):
+            records.append(["row", key, str(r), entry.what, entry.ident, entry.extra])
             for col, (col_key, _is_input) in enumerate(columns):
                 coord = f"{chr(ord('A') + col)}{r}"
-                is_input = col_key in row.inputs
-                kind = row.choices.get(col_key) if is_input else None
-                value = row.cells.get(col_key)
+                is_input = col_key in entry.inputs
+                kind = entry.choices.get(col_key) if is_input else None
+                value = entry.cells.get(col_key)
                 if value is None and not is_input:
                     sheet[coord].fill = locked_fill
                     sheet[coord].border = border

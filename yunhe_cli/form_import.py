@@ -200,7 +200,7 @@ def read_form(path: Path) -> tuple[ReadForm | None, list[FormProblem]]:
                 value = c.value
                 if role == "input":
                     form.inputs[(key, coord)] = Cell(
-                        key, coord, value, c.number_format or "General", c.is_date
+                        key, coord, value, c.number_format or "General", bool(getattr(c, "is_date", False))
                     )
                     form.made[(key, coord)] = made
                     if _is_formula(value):
@@ -958,18 +958,18 @@ def _apply_report(data: Any, parsed: ParsedForm, project: m.Project) -> None:
         data["tasks"] = CommentedSeq()
     tasks = data["tasks"]
     order = [k.id for k in project.tasks]
-    for item in parsed.tasks:
-        if item.status is None:
+    for task in parsed.tasks:
+        if task.status is None:
             for i, entry in enumerate(tasks):
-                if entry.get("task") == item.ident:
+                if entry.get("task") == task.ident:
                     del tasks[i]
                     break
             continue
-        entry = _entry(tasks, "task", item.ident, order, CommentedMap)
-        _put(entry, "status", item.status, TASK_ORDER)
-        _put(entry, "percent", item.percent, TASK_ORDER)
-        _put(entry, "done_on", item.done_on, TASK_ORDER)
-        reached = [{"milestone": title, "reached_on": day} for title, day, _ in item.reached]
+        entry = _entry(tasks, "task", task.ident, order, CommentedMap)
+        _put(entry, "status", task.status, TASK_ORDER)
+        _put(entry, "percent", task.percent, TASK_ORDER)
+        _put(entry, "done_on", task.done_on, TASK_ORDER)
+        reached = [{"milestone": title, "reached_on": day} for title, day, _ in task.reached]
         was = [(r.get("milestone"), r.get("reached_on")) for r in entry.get("milestones") or []]
         if [(r["milestone"], r["reached_on"]) for r in reached] != was:
             if reached:
@@ -978,7 +978,7 @@ def _apply_report(data: Any, parsed: ParsedForm, project: m.Project) -> None:
                 entry["milestones"] = seq
             elif "milestones" in entry:
                 del entry["milestones"]
-        _put(entry, "note", item.note, TASK_ORDER)
+        _put(entry, "note", task.note, TASK_ORDER)
     if tasks:
         _block(tasks)
 
