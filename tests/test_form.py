@@ -30,7 +30,7 @@ from yunhe_cli.loader import load_repository
 from .conftest import ROOT
 
 SAMPLE = ROOT / "examples" / "sample"
-AS_OF = dt.date(2026, 11, 15)
+AS_OF = dt.date(2026, 11, 20)  # after the sample's last submission (2026-11-16)
 runner = CliRunner()
 
 
@@ -391,7 +391,7 @@ def test_problems_found_by_validate_are_placed_on_the_form(data: Path, tmp_path:
         data, early
     )
     outside = _fill(_form(data, tmp_path / "o.xlsx"), {**TYPED, ("报送", "B5"): dt.datetime(2029, 1, 2)})
-    assert "o.xlsx!报送!B5: W503 2029-01-02 is in the future (today is 2026-11-15)" in _refused(data, outside)
+    assert "o.xlsx!报送!B5: W503 2029-01-02 is in the future (today is 2026-11-20)" in _refused(data, outside)
     bad_status = _fill(_form(data, tmp_path / "g.xlsx"), {**TYPED, ("重点任务", "F5"): "差不多"})
     assert "g.xlsx!重点任务!F5: S105 '差不多' is not allowed" in _refused(data, bad_status)
     half_closed = _fill(_form(data, tmp_path / "h.xlsx"), {**TYPED, ("问题销号", "G3"): None})
@@ -430,7 +430,7 @@ def test_a_submitted_month_changes_only_with_revise_and_is_recorded(data: Path, 
         "-    value: 52.09",
         "+    value: 53.1",
         "+revisions:",
-        "+  - on: 2026-11-15",
+        "+  - on: 2026-11-20",
         "+    by: 县发改局",
         "+    reason: 统计局核定数",
         "+    indicator: investment",

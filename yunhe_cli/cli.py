@@ -1265,6 +1265,7 @@ def form_command(
 
     from .form import write_form
     from .operations import UnknownProject, default_period
+    from .render_problems import safe_text
     from .write import WriteRefused
 
     today = as_of or dt.date.today()
@@ -1272,13 +1273,16 @@ def form_command(
         raise typer.BadParameter(f"{period!r} is not a month written YYYY-MM", param_hint="--period")
     if out.suffix.lower() != ".xlsx":
         raise typer.BadParameter(f"{out} does not end in .xlsx", param_hint="OUT.xlsx")
+    root = _root(data)
     try:
-        write_form(_root(data), project, period or default_period(today), out, today, lang)
+        write_form(root, project, period or default_period(today), out, today, lang)
     except WriteRefused as exc:
         raise _refused(exc) from None
     except UnknownProject as exc:
         raise typer.BadParameter(str(exc), param_hint="PROJECT") from None
-    sys.stdout.write(f"wrote {out}\n")
+    except OSError as exc:
+        raise _export_failed(out, exc) from None
+    sys.stdout.write(f"wrote {safe_text(str(out))}\n")
 
 
 @app.command("import")

@@ -430,6 +430,7 @@ def build_workbook(content: FormContent, made_on: dt.date) -> Any:
         put(sheet, "submission", f"A{HELP_ROW + i}", line, False)
     sheet.column_dimensions["A"].width = 14
     sheet.column_dimensions["B"].width = 70
+    _print_wide(sheet)
     _protect(sheet)
 
     # The three tables.
@@ -449,7 +450,7 @@ def build_workbook(content: FormContent, made_on: dt.date) -> Any:
             cell.fill = PatternFill("solid", fgColor=INPUT_FILL if is_input else HEADER_FILL)
             cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
             width = 12 if col_key not in ("name", "title", "note", "resolution", "evidence") else 30
-            sheet.column_dimensions[letter].width = 10 if col_key == "id" else width
+            sheet.column_dimensions[letter].width = 20 if col_key == "id" else width
         by_kind: dict[str, Any] = {}
         for r, entry in enumerate(content.rows[key], FIRST_ROW):
             records.append(["row", key, str(r), entry.what, entry.ident, entry.extra])
@@ -470,10 +471,7 @@ def build_workbook(content: FormContent, made_on: dt.date) -> Any:
                     by_kind[kind].add(coord)
         sheet.freeze_panes = f"C{FIRST_ROW}"
         sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-        sheet.page_setup.orientation = "landscape"
-        sheet.page_setup.fitToWidth = 1
-        sheet.page_setup.fitToHeight = 0
-        sheet.sheet_properties.pageSetUpPr.fitToPage = True
+        _print_wide(sheet)
         _protect(sheet)
 
     meta = book.create_sheet(META_SHEET)
@@ -495,6 +493,14 @@ def _project_name(content: FormContent) -> str:
 
 def _serial(day: dt.date) -> int:
     return (day - dt.date(1899, 12, 30)).days
+
+
+def _print_wide(sheet: Any) -> None:
+    """Printed landscape, one page wide."""
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
 
 
 def _protect(sheet: Any) -> None:
@@ -525,7 +531,7 @@ def write_form(
     """Write the month's form of one project to `out`; reads the data under no lock (it writes none)."""
     from .operations import checked_repo
 
-    repo = checked_repo(root)
+    repo = checked_repo(root, as_of)
     content = form_content(repo, project_ref, period, as_of, lang)
     save_workbook(build_workbook(content, as_of), out)
     return content

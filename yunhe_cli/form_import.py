@@ -559,7 +559,7 @@ def import_forms(
         if form is not None:
             forms.append(form)
     with repo_lock(root):
-        repo = checked_repo(root)
+        repo = checked_repo(root, as_of)
         plan = Planned()
         seen: dict[tuple[str, str], Path] = {}
         for form in forms:
@@ -582,7 +582,7 @@ def import_forms(
             if rel not in plan.texts:
                 plan.texts[rel] = _encode(dump(data), *plan.encoding.get(rel, (False, False)))
         changed = {rel: text for rel, text in plan.texts.items() if _current(root, rel) != text}
-        warnings = _checked(root, changed, plan)
+        warnings = _checked(root, changed, plan, as_of)
         written = write_batch(root, changed)
     return ImportResult(written, plan.actions, warnings)
 
@@ -592,12 +592,12 @@ def _current(root: Path, rel: str) -> str | None:
     return path.read_bytes().decode("utf-8") if path.exists() else None
 
 
-def _checked(root: Path, texts: dict[str, str], plan: Planned) -> list[FormProblem]:
+def _checked(root: Path, texts: dict[str, str], plan: Planned, today: dt.date) -> list[FormProblem]:
     """Validate every new text with the whole repository; errors refuse the batch, warnings are returned."""
     from .checks import validate
     from .render_problems import shown_path
 
-    _, found = validate(root, overrides=texts)
+    _, found = validate(root, overrides=texts, today=today)
     by_path = {root / rel: rel for rel in texts}
     errors: list[FormProblem] = []
     warnings: list[FormProblem] = []
@@ -632,6 +632,15 @@ def _place(p: Problem, places: dict[Loc, tuple[ReadForm, str, str]]) -> FormProb
 def write_batch(root: Path, texts: dict[str, str]) -> list[Path]:
     """Write every file or none: each new text goes to a temporary file first (flushed and fsynced);
     only then are they renamed over the old files, and a failure part-way puts back those renamed."""
+    from .write import cannot_write
+
+    try:
+        return _write_batch(root, texts)
+    except OSError as exc:
+        raise cannot_write(Path(exc.filename) if exc.filename else root, exc) from exc
+
+
+def _write_batch(root: Path, texts: dict[str, str]) -> list[Path]:
     staged: list[tuple[Path, str]] = []
     try:
         for rel, text in sorted(texts.items()):
