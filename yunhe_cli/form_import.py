@@ -594,8 +594,8 @@ def _current(root: Path, rel: str) -> str | None:
 
 def _checked(root: Path, texts: dict[str, str], plan: Planned, today: dt.date) -> list[FormProblem]:
     """Validate every new text with the whole repository; errors refuse the batch, warnings are returned."""
-    from .checks import validate
     from .render_problems import shown_path
+    from .validation import validate
 
     _, found = validate(root, overrides=texts, today=today)
     by_path = {root / rel: rel for rel in texts}
