@@ -509,3 +509,13 @@ def test_forms_saved_by_libreoffice_read_the_same(data: Path, tmp_path: Path) ->
     stderr = _refused(other, lo_text)
     assert "text.xlsx!主要指标!H7: S104 '63%' is not a number" in stderr
     assert "tampered.xlsx!主要指标!B5: X704" in _refused(other, lo_tampered)
+
+
+def test_a_problem_in_a_file_the_batch_does_not_touch_blocks_no_one(data: Path, tmp_path: Path) -> None:
+    other = data / "indicators" / "p02" / "2026-09.yaml"
+    other.write_text(other.read_text(encoding="utf-8").replace("value: ", "value: '约", 1), encoding="utf-8")
+    assert runner.invoke(app, ["validate", "--data", str(data)]).exit_code == 1  # p02 is broken
+    form = _fill(_form(data, tmp_path / "p01-2026-10.xlsx"), TYPED)
+    result = _import(data, form)
+    assert result.exit_code == 0, result.output
+    assert (data / "indicators" / "p01" / "2026-10.yaml").is_file()

@@ -531,7 +531,7 @@ def write_form(
     """Write the month's form of one project to `out`; reads the data under no lock (it writes none)."""
     from .operations import checked_repo
 
-    repo = checked_repo(root, as_of)
+    repo = checked_repo(root, as_of).repo
     content = form_content(repo, project_ref, period, as_of, lang)
     save_workbook(build_workbook(content, as_of), out)
     return content

@@ -559,7 +559,9 @@ def import_forms(
         if form is not None:
             forms.append(form)
     with repo_lock(root):
-        repo = checked_repo(root, as_of)
+        repo = checked_repo(
+            root, as_of
+        ).repo  # problems elsewhere do not block; the batch's files must be clean
         plan = Planned()
         seen: dict[tuple[str, str], Path] = {}
         for form in forms:
@@ -603,15 +605,13 @@ def _checked(root: Path, texts: dict[str, str], plan: Planned, today: dt.date) -
     warnings: list[FormProblem] = []
     for p in found:
         rel = by_path.get(p.path)
-        if rel is None and p.severity == "warning":
-            continue
-        placed = _place(p, plan.places.get(rel or "", {}))
-        if placed is None:
+        if rel is None:
+            continue  # a problem of a file the batch does not touch was there before; it blocks no one
+        placed = _place(p, plan.places.get(rel, {}))
+        if placed is None:  # no cell explains it: placed at the YAML, on the form that wrote the file
+            form = next(iter(plan.places.get(rel, {}).values()), None)
             where = f"{shown_path(p.path)}:{p.line}:{p.col}"
-            placed = FormProblem(p.path, p.code, p.message) if rel is None else None
-            if placed is None:
-                form = next(iter(plan.places.get(rel or "", {}).values()), None)
-                placed = FormProblem(form[0].path if form else p.path, p.code, f"{where}: {p.message}")
+            placed = FormProblem(form[0].path if form else p.path, p.code, f"{where}: {p.message}")
         (warnings if p.severity == "warning" else errors).append(placed)
     if errors:
         raise ImportRefused(errors)
