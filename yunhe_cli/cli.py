@@ -1251,10 +1251,15 @@ def issue_reopen(
 
 @app.command("form")
 def form_command(
-    project: Annotated[str, typer.Argument(help="Project id (p03) or number (3).")],
-    out: Annotated[Path, typer.Argument(metavar="OUT.xlsx", help="The workbook to write.")],
+    project: Annotated[str, typer.Argument(help="工程编号或序号。 Project id (p03) or number (3).")],
+    out: Annotated[Path, typer.Argument(metavar="OUT.xlsx", help="输出的工作簿。 The workbook to write.")],
     period: Annotated[
-        str | None, typer.Option("--period", metavar="YYYY-MM", help="Month to report (default: last month).")
+        str | None,
+        typer.Option(
+            "--period",
+            metavar="YYYY-MM",
+            help="报送月份（默认上月）。 Month to report (default: last month).",
+        ),
     ] = None,
     data: DataOption = None,
     as_of: AsOfOption = None,
@@ -1287,12 +1292,17 @@ def form_command(
 
 @app.command("import")
 def import_command(
-    forms: Annotated[list[Path], typer.Argument(metavar="FORM.xlsx...", help="Filled forms (yunhe form).")],
+    forms: Annotated[
+        list[Path], typer.Argument(metavar="FORM.xlsx...", help="填好的报表。 Filled forms (yunhe form).")
+    ],
     data: DataOption = None,
     as_of: AsOfOption = None,
     revise: Annotated[
         bool,
-        typer.Option("--revise", help="Let the forms change submitted months (recorded under revisions:)."),
+        typer.Option(
+            "--revise",
+            help="修订已报送月份（记入 revisions:）。 Forms may change submitted months (see revisions:).",
+        ),
     ] = False,
     reason: Annotated[
         str | None,

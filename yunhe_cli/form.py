@@ -23,8 +23,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -512,17 +510,14 @@ def _protect(sheet: Any) -> None:
 
 
 def save_workbook(book: Any, out: Path) -> None:
-    """Saved beside the target and renamed over it: an interrupted run leaves no half workbook."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.tmp-", suffix=".xlsx", dir=out.parent)
-    os.close(fd)
-    try:
-        book.save(tmp)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Saved whole, then written by yunhe's one atomic write: an interrupted run leaves no half workbook."""
+    import io
+
+    from .write import atomic_write
+
+    buffer = io.BytesIO()
+    book.save(buffer)
+    atomic_write(out, buffer.getvalue())
 
 
 def write_form(
