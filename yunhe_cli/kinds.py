@@ -87,11 +87,7 @@ class Context:
     @property
     def start_position(self) -> Fraction:
         """The beginning of the plan's first day on the month axis."""
-        return month_position(self.start) - Fraction(1, _days(self.start))
-
-
-def _days(day: dt.date) -> int:
-    return days_in_month(day.year, day.month)
+        return month_position(self.start) - Fraction(1, days_in_month(self.start.year, self.start.month))
 
 
 @dataclass(frozen=True, slots=True)

@@ -84,6 +84,11 @@ class Repository:
     members: Loaded[m.Members] | None = None
     files: list[SourceFile] = field(default_factory=list)
 
+    def loaded(self) -> list[Loaded[Any]]:
+        """Every file's model, whatever its kind (the inverse of `_attach`)."""
+        single = [x for x in (self.plan, self.units, self.people, self.members) if x is not None]
+        return [*single, *self.projects, *self.reports, *self.problem_lists]
+
     def project(self, ref: str) -> Loaded[m.Project] | None:
         """A project by id or by its number ("p03", "3")."""
         for p in self.projects:

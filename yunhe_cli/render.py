@@ -337,11 +337,6 @@ TABLE_RENDERERS: dict[OutputFormat, TableRenderer] = {
     OutputFormat.plain: render_plain,
     OutputFormat.markdown: render_markdown,
 }
-# Formats for programs: projections of the JSON document, not of the tables people read.
-DOCUMENT_RENDERERS: dict[OutputFormat, Callable[[dict[str, Any]], str]] = {
-    OutputFormat.json: lambda doc: render_json(doc),
-    OutputFormat.csv: lambda doc: csv_document(doc),
-}
 
 
 def _json_default(value: object) -> object:
@@ -353,6 +348,13 @@ def _json_default(value: object) -> object:
 
 def render_json(doc: dict[str, Any]) -> str:
     return json.dumps(doc, ensure_ascii=False, indent=2, default=_json_default, allow_nan=False) + "\n"
+
+
+# Formats for programs: projections of the JSON document, not of the tables people read.
+DOCUMENT_RENDERERS: dict[OutputFormat, Callable[[dict[str, Any]], str]] = {
+    OutputFormat.json: render_json,
+    OutputFormat.csv: csv_document,
+}
 
 
 def render_document(

@@ -5,10 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from .checks import run_checks
-from .loader import Loaded, Repository
+from .loader import Repository
 from .problems import Problem
 
 
@@ -65,7 +64,7 @@ class Checked:
         for source in self.repo.files:
             if source.rel != rel:
                 changed.files.append(source)
-        for loaded in self._loaded():
+        for loaded in self.repo.loaded():
             if loaded.source.rel != rel:
                 _attach(changed, loaded.source, loaded.model)
         problems = [p for p in self.file_problems if p.path != path]
@@ -78,8 +77,3 @@ class Checked:
                 _attach(changed, source, result.model)
         problems += run_checks(changed, self.today)
         return place(problems, {path: text})
-
-    def _loaded(self) -> list[Loaded[Any]]:
-        r = self.repo
-        single = [x for x in (r.plan, r.units, r.people, r.members) if x is not None]
-        return [*single, *r.projects, *r.reports, *r.problem_lists]
