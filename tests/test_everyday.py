@@ -126,7 +126,7 @@ def test_init_makes_a_data_repository_that_works(tmp_path: Path) -> None:
     ):
         assert (county / rel).is_file(), rel
     assert ".yunhe.lock" in (county / ".gitignore").read_text(encoding="utf-8")
-    assert "rev: v" in (county / ".pre-commit-config.yaml").read_text(encoding="utf-8")
+    assert "repo: local" in (county / ".pre-commit-config.yaml").read_text(encoding="utf-8")
     assert "first_period: 2024-01" in (county / "data" / "plan.yaml").read_text(encoding="utf-8")
     # the schema lines point at the schemas copied beside the data
     assert (county / "schemas" / "report.schema.json").is_file()

@@ -37,8 +37,22 @@ app = typer.Typer(
 )
 
 
+def _show_version(value: bool) -> None:
+    if value:
+        from . import __version__
+
+        sys.stdout.write(f"yunhe {__version__}\n")
+        raise typer.Exit()
+
+
 @app.callback()
 def _run_options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_show_version, is_eager=True, help="Print yunhe's version and exit. 版本。"
+        ),
+    ] = False,
     cache_dir: Annotated[
         Path | None,
         typer.Option(
@@ -1344,33 +1358,64 @@ def init(
             "--first-period",
             metavar="YYYY-MM",
             help="首个报送月。 The first month reports are due for; asked on a terminal, else the month "
-            "after the plan was issued.",
+            "yunhe init runs in (the month of --as-of).",
         ),
     ] = None,
     org: Annotated[
         str | None,
         typer.Option("--org", help="The git host's organisation, for CODEOWNERS teams. 代码托管组织名。"),
     ] = None,
+    as_of: AsOfOption = None,
     lang: LangOption = None,
 ) -> None:
     """Start a county's data repository: the plan's data, schemas, .gitignore, pre-commit, CI,
     CODEOWNERS and a README with the branch protection to turn on (新建数据仓库)."""
-    from .init import InitError, default_first_period
+    from .init import InitError, check_target, default_first_period
     from .init import init as run_init
     from .render_problems import safe_text
+    from .shipped import ShippedDataMissing
 
+    try:
+        check_target(target)  # before anything is asked
+    except InitError as exc:
+        raise typer.BadParameter(str(exc), param_hint="DIR") from None
     month = first_period
     if month is None:
-        month = default_first_period()
+        month = default_first_period(as_of or dt.date.today())
         if sys.stdin.isatty():
             month = typer.prompt("First month reported (首个报送月, YYYY-MM)", default=month)
     try:
         written = run_init(target, month, org, (lang or default_lang()).value)
-    except InitError as exc:
-        raise typer.BadParameter(str(exc), param_hint="DIR") from None
+    except InitError as exc:  # the folder was checked above: what is left is the month
+        raise typer.BadParameter(str(exc), param_hint="--first-period") from None
+    except ShippedDataMissing as exc:
+        sys.stderr.write(f"yunhe: {exc}\n")
+        raise typer.Exit(1) from None
     for path in written:
         sys.stdout.write(f"wrote {safe_text(str(path))}\n")
-    sys.stdout.write(f"next: cd {safe_text(str(target))} && git init && yunhe status\n")
+    command = _yunhe_command()
+    sys.stdout.write(f"next: cd {_shell_word(str(target))} && git init && {command} status\n")
+
+
+def _yunhe_command() -> str:
+    """How to run this yunhe again: `yunhe` when PATH finds this very program, else its full path."""
+    import shutil
+
+    program = Path(sys.argv[0])
+    if program.name.startswith("yunhe"):
+        found = shutil.which("yunhe")
+        if found and Path(found).resolve() == program.resolve():
+            return "yunhe"
+        return _shell_word(str(program.resolve()))
+    return f"{_shell_word(sys.executable)} -m yunhe_cli"
+
+
+def _shell_word(text: str) -> str:
+    import shlex
+
+    from .render_problems import safe_text
+
+    return shlex.quote(safe_text(text))
 
 
 @app.command()
