@@ -28,8 +28,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from yunhe_cli.bands import path  # noqa: E402
-from yunhe_cli.charts import (  # noqa: E402
+from yunhe_cli.checks.validation import validate  # noqa: E402
+from yunhe_cli.core.bands import path  # noqa: E402
+from yunhe_cli.outputs.charts import (  # noqa: E402
     ACTUAL_COLOUR,
     BAND_COLOURS,
     EXPECTED_COLOUR,
@@ -38,11 +39,10 @@ from yunhe_cli.charts import (  # noqa: E402
     Chart,
     chart,
 )
-from yunhe_cli.mechanism import history  # noqa: E402
-from yunhe_cli.mechanism_views import history_json  # noqa: E402
-from yunhe_cli.rollup import context, roll_up  # noqa: E402
-from yunhe_cli.validation import validate  # noqa: E402
-from yunhe_cli.views import indicators_json  # noqa: E402
+from yunhe_cli.outputs.meeting_views import history_json  # noqa: E402
+from yunhe_cli.outputs.views import indicators_json  # noqa: E402
+from yunhe_cli.reports.meetings import history  # noqa: E402
+from yunhe_cli.reports.rollup import context, roll_up  # noqa: E402
 
 # What a browser would fetch: a link, a source, an import or a url() to another host.
 # (Namespace declarations and metadata URIs are names, never fetched.)
@@ -117,7 +117,7 @@ def matplotlib_renderer() -> Callable[[Chart], str]:
 
 def pygal_renderer() -> Callable[[Chart], str]:
     """The renderer `yunhe site` ships (charts.svg), with the unit as the axis title here."""
-    from yunhe_cli.charts import svg
+    from yunhe_cli.outputs.charts import svg
 
     return lambda c: svg(c, y_title=c.unit)
 

@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from yunhe_cli.gitio import Git  # noqa: E402
+from yunhe_cli.store.git import Git  # noqa: E402
 
 
 def timed(fn: Callable[[], int], runs: int) -> tuple[float, int]:

@@ -42,9 +42,9 @@ def main() -> None:
     parser.add_argument("--period", default="2026-08")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
-    from yunhe_cli.form import build_workbook, form_content, save_workbook
-    from yunhe_cli.i18n import Lang
-    from yunhe_cli.loader import load_repository
+    from yunhe_cli.forms.build import build_workbook, form_content, save_workbook
+    from yunhe_cli.outputs.labels import Lang
+    from yunhe_cli.store.loader import load_repository
 
     yunhe = str(Path(sys.executable).with_name("yunhe"))
     repo, _ = load_repository(SAMPLE)

@@ -27,9 +27,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from make_history import ROOT, SUPERVISOR, analyst, build
 
-from yunhe_cli.gitio import Git
-from yunhe_cli.owners import check_commits
-from yunhe_cli.yamlio import parse_text
+from yunhe_cli.checks.owners import check_commits
+from yunhe_cli.store.git import Git
+from yunhe_cli.store.yamlio import parse_text
 
 
 def members_text() -> str:

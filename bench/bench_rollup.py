@@ -20,9 +20,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from yunhe_cli.mechanism import quarter  # noqa: E402
-from yunhe_cli.rollup import roll_up  # noqa: E402
-from yunhe_cli.validation import validate  # noqa: E402
+from yunhe_cli.checks.validation import validate  # noqa: E402
+from yunhe_cli.reports.meetings import quarter  # noqa: E402
+from yunhe_cli.reports.rollup import roll_up  # noqa: E402
 
 
 def timed(fn: object, runs: int) -> tuple[float, float]:

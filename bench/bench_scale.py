@@ -252,7 +252,7 @@ def main() -> None:
         # 4. two workers vs one process (in-process, no cache: what parallel parsing buys)
         snippet = (
             "import time, resource, datetime as dt; from pathlib import Path; "
-            "from yunhe_cli.validation import validate; t = time.perf_counter(); "
+            "from yunhe_cli.checks.validation import validate; t = time.perf_counter(); "
             "validate(Path({root!r}), workers={workers}, today=dt.date.fromisoformat({day!r})); "
             "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
         )

@@ -24,8 +24,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from yunhe_cli.loader import load_repository  # noqa: E402
-from yunhe_cli.yamlio import parse_text  # noqa: E402
+from yunhe_cli.store.loader import load_repository  # noqa: E402
+from yunhe_cli.store.yamlio import parse_text  # noqa: E402
 
 
 def build(target: Path, seed: int = 2023) -> int:
@@ -116,7 +116,7 @@ def main() -> None:
         yunhe = [sys.executable, "-m", "yunhe_cli", "validate", "--data", str(data), "--as-of", "2028-01-31"]
         check = subprocess.run(yunhe, capture_output=True, text=True)
         print(f"validate exit {check.returncode}: {(check.stdout or check.stderr).strip().splitlines()[-1]}")
-        imports = [sys.executable, "-c", "import typer, pydantic, yaml, rich, yunhe_cli.model"]
+        imports = [sys.executable, "-c", "import typer, pydantic, yaml, rich, yunhe_cli.core.model"]
         bare = timed(lambda: subprocess.run(imports, check=True), args.runs)
         whole = timed(lambda: subprocess.run(yunhe, capture_output=True), args.runs)
         one = timed(lambda: load_repository(data, workers=1), args.runs)

@@ -30,7 +30,7 @@ def _project_texts(count: int) -> list[tuple[str, str, dict[str, object]]]:
     import sys
 
     sys.path.insert(0, str(ROOT))
-    from yunhe_cli.yamlio import parse_text
+    from yunhe_cli.store.yamlio import parse_text
 
     base = sorted((DATA / "projects").glob("p*.yaml"))
     out = []

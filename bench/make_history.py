@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from yunhe_cli.yamlio import parse_text  # noqa: E402
+from yunhe_cli.store.yamlio import parse_text  # noqa: E402
 
 SUPERVISOR = ("督查室 周敏", "zhou.min@example.invalid")
 

@@ -20,7 +20,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from yunhe_cli.yamlio import parse_text  # noqa: E402
+from yunhe_cli.store.yamlio import parse_text  # noqa: E402
 
 SEED = 20230428
 FIRST = (2023, 5)

@@ -67,7 +67,7 @@ def cut_changelog(changelog: str, version: str, day: dt.date) -> str:
 def example_files(version: str) -> dict[str, str]:
     """examples/ci/ as `yunhe init` writes the CI files for `version`."""
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    from yunhe_cli.init import ci_files
+    from yunhe_cli.edits.init import ci_files
 
     return {EXAMPLES[rel]: text for rel, text in ci_files(version).items()}
 

@@ -16,7 +16,7 @@ import pytest
 from typer.testing import CliRunner
 
 from tests.conftest import MINIMAL
-from yunhe_cli.cli import app
+from yunhe_cli.cli.app import app
 
 runner = CliRunner()
 

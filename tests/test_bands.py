@@ -7,12 +7,12 @@ from decimal import Decimal
 
 import pytest
 
-from yunhe_cli import model as m
-from yunhe_cli.bands import Zone, path, zones
-from yunhe_cli.kinds import Context, note
-from yunhe_cli.periods import period_end
-from yunhe_cli.rollup import context, judge
-from yunhe_cli.validation import validate
+from yunhe_cli.checks.validation import validate
+from yunhe_cli.core import model as m
+from yunhe_cli.core.bands import Zone, path, zones
+from yunhe_cli.core.kinds import Context, note
+from yunhe_cli.core.periods import period_end
+from yunhe_cli.reports.rollup import context, judge
 
 from .conftest import ROOT
 

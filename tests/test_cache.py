@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from yunhe_cli import cache
-from yunhe_cli.cli import app
-from yunhe_cli.loader import load_repository
+from yunhe_cli.cli.app import app
+from yunhe_cli.store import cache
+from yunhe_cli.store.loader import load_repository
 
 from .conftest import ROOT, RepoMaker
 
@@ -185,10 +185,36 @@ def test_another_fingerprint_is_another_cache(
     assert _counts(root, store) == (0, 5)
 
 
+def _imports_of(package: Path, rel: str) -> set[str]:
+    """The package's modules that `rel` imports (at the top or inside a function), as paths."""
+    import ast
+
+    found = set()
+    for node in ast.walk(ast.parse((package / rel).read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("yunhe_cli."):
+            for dotted in (node.module, *(f"{node.module}.{a.name}" for a in node.names)):
+                path = package.parent / (dotted.replace(".", "/") + ".py")
+                if path.is_file():
+                    found.add(path.relative_to(package).as_posix())
+    return found
+
+
 def test_the_fingerprint_covers_the_reading_code() -> None:
-    here = ROOT / "yunhe_cli"
-    for name in ("yamlio.py", "loader.py", "model.py"):
-        assert name in cache.READERS and (here / name).is_file()
+    # every module the loader reaches (moved or added since) is in the fingerprint, so that a change
+    # to any code that makes an entry is another cache; and every name in it is a real file
+    package = ROOT / "yunhe_cli"
+    reached, todo = set(), ["store/loader.py"]
+    while todo:
+        rel = todo.pop()
+        if rel not in reached:
+            reached.add(rel)
+            todo += _imports_of(package, rel)
+    assert reached <= set(cache.READERS), sorted(reached - set(cache.READERS))
+    assert all((package / rel).is_file() for rel in cache.READERS)
+    # and the fingerprint changes with any of them
+    before = cache.fingerprint()
+    cache._fingerprint = None
+    assert cache.fingerprint() == before
 
 
 def test_an_unwritable_cache_folder_changes_nothing(tmp_path: Path, make_repo: RepoMaker) -> None:

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from yunhe_cli.cli import app
-from yunhe_cli.counties import counties, read_listing
+from yunhe_cli.cli.app import app
+from yunhe_cli.outputs.counties import counties, read_listing
 
 from .conftest import ROOT
 

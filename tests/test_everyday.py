@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from yunhe_cli.cli import app
+from yunhe_cli.cli.app import app
 
 from .conftest import ROOT
 

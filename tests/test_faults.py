@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
-from yunhe_cli.cli import app
-from yunhe_cli.write import repo_lock
+from yunhe_cli.cli.app import app
+from yunhe_cli.store.write import repo_lock
 
 from .conftest import DATA, RepoMaker
 
@@ -256,7 +256,7 @@ def test_csv_output_neutralises_formulas(make_repo: RepoMaker, tmp_path: Path) -
 
 
 def test_csv_leaves_signed_numbers_alone() -> None:
-    from yunhe_cli.render import csv_cell
+    from yunhe_cli.outputs.formats import csv_cell
 
     assert [csv_cell(x) for x in ["-3.5", "+3", "-12%", "1,234", "-", "=", "-1+1"]] == [
         "-3.5",
@@ -297,7 +297,7 @@ def test_every_format_character_is_escaped() -> None:
     import sys
     import unicodedata
 
-    from yunhe_cli.render_problems import safe_text
+    from yunhe_cli.outputs.problem_printer import safe_text
 
     cf = [chr(c) for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)) == "Cf"]
     assert [f"U+{ord(ch):04X}" for ch in cf if safe_text(ch) == ch] == []
@@ -356,7 +356,7 @@ def test_fmt_reports_bad_yaml_with_its_place(sample: Path) -> None:
 
 
 def test_fmt_lets_a_bug_be_a_bug(sample: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import yunhe_cli.operations as ops
+    import yunhe_cli.edits.operations as ops
 
     def broken(*_: object) -> str:
         raise TypeError("a bug in yunhe, not in the data")

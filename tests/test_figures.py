@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from yunhe_cli.cli import app
-from yunhe_cli.loader import Repository
-from yunhe_cli.mechanism import annual, dispatch, quarter
-from yunhe_cli.rollup import IndicatorProgress, StatusReport, roll_up
-from yunhe_cli.validation import validate
+from yunhe_cli.checks.validation import validate
+from yunhe_cli.cli.app import app
+from yunhe_cli.core.repository import Repository
+from yunhe_cli.reports.meetings import annual, dispatch, quarter
+from yunhe_cli.reports.rollup import IndicatorProgress, StatusReport, roll_up
 
 from .conftest import CHECKED_ON, RepoMaker
 

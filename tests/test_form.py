@@ -21,11 +21,11 @@ import pytest
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
-from yunhe_cli.cli import app
-from yunhe_cli.form import build_workbook, form_content, save_workbook
-from yunhe_cli.form_import import ImportRefused, import_forms
-from yunhe_cli.i18n import Lang
-from yunhe_cli.loader import load_repository
+from yunhe_cli.cli.app import app
+from yunhe_cli.forms.build import build_workbook, form_content, save_workbook
+from yunhe_cli.forms.read import ImportRefused, import_forms
+from yunhe_cli.outputs.labels import Lang
+from yunhe_cli.store.loader import load_repository
 
 from .conftest import ROOT
 

@@ -18,10 +18,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from yunhe_cli.cli import app
-from yunhe_cli.problems import CODES
-from yunhe_cli.rollup import roll_up
-from yunhe_cli.validation import validate
+from yunhe_cli.checks.validation import validate
+from yunhe_cli.cli.app import app
+from yunhe_cli.core.problems import CODES
+from yunhe_cli.reports.rollup import roll_up
 
 from .conftest import DATA
 

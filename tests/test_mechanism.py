@@ -12,12 +12,12 @@ import pytest
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
-from yunhe_cli.cli import app
-from yunhe_cli.export import FILLS, cell_value, sheets
-from yunhe_cli.i18n import Lang
-from yunhe_cli.mechanism import annual, dispatch, parse_quarter, quarter, rag
-from yunhe_cli.rollup import roll_up
-from yunhe_cli.validation import validate
+from yunhe_cli.checks.validation import validate
+from yunhe_cli.cli.app import app
+from yunhe_cli.outputs.export import FILLS, cell_value, sheets
+from yunhe_cli.outputs.labels import Lang
+from yunhe_cli.reports.meetings import annual, dispatch, parse_quarter, quarter, rag
+from yunhe_cli.reports.rollup import roll_up
 
 from .conftest import DATA, check_golden
 

@@ -10,11 +10,11 @@ import pytest
 from typer.testing import CliRunner
 from wcwidth import wcswidth
 
-from yunhe_cli.cli import app
-from yunhe_cli.i18n import Lang
-from yunhe_cli.rollup import roll_up
-from yunhe_cli.validation import validate
-from yunhe_cli.views import TableView, indicators_view, problems_view, status_view, tasks_view
+from yunhe_cli.checks.validation import validate
+from yunhe_cli.cli.app import app
+from yunhe_cli.outputs.labels import Lang
+from yunhe_cli.outputs.views import TableView, indicators_view, problems_view, status_view, tasks_view
+from yunhe_cli.reports.rollup import roll_up
 
 from .conftest import ROOT, check_golden
 

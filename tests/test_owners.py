@@ -20,9 +20,9 @@ from typer.testing import CliRunner
 
 from tests.conftest import DATA, MINIMAL
 from tests.test_audit import History
-from yunhe_cli.cli import app
-from yunhe_cli.gitio import Git
-from yunhe_cli.owners import check_commits
+from yunhe_cli.checks.owners import check_commits
+from yunhe_cli.cli.app import app
+from yunhe_cli.store.git import Git
 
 runner = CliRunner()
 
@@ -426,7 +426,7 @@ def test_owners_without_teams_or_org_is_a_usage_error(tmp_path: Path) -> None:
 
 
 def test_a_list_is_read_in_changed_entries_only_where_the_cut_is_safe() -> None:
-    from yunhe_cli.owners import _changed_entries, _whole_lists
+    from yunhe_cli.checks.owners import _changed_entries, _whole_lists
 
     old, new = ISSUES, close(ISSUES, "p02-001", "2025-06-01")
     cut = _changed_entries(old, new, "issues/p02.yaml")
@@ -458,8 +458,8 @@ def test_example_members_file_validates_with_the_shipped_plan(tmp_path: Path) ->
 
 
 def test_branch_protection_text_names_the_office_and_branch_in_both_languages() -> None:
-    from yunhe_cli.loader import load_repository
-    from yunhe_cli.owners import render_protection, rules_of
+    from yunhe_cli.checks.owners import render_protection, rules_of
+    from yunhe_cli.store.loader import load_repository
 
     rules = rules_of(load_repository(DATA)[0])
     zh, en = render_protection(rules, "zh", "main"), render_protection(rules, "en", "main")

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from yunhe_cli.cli import app
-from yunhe_cli.parquet import partition_value
+from yunhe_cli.cli.app import app
+from yunhe_cli.outputs.parquet import partition_value
 
 from .conftest import ROOT
 

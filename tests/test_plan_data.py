@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from yunhe_cli.model import Indicator, Project
-from yunhe_cli.validation import validate
+from yunhe_cli.checks.validation import validate
+from yunhe_cli.core.model import Indicator, Project
 
 from .conftest import DATA
 

@@ -15,9 +15,10 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from yunhe_cli import __version__, shipped
-from yunhe_cli.cli import app
-from yunhe_cli.init import ci_files
+from yunhe_cli import __version__
+from yunhe_cli.cli.app import app
+from yunhe_cli.edits.init import ci_files
+from yunhe_cli.store import shipped
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent  # where the test environment's `yunhe` is
@@ -43,7 +44,9 @@ def test_the_shipped_plan_is_the_repository_data() -> None:
 
 
 def test_a_broken_installation_is_not_blamed_on_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(shipped, "__file__", str(tmp_path / "site-packages" / "yunhe_cli" / "shipped.py"))
+    monkeypatch.setattr(
+        shipped, "__file__", str(tmp_path / "site-packages" / "yunhe_cli" / "store" / "shipped.py")
+    )
     result = runner.invoke(app, ["init", str(tmp_path / "county"), "--first-period", "2026-10"])
     assert result.exit_code == 1
     assert "this installation of yunhe has no data/" in result.stderr

@@ -14,9 +14,9 @@ import pytest
 from typer.testing import CliRunner
 from wcwidth import wcswidth
 
-from yunhe_cli.cli import app
-from yunhe_cli.i18n import LABELS, MARKERS
-from yunhe_cli.render import DOCUMENT_RENDERERS, TABLE_RENDERERS, OutputFormat
+from yunhe_cli.cli.app import app
+from yunhe_cli.outputs.formats import DOCUMENT_RENDERERS, TABLE_RENDERERS, OutputFormat
+from yunhe_cli.outputs.labels import LABELS, MARKERS
 
 from .conftest import DATA, MINIMAL, RepoMaker, check_golden
 
@@ -185,7 +185,7 @@ def test_data_text_is_neither_markup_nor_escapes(make_repo: RepoMaker) -> None:
 def test_readme_report_example_is_valid(tmp_path: Path) -> None:
     import shutil
 
-    from yunhe_cli.validation import validate
+    from yunhe_cli.checks.validation import validate
 
     readme = (DATA.parent / "README.md").read_text(encoding="utf-8")
     example = readme.split("```yaml\n", 1)[1].split("```", 1)[0]

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from yunhe_cli.rollup import IndicatorProgress, StatusReport, roll_up
-from yunhe_cli.validation import validate
+from yunhe_cli.checks.validation import validate
+from yunhe_cli.reports.rollup import IndicatorProgress, StatusReport, roll_up
 
 from .conftest import CHECKED_ON, RepoMaker
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
-from yunhe_cli.validation import validate
+from yunhe_cli.checks.validation import validate
 
 from .conftest import DATA
 

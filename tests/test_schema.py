@@ -7,9 +7,9 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from yunhe_cli.cli import app
-from yunhe_cli.model import FILE_MODELS
-from yunhe_cli.schema import schema_files, stale_schemas
+from yunhe_cli.cli.app import app
+from yunhe_cli.core.model import FILE_MODELS
+from yunhe_cli.store.schema import schema_files, stale_schemas
 
 from .conftest import DATA
 

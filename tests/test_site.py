@@ -12,10 +12,10 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from yunhe_cli.cli import app
-from yunhe_cli.i18n import Lang
-from yunhe_cli.site import latest_quarter, render_site, site_context
-from yunhe_cli.validation import validate
+from yunhe_cli.checks.validation import validate
+from yunhe_cli.cli.app import app
+from yunhe_cli.outputs.labels import Lang
+from yunhe_cli.outputs.site import latest_quarter, render_site, site_context
 
 from .conftest import DATA, ROOT, RepoMaker
 

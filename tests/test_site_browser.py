@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from yunhe_cli.cli import app
+from yunhe_cli.cli.app import app
 
 from .conftest import ROOT
 

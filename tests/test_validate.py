@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from yunhe_cli.cli import app
-from yunhe_cli.problems import CODES, WARNING_CODES
-from yunhe_cli.validation import validate
+from yunhe_cli.checks.validation import validate
+from yunhe_cli.cli.app import app
+from yunhe_cli.core.problems import CODES, WARNING_CODES
 
 from .conftest import DATA, RepoMaker
 
@@ -412,7 +412,7 @@ def test_non_regular_files_are_refused_unopened(make_repo: RepoMaker, alarm: Non
 
 
 def test_read_file_does_not_open_a_pipe(tmp_path: Path, alarm: None) -> None:
-    from yunhe_cli.yamlio import read_file
+    from yunhe_cli.store.yamlio import read_file
 
     os.mkfifo(tmp_path / "p.yaml")
     text, parsed = read_file(tmp_path / "p.yaml")

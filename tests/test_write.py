@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from yunhe_cli.cli import app
-from yunhe_cli.operations import close_problem, format_text
-from yunhe_cli.validation import validate
+from yunhe_cli.checks.validation import validate
+from yunhe_cli.cli.app import app
+from yunhe_cli.edits.operations import close_problem, format_text
 
 from .conftest import DATA
 
@@ -435,7 +435,7 @@ def test_a_write_is_refused_for_a_problem_in_the_file_it_touches(sample: Path) -
 
 
 def test_a_write_reads_the_data_once(sample: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from yunhe_cli import loader
+    from yunhe_cli.store import loader
 
     calls: list[int] = []
     real = loader.load_repository
@@ -518,11 +518,11 @@ def test_a_kill_between_write_and_rename_leaves_the_old_file_whole(sample: Path)
     script = textwrap.dedent(f"""
         import datetime as dt, os, sys
         from pathlib import Path
-        import yunhe_cli.write as w
+        import yunhe_cli.store.write as w
         def killed(src, dst):
             os.kill(os.getpid(), 9)   # SIGKILL: no cleanup, no finally
         w.os.replace = killed
-        from yunhe_cli.operations import close_problem
+        from yunhe_cli.edits.operations import close_problem
         on, today = dt.date(2026, 12, 2), dt.date(2026, 12, 5)
         close_problem(Path({str(sample)!r}), "p03-003", on, "已解决", [], today)
     """)
@@ -540,8 +540,8 @@ def _close_slowly(
     import contextlib
     import time
 
-    import yunhe_cli.operations as ops
-    import yunhe_cli.write as w
+    import yunhe_cli.edits.operations as ops
+    import yunhe_cli.edits.session as w
 
     original = w.check_and_write
 
@@ -590,7 +590,7 @@ def test_without_the_lock_one_close_would_be_lost(sample: Path) -> None:
 def test_fmt_remembers_canonical_files_by_content_only(sample: Path) -> None:
     import os
 
-    from yunhe_cli.operations import CanonicalCache
+    from yunhe_cli.edits.operations import CanonicalCache
 
     assert invoke("fmt", "--check", "--data", str(sample))[0] == 0
     known = CanonicalCache.default()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from yunhe_cli.yamlio import locate, parse_text, round_trip_yaml, to_plain
+from yunhe_cli.store.yamlio import locate, parse_text, round_trip_yaml, to_plain
 
 from .conftest import DATA
 

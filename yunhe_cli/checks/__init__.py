@@ -1,0 +1,5 @@
+"""checks — named cross-file rules, validation (the one load pipeline), audit of history, owners
+and members.
+
+Rule: imports core and store.
+"""

@@ -1,0 +1,618 @@
+"""Who may change what, from the plan's own ownership data, and every commit checked against it.
+
+The rules (`Rules`), as the plan assigns the work:
+
+- `indicators/<project>/` (the monthly reports) and `issues/<project>.yaml` (the problem list) are
+  the project's lead unit's (牵头单位);
+- everything else in the data folder (`plan.yaml`, `projects/`, `units.yaml`, `people.yaml`,
+  `members.yaml`) is the office's (总专班, plan.yaml's `office_unit`);
+- the office may change anything; a problem's own unit (its `owner`) may cross off or reopen that
+  problem in the lead unit's list, and change nothing else there.
+
+`render_codeowners` writes the rules as a CODEOWNERS file (the syntax GitHub, GitLab and Gitea
+share); `render_protection` says which branch settings make the host enforce them (`yunhe init`
+puts both into a new repository). `check_commits` is what `yunhe validate --base REV` adds: every
+commit since REV, judged by the rules as they stood before it (at its first parent), so a commit
+cannot grant itself the right it uses. The history is read with one `git log -m --raw -z` and one
+`git cat-file --batch` per kind of file read, never a process per commit; only a merge whose sides
+both changed one data file costs two more (`git merge-tree`, `git ls-tree`) to tell a clean merge
+from the merger's own edit.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from yunhe_cli.checks.members import Roster, roster, unit_lookup
+from yunhe_cli.core import model as m
+from yunhe_cli.core.problems import Problem
+from yunhe_cli.core.repository import Repository, SourceFile
+from yunhe_cli.store.facts import PROBLEM_FIELDS, facts_of, same_value
+from yunhe_cli.store.git import ZERO, CommitDiffs, FileChange, Git, GitError, walk
+from yunhe_cli.store.layout import classify
+from yunhe_cli.store.loader import load_file
+from yunhe_cli.store.yamlio import decode, locate, parse_text
+
+# The files the rules are read from (relative to the data folder).
+RULE_FILES = ("plan.yaml", "units.yaml", "members.yaml")
+# What a problem's own unit may change in the lead unit's list: the problem's standing.
+STANDING_FIELDS = frozenset({"status", "closed_on", "resolution", "evidence", "reopened"})
+# `%G?` letters that `git verify-commit` accepts: a good signature (U: by a key of unknown trust).
+GOOD_SIGNATURES = frozenset({"G", "U"})
+SIGNATURE_WORDS = {
+    "N": "not signed",
+    "B": "signed with a bad signature",
+    "X": "signed with an expired signature",
+    "Y": "signed by an expired key",
+    "R": "signed by a revoked key",
+    "E": "signed, but the signature cannot be checked (unknown key, or no gpg.ssh.allowedSignersFile)",
+}
+
+
+# --------------------------------------------------------------------------- the rules
+
+
+@dataclass(frozen=True)
+class Rules:
+    office: str | None  # unit id of the 总专班 office
+    leads: dict[str, str]  # project id -> lead unit id
+    names: dict[str, str]  # unit id -> name as the plan writes it
+    lookup: dict[str, m.UnitEntry]  # id, name or alias -> unit
+    people: Roster
+    titles: dict[str, str] = field(default_factory=dict)  # project id -> name
+    numbers: dict[str, int] = field(default_factory=dict)
+
+    def owner(self, rel: str) -> str | None:
+        """The unit that keeps the file at `rel` besides the office (None: the office alone)."""
+        parts = rel.split("/")
+        kind = classify(rel)
+        if kind == "report" or (parts[0] == "indicators" and len(parts) > 2):
+            return self.leads.get(parts[1])
+        if kind == "problems":
+            return self.leads.get(parts[1].removesuffix(".yaml"))
+        return None
+
+    def project_of(self, rel: str) -> str | None:
+        parts = rel.split("/")
+        if parts[0] == "indicators" and len(parts) > 2:
+            return parts[1]
+        if parts[0] == "issues" and len(parts) == 2:
+            return parts[1].removesuffix(".yaml")
+        return None
+
+    def name(self, unit: str | None) -> str:
+        return self.names.get(unit, unit) if unit else "?"
+
+    def unit_id(self, ref: str | None) -> str | None:
+        found = self.lookup.get(ref) if ref else None
+        return found.id if found else None
+
+
+def rules_from(
+    plan: m.Plan | None,
+    units: m.UnitRegistry | None,
+    projects: Iterable[m.Project],
+    members: m.Members | None,
+) -> Rules:
+    lookup = unit_lookup(units)
+    office = lookup.get(plan.office_unit) if plan else None
+    leads: dict[str, str] = {}
+    titles: dict[str, str] = {}
+    numbers: dict[str, int] = {}
+    for p in projects:
+        lead = lookup.get(p.lead_unit)
+        if lead is not None:
+            leads[p.id] = lead.id
+        titles[p.id] = p.name
+        numbers[p.id] = p.number
+    return Rules(
+        office.id if office else None,
+        leads,
+        {u.id: u.name for u in lookup.values()},
+        lookup,
+        roster(members, lookup),
+        titles,
+        numbers,
+    )
+
+
+def rules_of(repo: Repository) -> Rules:
+    return rules_from(
+        repo.plan.model if repo.plan else None,
+        repo.units.model if repo.units else None,
+        [p.model for p in repo.projects],
+        repo.members.model if repo.members else None,
+    )
+
+
+def _rules_from_files(files: dict[str, bytes]) -> Rules:
+    """The rules as a set of committed rule files state them (what cannot be read is left out)."""
+    found: dict[str, Any] = {}
+    projects: list[m.Project] = []
+    for rel in sorted(files):
+        kind = classify(rel)
+        text, _ = decode(files[rel], Path(rel))
+        if kind is None or text is None:
+            continue
+        model = load_file(SourceFile(Path(rel), rel, kind), text)[0].model
+        if isinstance(model, m.Project):
+            projects.append(model)
+        elif model is not None:
+            found[kind] = model
+    return rules_from(found.get("plan"), found.get("units"), projects, found.get("members"))
+
+
+def is_rule_file(rel: str) -> bool:
+    return rel in RULE_FILES or (rel.startswith("projects/") and classify(rel) == "project")
+
+
+# --------------------------------------------------------------------------- CODEOWNERS
+
+
+class OwnersError(Exception):
+    """The data does not say who owns something (a usage error: say --org, or add a team)."""
+
+
+def unit_owners(rules: Rules, unit: str, org: str | None) -> list[str]:
+    """How CODEOWNERS names a unit: its team, else @org/<unit id>, else its people's handles."""
+    team = rules.people.teams.get(unit)
+    if team:
+        return [team]
+    org = org or rules.people.org
+    if org:
+        return [f"@{org}/{unit}"]
+    handles = rules.people.handles.get(unit)
+    if handles:
+        return list(handles)
+    raise OwnersError(
+        f"members.yaml gives {rules.name(unit)} no team and none of its people a handle; "
+        "give it team: @org/team, or name the organisation with --org (teams are then @org/<unit id>)"
+    )
+
+
+def render_codeowners(rules: Rules, prefix: str, org: str | None = None) -> str:
+    """The CODEOWNERS file for the data folder at `prefix` (relative to the repository's top)."""
+    if rules.office is None:
+        raise OwnersError("plan.yaml names no office_unit that units.yaml knows; nobody would own the plan")
+    office = unit_owners(rules, rules.office, org)
+    base = f"/{prefix}/" if prefix else "/"
+    rows: list[tuple[str, list[str]] | str] = [
+        f"# 总专班 office ({rules.name(rules.office)}): the plan, the projects, units, people and members",
+        ("*", office),
+        *((f"{base}{name}", office) for name in ("plan.yaml", "projects/", "units.yaml", "people.yaml")),
+        (f"{base}members.yaml", office),
+    ]
+    for pid in sorted(rules.titles, key=lambda p: (rules.numbers.get(p, 0), p)):
+        lead = rules.leads.get(pid)
+        if lead is None:
+            continue  # validate reports the unknown unit; the office's * covers the files
+        owners = unit_owners(rules, lead, org)
+        owners += [o for o in office if o not in owners]
+        rows.append(f"# {pid} {rules.titles[pid]}: 牵头单位 {rules.name(lead)}")
+        rows.append((f"{base}indicators/{pid}/", owners))
+        rows.append((f"{base}issues/{pid}.yaml", owners))
+    width = max(len(r[0]) for r in rows if isinstance(r, tuple))
+    lines = [
+        "# CODEOWNERS: who reviews a change to the data. Written by `yunhe owners` from plan.yaml,",
+        "# projects/ and members.yaml; do not edit it by hand (CI runs `yunhe owners --check`).",
+        "# Each project's lead unit keeps its monthly reports and problem list; the office keeps the",
+        "# rest and may change anything. A later line wins over an earlier one.",
+    ]
+    for row in rows:
+        if isinstance(row, str):
+            lines += ["", row]
+        else:
+            lines.append(f"{row[0].ljust(width)}  {' '.join(row[1])}".rstrip())
+    return "\n".join(lines) + "\n"
+
+
+PROTECTION = {
+    "en": """\
+## Who may change what
+
+`CODEOWNERS` (written by `yunhe owners`) names the team that keeps each file: a project's lead
+unit its monthly reports and problem list, the office (总专班, {office}) everything else. yunhe
+checks every commit against the same rules (`yunhe validate --base origin/{branch}` in CI), but a
+git author is whatever the committer typed: only the host enforces. On the host, protect
+`{branch}`:
+
+- require a pull request before merging, with at least one approval;
+- require review from Code Owners, and dismiss approvals when new commits are pushed;
+- require the status check that runs `yunhe validate --base` and `yunhe owners --check`;
+- require signed commits, where wanted (and run `yunhe validate --require-signed`);
+- allow no force pushes and no deletion, and apply the rules to administrators too.
+""",
+    "zh": """\
+## 谁可以改什么
+
+`CODEOWNERS`（由 `yunhe owners` 生成）写明每个文件由谁审核：各工程的月度报送和问题销号清单归牵头单位，
+其余归总专班（{office}）。yunhe 按同一规则检查每次提交（CI 中运行 `yunhe validate --base origin/{branch}`），
+但 git 作者信息由提交者自行填写，真正的约束只能由代码托管平台执行。请在平台上保护 `{branch}` 分支：
+
+- 合并前须经合并请求，至少一人批准；
+- 须经 CODEOWNERS 审核，推送新提交后原批准失效；
+- 须通过运行 `yunhe validate --base` 和 `yunhe owners --check` 的状态检查；
+- 如需要，要求提交签名（并运行 `yunhe validate --require-signed`）；
+- 禁止强制推送和删除分支，管理员同样适用。
+""",
+}
+
+
+def render_protection(rules: Rules, lang: str = "zh", branch: str = "main") -> str:
+    """The branch protection settings to turn on, as a README section (for `yunhe init`)."""
+    return PROTECTION[lang].format(office=rules.name(rules.office), branch=branch)
+
+
+def codeowners_target(root: Path, out: Path | None) -> tuple[Path, str]:
+    """Where CODEOWNERS goes (default: the top of the git repository holding the data, else next to
+    the data folder) and the data folder's path as CODEOWNERS patterns need it (from the top)."""
+    from yunhe_cli.store.git import open_repository
+
+    try:
+        git, prefix = open_repository(root)
+        top = git.top
+    except GitError:
+        top = (out.parent if out is not None else root.absolute().parent).absolute()
+        try:
+            prefix = root.absolute().relative_to(top).as_posix()
+        except ValueError:
+            raise OwnersError(f"{root} is not inside {top}, where CODEOWNERS patterns start") from None
+        prefix = "" if prefix == "." else prefix
+    return (out if out is not None else top / "CODEOWNERS"), prefix
+
+
+def codeowners_drift(path: Path, expected: str) -> list[Problem]:
+    """P704 when the CODEOWNERS at `path` is not what the data gives (the first line that differs)."""
+    try:
+        actual = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return [Problem(path, "P704", "there is no readable CODEOWNERS here; run yunhe owners", (), 1, 1)]
+    if actual == expected:
+        return []
+    have, want = actual.splitlines(), expected.splitlines()
+    n = next(
+        (i for i, (a, b) in enumerate(zip(have, want, strict=False)) if a != b), min(len(have), len(want))
+    )
+    should = want[n] if n < len(want) else "(the end of the file)"
+    message = f"CODEOWNERS differs from the data here; it should read {should!r}; run yunhe owners"
+    return [Problem(path, "P704", message, (), n + 1, 1)]
+
+
+# --------------------------------------------------------------------------- commits since REV
+
+
+def _inside(prefix: str, path: str) -> str | None:
+    if not prefix:
+        return path
+    return path[len(prefix) + 1 :] if path.startswith(prefix + "/") else None
+
+
+State = tuple[tuple[str, str], ...]  # (rel, blob id) of the rule files at a commit
+
+
+def check_commits(git: Git, prefix: str, base: str, require_signed: bool = False) -> list[Problem]:
+    """Every problem of ownership (P701, P702) and, when asked, of signatures (P703) in the
+    commits since `base` (reachable from HEAD, not from `base`), oldest first.
+
+    Each commit is judged by the rules at its first parent. A change of the rules (members.yaml,
+    plan.yaml, units.yaml, projects/) that is itself refused does not take effect, so a commit
+    that adds its author to the office grants nothing to the commits after it."""
+    base_sha = git.resolve(base)
+    entries = walk(git, ["HEAD", f"^{base_sha}"], signatures=require_signed)
+    in_range = {e.commit.sha for e in entries}
+    states: dict[str, State] = {}
+    for sha in {p for e in entries for p in e.commit.parents if p not in in_range}:
+        listed = ((_inside(prefix, path), blob) for _mode, blob, path in git.tree(sha, prefix))
+        states[sha] = tuple(
+            sorted((rel, blob) for rel, blob in listed if rel is not None and is_rule_file(rel))
+        )
+    own = _own_changes(git, prefix, entries)
+    rule_blobs = git.blobs(
+        [sha for state in states.values() for _rel, sha in state]
+        + [c.new for e in entries for c in e.changes if is_rule_file(_inside(prefix, c.path) or "")]
+    )
+    cache: dict[State, Rules] = {}
+
+    def rules_at(state: State) -> Rules:
+        if state not in cache:
+            cache[state] = _rules_from_files({rel: rule_blobs[sha] for rel, sha in state})
+        return cache[state]
+
+    problems: list[Problem] = []
+    pending: list[tuple[CommitDiffs, Rules, list[FileChange]]] = []
+    for entry in entries:
+        commit = entry.commit
+        if require_signed and entry.signature not in GOOD_SIGNATURES:
+            problems.append(_unsigned(entry))
+        rules = rules_at(states.get(commit.parents[0], ()) if commit.parents else ())
+        states[commit.sha] = _state_after(entry, rules, own[commit.sha], states, prefix)
+        if rules.people.present:  # with no members file before this commit there is nobody to check
+            pending.append((entry, rules, own[commit.sha]))
+    issue_blobs = git.blobs(
+        sha
+        for entry, rules, changes in pending
+        for c in changes
+        if classify(_inside(prefix, c.path) or "") == "problems" and not _may_change(rules, entry, c, prefix)
+        for sha in (c.old, c.new)
+    )
+    for entry, rules, changes in pending:
+        problems.extend(_judge(entry, rules, changes, prefix, issue_blobs))
+    return problems
+
+
+def _unsigned(entry: CommitDiffs) -> Problem:
+    commit = entry.commit
+    first = next((c.path for c in entry.changes), "")
+    verdict = SIGNATURE_WORDS.get(entry.signature, f"not verified ({entry.signature or '?'})")
+    message = (
+        f"{commit.short} by {commit.author} <{commit.author_email}> ({commit.subject}) is {verdict}; "
+        "--require-signed accepts only a good signature (git verify-commit)"
+    )
+    return Problem(Path(f"{commit.short}:{first}"), "P703", message, (), 1, 1)
+
+
+def _state_after(
+    entry: CommitDiffs, rules: Rules, own: list[FileChange], states: dict[str, State], prefix: str
+) -> State:
+    """The rule files after a commit: its first parent's, with the commit's own changes that the
+    rules allow, and (for a merge) each file it brings in as the parent it came from accepted it."""
+    commit = entry.commit
+    before = states.get(commit.parents[0], ()) if commit.parents else ()
+    touched = [
+        (rel, c) for c in entry.changes if (rel := _inside(prefix, c.path)) is not None and is_rule_file(rel)
+    ]
+    if not touched:
+        return before
+    files = dict(before)
+    mine = {c.path for c in own}
+    for rel, change in touched:
+        if change.path in mine:
+            if rules.people.present and not _may_change(rules, entry, change, prefix):
+                continue  # refused: the rules stay as they were
+            new: str | None = None if change.new == ZERO else change.new
+        else:
+            # Brought in by a merge: as the parent it came from accepted it.
+            others = [dict(states.get(p, ())) for p in commit.parents[1:]]
+            new = next(
+                (o[rel] for o in others if o.get(rel) == change.new), others[0].get(rel) if others else None
+            )
+        if new is None:
+            files.pop(rel, None)
+        else:
+            files[rel] = new
+    return tuple(sorted(files.items()))
+
+
+def _own_changes(git: Git, prefix: str, entries: list[CommitDiffs]) -> dict[str, list[FileChange]]:
+    """The data files each commit changed itself. A merge's own changes are the files it leaves
+    different from every parent and from what git would have merged by itself (a conflict
+    resolved, or an edit slipped into the merge); what it brings in is its commits' own."""
+    own: dict[str, list[FileChange]] = {}
+    for entry in entries:
+        if len(entry.commit.parents) < 2:
+            own[entry.commit.sha] = [c for c in entry.changes if _inside(prefix, c.path) is not None]
+            continue
+        candidates = [c for c in entry.combined if _inside(prefix, c.path) is not None]
+        if candidates and len(entry.commit.parents) == 2:
+            clean = _auto_merged(git, entry.commit.parents, [c.path for c in candidates])
+            candidates = [c for c in candidates if clean.get(c.path) != c.new]
+        own[entry.commit.sha] = candidates
+    return own
+
+
+def _auto_merged(git: Git, parents: Sequence[str], paths: list[str]) -> dict[str, str]:
+    """Blob ids of `paths` as git merges the two parents by itself (conflicted files differ)."""
+    import subprocess
+
+    from yunhe_cli.store.git import _env
+
+    done = subprocess.run(
+        ["git", "-C", str(git.top), "merge-tree", "--write-tree", "--no-messages", parents[0], parents[1]],
+        capture_output=True,
+        env=_env(),
+        check=False,
+    )
+    if done.returncode not in (0, 1) or not done.stdout:
+        raise GitError(f"git merge-tree failed: {done.stderr.decode('utf-8', 'replace').strip()}")
+    tree = done.stdout.split(b"\n", 1)[0].decode().strip()
+    out = git.run("ls-tree", "-z", "--full-tree", tree, "--", *paths)
+    found = {}
+    for record in out.split(b"\0"):
+        if record:
+            meta, _, path = record.partition(b"\t")
+            found[path.decode("utf-8", "surrogateescape")] = meta.decode().split(" ")[2]
+    return found
+
+
+def _member_of(rules: Rules, email: str) -> frozenset[str]:
+    return rules.people.member_units(email)
+
+
+def _may_change(rules: Rules, entry: CommitDiffs, change: FileChange, prefix: str) -> bool:
+    """Whether the author may change this file whatever the change (the office, or the owner)."""
+    units = _member_of(rules, entry.commit.author_email)
+    if rules.office is not None and rules.office in units:
+        return True
+    owner = rules.owner(_inside(prefix, change.path) or "")
+    return owner is not None and owner in units
+
+
+def _who(rules: Rules, email: str) -> str:
+    units = sorted(rules.name(u) for u in _member_of(rules, email))
+    if not units:
+        return f"{email} is not in members.yaml"
+    return f"{email} is a member of {', '.join(units)}"
+
+
+def _judge(
+    entry: CommitDiffs, rules: Rules, changes: list[FileChange], prefix: str, blobs: dict[str, bytes]
+) -> list[Problem]:
+    commit = entry.commit
+    by = f"{commit.short} by {commit.author} <{commit.author_email}>"
+    inside = f"{prefix}/" if prefix else ""
+    office = rules.name(rules.office) if rules.office else "(no office_unit)"
+    out: list[Problem] = []
+    for change in changes:
+        if _may_change(rules, entry, change, prefix):
+            continue
+        rel = _inside(prefix, change.path) or change.path
+        shown = Path(f"{commit.short}:{inside}{rel}")
+        owner = rules.owner(rel)
+        if classify(rel) == "problems" and change.old != ZERO and change.new != ZERO:
+            closings, other = _problem_changes(rules, commit.author_email, change, blobs, rel, owner)
+            for pid, title, problem_owner, loc, (line, col) in closings:
+                message = (
+                    f"{by} crosses off {pid} ({title}); the problem is {rules.name(problem_owner)}'s and the "
+                    f"list {rules.name(owner)}'s: only their members or the office ({office}) may close it; "
+                    f"{_who(rules, commit.author_email)}"
+                )
+                out.append(Problem(shown, "P702", message, loc, line, col))
+            if not other:
+                continue
+        verb = {"A": "adds", "D": "deletes"}.get(change.status, "changes")
+        keeper = (
+            f"{rules.name(owner)}, the lead unit of {rules.project_of(rel)}, keeps it"
+            if owner
+            else f"the office ({office}) keeps it"
+        )
+        allowed = (
+            f"members of {rules.name(owner)} or of the office ({office})" if owner else f"members of {office}"
+        )
+        who = _who(rules, commit.author_email)
+        message = f"{by} {verb} {inside}{rel}; {keeper} and only {allowed} may change it; {who}"
+        out.append(Problem(shown, "P701", message, (), 1, 1))
+    return out
+
+
+Place = tuple[tuple[str | int, ...], tuple[int, int]]  # a key path, and its line and column
+
+
+def _problem_changes(
+    rules: Rules, email: str, change: FileChange, blobs: dict[str, bytes], rel: str, lead: str | None
+) -> tuple[list[tuple[str, str, str | None, tuple[str | int, ...], tuple[int, int]]], bool]:
+    """In a problem list changed by someone who does not keep it: the closings of problems that are
+    not theirs (id, title, owner unit, place, line and column), and whether anything else changed."""
+    texts = [decode(blobs[sha], Path(rel))[0] for sha in (change.old, change.new)]
+    if texts[0] is None or texts[1] is None:
+        return [], True  # unreadable: a change the list's keeper must make
+    found = _changed_entries(texts[0], texts[1], rel) or _whole_lists(texts[0], texts[1], rel)
+    if found is None:
+        return [], True
+    old, new, place = found
+    units = _member_of(rules, email)
+    closings = []
+    other = old == new  # a change of layout or comments only is still a change to the keeper's file
+    for key in sorted(set(old) | set(new)):
+        a, b = old.get(key), new.get(key)
+        if a is None or b is None:
+            other = True  # a problem added or deleted: the keeper's
+            continue
+        changed = {f for f in PROBLEM_FIELDS if not same_value(a.get(f), b.get(f))}
+        if not changed:
+            continue
+        owner = rules.unit_id(a.get("owner") if isinstance(a.get("owner"), str) else None)
+        if changed <= STANDING_FIELDS and owner is not None and owner in units:
+            continue  # the problem's own unit closes or reopens it
+        if a.get("status") != "closed" and b.get("status") == "closed":
+            loc, (line, col) = place(key[2])
+            closings.append((key[2], str(b.get("title")), owner or lead, loc, (line, col)))
+            if not changed <= STANDING_FIELDS:
+                other = True
+        else:
+            other = True
+    return closings, other
+
+
+Facts = dict[tuple[str, ...], dict[str, Any]]
+
+
+def _whole_lists(old_text: str, new_text: str, rel: str) -> tuple[Facts, Facts, Any] | None:
+    """The facts of both versions of a list, each parsed whole."""
+    old, new = parse_text(old_text, Path(rel)), parse_text(new_text, Path(rel))
+    if not isinstance(old.data, dict) or not isinstance(new.data, dict):
+        return None
+    entries = new.data.get("problems")
+    order = {
+        e.get("id"): i
+        for i, e in enumerate(entries if isinstance(entries, list) else [])
+        if isinstance(e, dict)
+    }
+
+    def place(pid: str) -> Place:
+        loc: tuple[str | int, ...] = ("problems", order.get(pid, 0), "status")
+        return loc, locate(new.root, loc)
+
+    return facts_of(rel, old.data), facts_of(rel, new.data), place
+
+
+_ITEM = re.compile(r"( *)- ")
+
+
+def _entries(text: str) -> tuple[str, list[tuple[int, str]]] | None:
+    """A problem list in block layout cut into its head (up to the first problem) and each problem's
+    lines with the line it starts on; None for any other layout (then the list is parsed whole)."""
+    lines = text.splitlines(keepends=True)
+    start = next((i for i, line in enumerate(lines) if line.rstrip() == "problems:"), None)
+    if start is None:
+        return None
+    indent: str | None = None
+    chunks: list[tuple[int, list[str]]] = []
+    for i in range(start + 1, len(lines)):
+        line = lines[i]
+        blank = not line.strip() or line.lstrip().startswith("#")
+        if indent is None:
+            found = _ITEM.match(line)
+            if found:
+                indent = found.group(1)
+                chunks.append((i, [line]))
+            elif not blank:
+                return None
+            continue
+        if line.startswith(indent + "- "):
+            chunks.append((i, [line]))
+        elif blank or line.startswith(indent + " "):
+            chunks[-1][1].append(line)
+        else:
+            return None  # something after the list, or a line the cut would misread
+    if not chunks:
+        return None
+    return "".join(lines[: chunks[0][0]]), [(i, "".join(c)) for i, c in chunks]
+
+
+def _changed_entries(old_text: str, new_text: str, rel: str) -> tuple[Facts, Facts, Any] | None:
+    """The facts of only the problems whose lines differ, each parsed with the list's head (a list
+    of sixty problems is read in a few entries, not twice whole); None when the cut is not safe."""
+    old_cut, new_cut = _entries(old_text), _entries(new_text)
+    if old_cut is None or new_cut is None or old_cut[0] != new_cut[0]:
+        return None
+    head = old_cut[0]
+    shift = head.count("\n")
+    kept = {c for _i, c in old_cut[1]} & {c for _i, c in new_cut[1]}
+    old: Facts = {}
+    new: Facts = {}
+    places: dict[str, Place] = {}
+    for facts, cut, is_new in ((old, old_cut, False), (new, new_cut, True)):
+        for k, (first, chunk) in enumerate(cut[1]):
+            if chunk in kept:
+                continue
+            parsed = parse_text(head + chunk, Path(rel))
+            one = facts_of(rel, parsed.data) if isinstance(parsed.data, dict) else {}
+            entries = parsed.data.get("problems") if isinstance(parsed.data, dict) else None
+            if parsed.problems or len(one) != 1 or not isinstance(entries, list) or len(entries) != 1:
+                return None  # not one problem: read the lists whole
+            key = next(iter(one))
+            if key in facts:
+                return None
+            facts.update(one)
+            if is_new:
+                line, col = locate(parsed.root, ("problems", 0, "status"))
+                places[key[2]] = (("problems", k, "status"), (line + first - shift, col))
+
+    def place(pid: str) -> Place:
+        return places.get(pid, (("problems", 0, "status"), (1, 1)))
+
+    return old, new, place

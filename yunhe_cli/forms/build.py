@@ -1,0 +1,548 @@
+"""`yunhe form`: the month's fillable workbook for one project (月报填报表).
+
+A lead unit's staff fill in Excel or WPS, not YAML. The form shows, in locked cells, what they
+need to see (each indicator's unit, basis, target and last month's figure; each key task's due
+date and last state; the open problems) and leaves input cells, with data validation, for what
+they report. `form_import` reads the workbook back.
+
+The input cells hold what the report holds: the month's report when there is one (so a submitted
+month can be corrected and imported with --revise), else the draft that `yunhe report new` would
+write. Import applies the form to that same draft, so an untouched cell changes nothing and the
+diff shows only what was typed.
+
+A hidden sheet (`_yunhe`) records the project, the month, the version of the project's plan data
+the form was made from (a hash of its indicators and tasks), which row holds which indicator,
+task or problem, and every cell as it was made; import compares the workbook with it to find a
+tampered locked cell, deleted or inserted rows, or a form made from older plan data. A digest
+over the record catches an edit of the hidden sheet itself (a guard against accidents: anyone
+determined can recompute it, and git keeps the record of what was imported).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from yunhe_cli.core import model as m
+from yunhe_cli.core.periods import period_start
+from yunhe_cli.core.repository import Repository
+from yunhe_cli.edits.operations import new_report_text, project_of
+from yunhe_cli.outputs.labels import Lang, t
+from yunhe_cli.reports.rollup import readings, visible_reports
+
+FORMAT_NAME = "yunhe-form"
+LAYOUT = "1"  # the layout of the sheets below; a form of another layout is refused
+META_SHEET = "_yunhe"
+SHEET_KEYS = ("submission", "indicators", "tasks", "problems")
+TITLE_ROW, HEADER_ROW, FIRST_ROW = 1, 2, 3
+
+# Columns of each table sheet: (key, input?). The order is the layout.
+COLUMNS: dict[str, tuple[tuple[str, bool], ...]] = {
+    "indicators": (
+        ("id", False),
+        ("name", False),
+        ("unit", False),
+        ("basis", False),
+        ("target", False),
+        ("last", False),
+        ("last_period", False),
+        ("value", True),  # the figure; 是/否 for a milestone
+        ("level", True),  # a growth indicator's level (水平值), where it has a level unit
+        ("achieved_on", True),  # a milestone's date
+        ("note", True),
+    ),
+    "tasks": (
+        ("id", False),
+        ("title", False),
+        ("due", False),
+        ("last_status", False),
+        ("last_percent", False),
+        ("status", True),
+        ("percent", True),
+        ("done_on", True),  # the task's date done, or a milestone's date reached
+        ("note", True),  # progress, and the reason when blocked
+    ),
+    "problems": (
+        ("id", False),
+        ("title", False),
+        ("owner", False),
+        ("raised_on", False),
+        ("due", False),
+        ("closed_on", True),
+        ("resolution", True),
+        ("evidence", True),
+    ),
+}
+# The submission sheet: label in column A, value in column B.
+SUBMISSION_ROWS: tuple[tuple[str, bool], ...] = (
+    ("project", False),
+    ("period", False),
+    ("submitted_by", True),
+    ("submitted_on", True),
+    ("notes", True),
+)
+SUBMISSION_FIRST_ROW = 2
+HELP_ROW = SUBMISSION_FIRST_ROW + len(SUBMISSION_ROWS) + 1
+MAX_FIGURE = 10**12  # data validation's bounds for a figure (no county figure comes near)
+LOCKED_FILL, INPUT_FILL, HEADER_FILL = "F2F2F2", "FFF9DB", "D9D9D9"
+TEXT_FORMAT, DATE_FORMAT = "@", "yyyy-mm-dd"
+
+
+def column_letter(sheet: str, key: str) -> str:
+    keys = [k for k, _ in COLUMNS[sheet]]
+    return chr(ord("A") + keys.index(key))
+
+
+# --------------------------------------------------------------------------- values
+
+
+def norm(value: Any) -> str:
+    """A cell's value as comparable text: the same for the same content whichever program saved it."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float | Decimal):
+        return number_text(Decimal(format(float(value), ".15g")))
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def number_text(value: Decimal) -> str:
+    """A decimal written as a person writes it: 56, 20.41 (no exponent, no trailing zeros)."""
+    text = format(value.normalize(), "f")
+    return text
+
+
+def plan_version(project: m.Project) -> str:
+    """The version of what a form is made from: the project's indicators and tasks as the form lays
+    them out. Text, targets and notes may change without making older forms stale."""
+    items: list[list[str]] = [
+        ["indicator", i.id, i.kind, i.unit or "", i.reported_as or "", i.level_unit or ""]
+        for i in project.indicators
+    ]
+    items += [["task", k.id, *(ms.title for ms in k.milestones)] for k in project.tasks]
+    text = json.dumps([project.id, items], ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+
+
+def trimmed(record: list[str]) -> list[str]:
+    out = list(record)
+    while out and out[-1] == "":
+        out.pop()
+    return out
+
+
+def digest(records: list[list[str]]) -> str:
+    text = "\x1e".join("\x1f".join(trimmed(r)) for r in records)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+# --------------------------------------------------------------------------- what the form holds
+
+
+@dataclass
+class Row:
+    """One row of a table sheet: what it is and the value of each of its cells."""
+
+    what: str  # indicator, task, milestone, problem
+    ident: str  # indicator id, task id, problem id
+    extra: str = ""  # a milestone's title
+    cells: dict[str, Any] = field(default_factory=dict)  # column key -> value
+    inputs: frozenset[str] = frozenset()  # the column keys that take input in this row
+    choices: dict[str, str] = field(default_factory=dict)  # column key -> validation kind
+
+
+@dataclass
+class FormContent:
+    project: m.Project
+    period: str
+    lang: Lang
+    report: m.MonthlyReport  # the month's report, or the draft
+    existing: bool
+    submission: dict[str, Any]
+    rows: dict[str, list[Row]]
+    horizon: tuple[dt.date, dt.date]
+
+
+def month_report(
+    repo: Repository, project: m.Project, period: str, as_of: dt.date
+) -> tuple[m.MonthlyReport, str | None]:
+    """The month's report and its text when it exists, else the draft `report new` writes (and None)."""
+    from yunhe_cli.store.yamlio import parse_text
+
+    for rep in repo.reports:
+        if rep.model.project == project.id and rep.model.period == period:
+            return rep.model, rep.source.rel
+    rel = f"indicators/{project.id}/{period}.yaml"
+    parsed = parse_text(new_report_text(repo, project, period, as_of), repo.root / rel)
+    return m.MonthlyReport.model_validate(parsed.data), None
+
+
+def _shown(value: Any, lang: Lang) -> Any:
+    if isinstance(value, bool):
+        return t("form.yes" if value else "form.no", lang)
+    if isinstance(value, Decimal):
+        return float(value) if value != value.to_integral_value() else int(value)
+    return value
+
+
+def _target(ind: m.Indicator, lang: Lang) -> str:
+    if ind.kind == "milestone" or ind.target.value is None:
+        return t("form.by", lang, date=ind.target.by.isoformat())
+    symbol = {">=": "≥", ">": ">", "<=": "≤", "~": "≈"}[ind.comparator or ">="]
+    return f"{symbol}{number_text(ind.target.value)}（{ind.target.by.year}）"
+
+
+def form_content(repo: Repository, project_ref: str, period: str, as_of: dt.date, lang: Lang) -> FormContent:
+    project = project_of(repo, project_ref)
+    report, rel = month_report(repo, project, period, as_of)
+    before = period_start(period) - dt.timedelta(days=1)
+    earlier = [r for r in visible_reports(repo, project.id, max(as_of, before)) if r.period < period]
+    values = {v.indicator: v for v in report.values}
+    rows: dict[str, list[Row]] = {"indicators": [], "tasks": [], "problems": []}
+    for ind in project.indicators:
+        series = [r for r in readings(earlier, ind.id) if r.numeric or r.achieved is not None]
+        last = series[-1] if series else None
+        v = values.get(ind.id)
+        milestone = ind.kind == "milestone"
+        has_level = ind.kind == "growth" and ind.level_unit is not None
+        last_shown: Any = None
+        last_period = ""
+        if last is not None:
+            last_shown = last.achieved if milestone else last.published
+            last_period = last.period
+            if not milestone and last.value is None:
+                last_period += t("form.level_mark", lang)
+        cells: dict[str, Any] = {
+            "id": ind.id,
+            "name": ind.name if lang is Lang.zh else (ind.name_en or ind.name),
+            "unit": ind.unit or "",
+            "basis": t(f"form.basis.{ind.reported_as}", lang)
+            if ind.reported_as
+            else t("form.basis.milestone", lang),
+            "target": _target(ind, lang),
+            "last": _shown(last_shown, lang),
+            "last_period": last_period,
+            "value": _shown(v.achieved if milestone else v.value, lang) if v else None,
+            "level": _shown(v.level, lang) if v and has_level else None,
+            "achieved_on": v.achieved_on if v and milestone else None,
+            "note": v.note if v else None,
+        }
+        inputs = (
+            {"value", "note"}
+            | ({"level"} if has_level else set())
+            | ({"achieved_on"} if milestone else set())
+        )
+        choices = {"value": "yes_no" if milestone else "number", "level": "number", "achieved_on": "date"}
+        rows["indicators"].append(Row("indicator", ind.id, "", cells, frozenset(inputs), choices))
+    updates = {u.task: u for u in report.tasks}
+    for task in project.tasks:
+        last_update: m.TaskUpdate | None = None
+        reached_before: dict[str, dt.date] = {}
+        for rep in earlier:
+            for u in rep.tasks:
+                if u.task == task.id:
+                    last_update = u
+                    reached_before.update({r.milestone: r.reached_on for r in u.milestones})
+        now = updates.get(task.id)
+        cells = {
+            "id": task.id,
+            "title": task.title if lang is Lang.zh else (task.title_en or task.title),
+            "due": task.due,
+            "last_status": t(f"task.{last_update.status}", lang) if last_update else "",
+            "last_percent": last_update.percent if last_update else None,
+            "status": t(f"task.{now.status}", lang) if now else None,
+            "percent": now.percent if now else None,
+            "done_on": now.done_on if now else None,
+            "note": now.note if now else None,
+        }
+        choices = {"status": "status", "percent": "percent", "done_on": "date"}
+        task_inputs = frozenset({"status", "percent", "done_on", "note"})
+        rows["tasks"].append(Row("task", task.id, "", cells, task_inputs, choices))
+        reached_now = {r.milestone: r.reached_on for r in (now.milestones if now else [])}
+        for ms in task.milestones:
+            earlier_date = reached_before.get(ms.title)
+            ms_cells: dict[str, Any] = {
+                "title": t("form.milestone_row", lang, title=ms.title),
+                "due": ms.due,
+                "last_status": t("form.reached", lang, date=earlier_date.isoformat()) if earlier_date else "",
+                "done_on": reached_now.get(ms.title),
+            }
+            ms_inputs = (
+                frozenset() if earlier_date and ms.title not in reached_now else frozenset({"done_on"})
+            )
+            rows["tasks"].append(
+                Row("milestone", task.id, ms.title, ms_cells, ms_inputs, {"done_on": "date"})
+            )
+    for lst in repo.problem_lists:
+        if lst.model.project != project.id:
+            continue
+        for q in lst.model.problems:
+            if q.raised_on > as_of or q.standing_on(as_of).status != "open":
+                continue
+            cells = {
+                "id": q.id,
+                "title": q.title,
+                "owner": q.owner,
+                "raised_on": q.raised_on,
+                "due": q.due,
+                "closed_on": None,
+                "resolution": None,
+                "evidence": None,
+            }
+            problem_inputs = frozenset({"closed_on", "resolution", "evidence"})
+            rows["problems"].append(Row("problem", q.id, "", cells, problem_inputs, {"closed_on": "date"}))
+    submission = {
+        "project": f"{project.id} {project.name if lang is Lang.zh else (project.name_en or project.name)}",
+        "period": period,
+        "submitted_by": report.submitted_by,
+        "submitted_on": report.submitted_on,
+        "notes": report.notes,
+    }
+    horizon = (
+        (repo.plan.model.horizon.start, repo.plan.model.horizon.end)
+        if repo.plan
+        else (
+            dt.date(2000, 1, 1),
+            dt.date(2100, 12, 31),
+        )
+    )
+    return FormContent(project, period, lang, report, rel is not None, submission, rows, horizon)
+
+
+# --------------------------------------------------------------------------- the workbook
+
+
+def sheet_name(key: str, lang: Lang) -> str:
+    return t(f"form.sheet.{key}", lang)
+
+
+def build_workbook(content: FormContent, made_on: dt.date) -> Any:
+    """The form as an openpyxl workbook (locked cells, input cells with validation, the hidden record)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+    from openpyxl.workbook.protection import WorkbookProtection
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    lang = content.lang
+    thin = Side(style="thin", color="999999")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    top = Alignment(vertical="top", wrap_text=True)
+    input_fill = PatternFill("solid", fgColor=INPUT_FILL)
+    locked_fill = PatternFill("solid", fgColor=LOCKED_FILL)
+    unlocked = Protection(locked=False)
+    book = Workbook()
+    book.remove(book.active)  # type: ignore[arg-type]
+    records: list[list[str]] = [
+        ["key", "format", FORMAT_NAME],
+        ["key", "layout", LAYOUT],
+        ["key", "project", content.project.id],
+        ["key", "period", content.period],
+        ["key", "plan_version", plan_version(content.project)],
+        ["key", "lang", lang.value],
+        ["key", "made_on", made_on.isoformat()],
+    ]
+    start, end = content.horizon
+    validations: dict[str, tuple[str, str]] = {
+        "number": (t("form.valid.number", lang), "decimal"),
+        "percent": (t("form.valid.percent", lang), "whole"),
+        "date": (t("form.valid.date", lang, start=start, end=end), "date"),
+        "yes_no": (t("form.valid.choice", lang), "list"),
+        "status": (t("form.valid.choice", lang), "list"),
+    }
+
+    def validation(kind: str) -> Any:
+        message, vtype = validations[kind]
+        if vtype == "decimal":
+            dv = DataValidation(
+                type="decimal", operator="between", formula1=str(-MAX_FIGURE), formula2=str(MAX_FIGURE)
+            )
+        elif vtype == "whole":
+            dv = DataValidation(type="whole", operator="between", formula1="0", formula2="100")
+        elif vtype == "date":
+            dv = DataValidation(
+                type="date", operator="between", formula1=str(_serial(start)), formula2=str(_serial(end))
+            )
+        elif kind == "yes_no":
+            dv = DataValidation(type="list", formula1=f'"{t("form.yes", lang)},{t("form.no", lang)}"')
+        else:
+            labels = ",".join(t(f"task.{s}", lang) for s in ("not_started", "in_progress", "done", "blocked"))
+            dv = DataValidation(type="list", formula1=f'"{labels}"')
+        dv.allow_blank = True
+        dv.showErrorMessage = True
+        dv.showInputMessage = True
+        dv.errorTitle = t("form.valid.title", lang)
+        dv.error = message
+        dv.prompt = message
+        return dv
+
+    def put(sheet: Any, key: str, coord: str, value: Any, is_input: bool, kind: str | None = None) -> Any:
+        cell = sheet[coord]
+        cell.value = value
+        if isinstance(value, str):
+            cell.data_type = "s"  # text from the data is never a formula
+        if isinstance(value, dt.date):
+            cell.number_format = DATE_FORMAT
+        cell.border = border
+        cell.alignment = top
+        if is_input:
+            cell.protection = unlocked
+            cell.fill = input_fill
+            if kind == "date":
+                cell.number_format = DATE_FORMAT
+            elif kind in (None, "text"):
+                cell.number_format = TEXT_FORMAT
+            records.append(["cell", key, coord, "input", norm(value)])
+        else:
+            cell.fill = locked_fill
+            records.append(["cell", key, coord, "locked", norm(value)])
+        return cell
+
+    # The submission sheet.
+    sheet = book.create_sheet(sheet_name("submission", lang))
+    records.append(["sheet", "submission", sheet.title])
+    title = t("form.title", lang, name=_project_name(content), period=content.period)
+    put(sheet, "submission", "A1", title, False).font = Font(bold=True, size=14)
+    sheet.merge_cells("A1:B1")
+    records.append(["merge", "submission", "A1:B1"])
+    kinds = {"submitted_on": "date", "submitted_by": "text", "notes": "text"}
+    for offset, (key, is_input) in enumerate(SUBMISSION_ROWS):
+        row = SUBMISSION_FIRST_ROW + offset
+        put(sheet, "submission", f"A{row}", t(f"form.field.{key}", lang), False).font = Font(bold=True)
+        cell = put(sheet, "submission", f"B{row}", content.submission[key], is_input, kinds.get(key))
+        if is_input and kinds.get(key) == "date":
+            dv = validation("date")
+            sheet.add_data_validation(dv)
+            dv.add(cell.coordinate)
+    for i, line in enumerate(t("form.help", lang).split("\n")):
+        put(sheet, "submission", f"A{HELP_ROW + i}", line, False)
+    sheet.column_dimensions["A"].width = 14
+    sheet.column_dimensions["B"].width = 70
+    _print_wide(sheet)
+    _protect(sheet)
+
+    # The three tables.
+    for key in ("indicators", "tasks", "problems"):
+        sheet = book.create_sheet(sheet_name(key, lang))
+        records.append(["sheet", key, sheet.title])
+        columns = COLUMNS[key]
+        last_col = chr(ord("A") + len(columns) - 1)
+        table_title = f"{_project_name(content)}  {content.period}  {sheet.title}"
+        put(sheet, key, "A1", table_title, False).font = Font(bold=True, size=14)
+        sheet.merge_cells(f"A1:{last_col}1")
+        records.append(["merge", key, f"A1:{last_col}1"])
+        for col, (col_key, is_input) in enumerate(columns):
+            letter = chr(ord("A") + col)
+            cell = put(sheet, key, f"{letter}{HEADER_ROW}", t(f"form.col.{key}.{col_key}", lang), False)
+            cell.font = Font(bold=True)
+            cell.fill = PatternFill("solid", fgColor=INPUT_FILL if is_input else HEADER_FILL)
+            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+            width = 12 if col_key not in ("name", "title", "note", "resolution", "evidence") else 30
+            sheet.column_dimensions[letter].width = 20 if col_key == "id" else width
+        by_kind: dict[str, Any] = {}
+        for r, entry in enumerate(content.rows[key], FIRST_ROW):
+            records.append(["row", key, str(r), entry.what, entry.ident, entry.extra])
+            for col, (col_key, _is_input) in enumerate(columns):
+                coord = f"{chr(ord('A') + col)}{r}"
+                is_input = col_key in entry.inputs
+                kind = entry.choices.get(col_key) if is_input else None
+                value = entry.cells.get(col_key)
+                if value is None and not is_input:
+                    sheet[coord].fill = locked_fill
+                    sheet[coord].border = border
+                    continue
+                put(sheet, key, coord, value, is_input, kind or ("text" if is_input else None))
+                if kind is not None and kind != "text":
+                    if kind not in by_kind:
+                        by_kind[kind] = validation(kind)
+                        sheet.add_data_validation(by_kind[kind])
+                    by_kind[kind].add(coord)
+        sheet.freeze_panes = f"C{FIRST_ROW}"
+        sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+        _print_wide(sheet)
+        _protect(sheet)
+
+    meta = book.create_sheet(META_SHEET)
+    records.append(["digest", digest(records)])
+    for r, record in enumerate(records, 1):  # one record a row, as a JSON list: few cells, quick to read
+        cell = meta.cell(row=r, column=1, value=json.dumps(trimmed(record), ensure_ascii=False))
+        cell.data_type = "s"
+    meta.sheet_state = "hidden"
+    _protect(meta)
+    book.active = 0
+    book.security = WorkbookProtection(lockStructure=True)
+    return book
+
+
+def _project_name(content: FormContent) -> str:
+    p = content.project
+    return p.name if content.lang is Lang.zh else (p.name_en or p.name)
+
+
+def _serial(day: dt.date) -> int:
+    return (day - dt.date(1899, 12, 30)).days
+
+
+def _print_wide(sheet: Any) -> None:
+    """Printed landscape, one page wide."""
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def _protect(sheet: Any) -> None:
+    """Locked cells stay as made; widths may change (a wider column harms nothing)."""
+    sheet.protection.sheet = True
+    sheet.protection.formatColumns = False
+    sheet.protection.selectLockedCells = False
+    sheet.protection.selectUnlockedCells = False
+
+
+def save_workbook(book: Any, out: Path) -> None:
+    """Saved whole, then written by yunhe's one atomic write: an interrupted run leaves no half workbook."""
+    import io
+
+    from yunhe_cli.store.write import atomic_write
+
+    buffer = io.BytesIO()
+    book.save(buffer)
+    atomic_write(out, buffer.getvalue())
+
+
+def write_form(
+    root: Path, project_ref: str, period: str, out: Path, as_of: dt.date, lang: Lang
+) -> FormContent:
+    """Write the month's form of one project to `out`; reads the data under no lock (it writes none)."""
+    from yunhe_cli.edits.operations import checked_repo
+
+    repo = checked_repo(root, as_of).repo
+    content = form_content(repo, project_ref, period, as_of, lang)
+    save_workbook(build_workbook(content, as_of), out)
+    return content
+
+
+def iter_records(rows: Iterator[tuple[Any, ...]]) -> list[list[str]] | None:
+    """The hidden sheet's records (None when one cannot be read)."""
+    out = []
+    for row in rows:
+        if not row or row[0] is None:
+            continue
+        try:
+            record = json.loads(str(row[0]))
+        except ValueError:
+            return None
+        if not isinstance(record, list) or not record or not all(isinstance(x, str) for x in record):
+            return None
+        out.append(record)
+    return out

@@ -1,0 +1,170 @@
+"""`yunhe log` and `yunhe diff` as tables (every text format) and JSON documents."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from yunhe_cli.outputs.labels import MARKERS, Lang, t
+from yunhe_cli.outputs.views import JSON_VERSION, Cell, TableView
+from yunhe_cli.reports.changes import Diff, Log
+from yunhe_cli.store.facts import Change
+from yunhe_cli.store.git import Commit
+
+
+def value_text(value: Any) -> str:
+    """A value as the YAML file writes it; '—' when there is none."""
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float | Decimal):
+        return str(value)
+    if isinstance(value, tuple):
+        if value and all(isinstance(v, tuple) for v in value):  # reopenings: how many
+            return str(len(value))
+        return "、".join(value_text(v) for v in value) or "—"
+    return str(value)
+
+
+def json_value(value: Any) -> Any:
+    """Dates as ISO text, lists as lists; a Decimal stays one (render_json writes it as a number)."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, tuple):
+        if value and all(isinstance(v, tuple) for v in value) and all(len(p) == 2 for v in value for p in v):
+            return [{k: json_value(x) for k, x in v} for v in value]
+        return [json_value(v) for v in value]
+    return value
+
+
+def item_text(c: Change) -> str:
+    if c.kind == "problem":
+        return c.item or ""
+    if c.item is None:
+        return c.project
+    return f"{c.project}.{c.item}"
+
+
+def who(commit: Commit) -> str:
+    """The author, and the committer where another person committed (both can be set at will)."""
+    if (commit.committer, commit.committer_email) != (commit.author, commit.author_email):
+        return f"{commit.author} ({commit.committer})"
+    return commit.author
+
+
+def log_view(result: Log, lang: Lang, title: str) -> TableView:
+    rows = []
+    for e in result.entries:
+        c = e.change
+        rows.append(
+            (
+                Cell(e.commit.author_date.date().isoformat()),
+                Cell(who(e.commit)),
+                Cell(e.commit.sha[:7]),
+                Cell(t(f"event.{c.event}", lang)),
+                Cell(item_text(c)),
+                Cell(c.period or ""),
+                Cell(t(f"field.{c.field}", lang)),
+                Cell(f"{value_text(c.old)} → {value_text(c.new)}"),
+                Cell(e.commit.subject),
+            )
+        )
+    keys = ("date", "author", "commit", "event", "item", "period", "field", "change", "message")
+    return TableView(
+        t("title.log", lang, what=title),
+        tuple(t(f"col.log.{k}", lang) for k in keys),
+        tuple(rows),
+        keys=keys,
+    )
+
+
+def _commit_json(commit: Commit) -> dict[str, Any]:
+    return {
+        "commit": commit.sha,
+        "author": commit.author,
+        "author_email": commit.author_email,
+        "date": commit.author_date.isoformat(),
+        "committer": commit.committer,
+        "committer_email": commit.committer_email,
+        "committed": commit.committer_date.isoformat(),
+        "message": commit.subject,
+    }
+
+
+def change_json(c: Change) -> dict[str, Any]:
+    return {
+        "event": c.event,
+        "kind": c.kind,
+        "project": c.project,
+        "period": c.period,
+        "item": c.item,
+        "field": c.field,
+        "old": json_value(c.old),
+        "new": json_value(c.new),
+        "path": c.path,
+    }
+
+
+def log_json(result: Log, what: str) -> dict[str, Any]:
+    return {
+        "version": JSON_VERSION,
+        "selection": what,
+        "entries": [{**_commit_json(e.commit), **change_json(e.change)} for e in result.entries],
+    }
+
+
+def _status(status: str, lang: Lang) -> str:
+    return f"{MARKERS[status]} {t('status.' + status, lang)}"
+
+
+def diff_views(d: Diff, lang: Lang) -> list[TableView]:
+    change_keys = ("event", "item", "period", "field", "old", "new")
+    changes = TableView(
+        t("title.diff", lang, base=d.base, target=d.target),
+        tuple(t(f"col.diff.{k}", lang) for k in change_keys),
+        tuple(
+            (
+                Cell(t(f"event.{c.event}", lang)),
+                Cell(item_text(c)),
+                Cell(c.period or ""),
+                Cell(t(f"field.{c.field}", lang)),
+                Cell(value_text(c.old)),
+                Cell(value_text(c.new)),
+            )
+            for c in d.changes
+        ),
+        keys=change_keys,
+    )
+    move_keys = ("indicator", "name", "old", "new")
+    moves = TableView(
+        t("title.diff.moves", lang, as_of=d.as_of.isoformat()),
+        tuple(t(f"col.move.{k}", lang) for k in move_keys),
+        tuple(
+            (
+                Cell(f"{m.project}.{m.indicator}"),
+                Cell(m.name if lang is Lang.zh or not m.name_en else m.name_en),
+                Cell(_status(m.old, lang), m.old),
+                Cell(_status(m.new, lang), m.new),
+            )
+            for m in d.moves
+        ),
+        keys=move_keys,
+    )
+    return [changes, moves]
+
+
+def diff_json(d: Diff) -> dict[str, Any]:
+    return {
+        "version": JSON_VERSION,
+        "as_of": d.as_of.isoformat(),
+        "base": d.base,
+        "target": d.target,
+        "changes": [change_json(c) for c in d.changes],
+        "statuses": [
+            {"project": m.project, "indicator": m.indicator, "old": m.old, "new": m.new} for m in d.moves
+        ],
+    }

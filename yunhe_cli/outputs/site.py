@@ -1,0 +1,220 @@
+"""`yunhe site`: one self-contained HTML page of where the plan stands (一个平台调度, 指标晾晒).
+
+The page is laid out from the same view documents as the terminal and JSON outputs: the
+tables are `views`' and `mechanism_views`' TableViews (the same cells, markers and words),
+the figures and statuses come from `status_json`, `indicators_json`, `problems_json`,
+`quarter_json` and `history_json`, and each chart adds only the expected path and the status
+bands of `bands` (the roll-up's own rule solved for the figure). Nothing is rolled up again.
+
+The page fetches nothing (no script, no web font, no link to another host): styles are inlined,
+charts are inline SVG, Chinese is drawn by the reader's system fonts. Jinja2 escapes every value
+from the data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from yunhe_cli.core import model as m
+from yunhe_cli.core.bands import path
+from yunhe_cli.core.repository import Repository
+from yunhe_cli.outputs.charts import BAND_COLOURS, Chart, chart, svg
+from yunhe_cli.outputs.labels import MARKERS, Lang, t
+from yunhe_cli.outputs.meeting_views import history_json, quarter_json, quarter_views
+from yunhe_cli.outputs.views import (
+    indicators_json,
+    indicators_view,
+    problems_json,
+    problems_view,
+    status_json,
+    status_view,
+    target_text,
+    tasks_json,
+    tasks_view,
+    unit_text,
+)
+from yunhe_cli.reports.meetings import OutsidePlan, check_year, history, quarter, quarter_as_of
+from yunhe_cli.reports.rollup import StatusReport, context, roll_up
+from yunhe_cli.store.write import atomic_write
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorChart:
+    anchor: str
+    name: str
+    unit: str
+    target: str
+    status: str
+    status_text: str
+    latest: str
+    by_projection: str  # the note when the roll-up judged by the projection (no path to draw bands by)
+    svg: str  # pygal's output: escaped by its XML writer, inlined as markup
+    chart: Chart
+
+
+def latest_quarter(repo: Repository, as_of: dt.date) -> tuple[int, int] | None:
+    """The last quarter whose reports have fallen due by `as_of` (the one a meeting would show)."""
+    for year in range(as_of.year, as_of.year - 2, -1):
+        for q in (4, 3, 2, 1):
+            try:
+                check_year(repo, year)
+            except OutsidePlan:
+                continue
+            if quarter_as_of(repo, year, q) <= as_of:
+                return year, q
+    return None
+
+
+def _name(zh: str, en: str | None, lang: Lang) -> str:
+    return zh if lang is Lang.zh or not en else en
+
+
+def _charts(
+    repo: Repository, report: StatusReport, project: m.Project, rows: dict[str, dict[str, Any]], lang: Lang
+) -> list[IndicatorChart]:
+    ctx = context(repo)
+    progress = {i.indicator: i for p in report.projects if p.id == project.id for i in p.indicators}
+    out = []
+    for ind in project.indicators:
+        row = rows.get(ind.id)
+        if ind.kind == "milestone" or ind.target.value is None or row is None:
+            continue
+        partial = any(n["key"] == "annualised" for n in row["notes"])
+        doc = history_json(project, ind, history(repo, project, ind, report.as_of), report.as_of.isoformat())
+        drawn = chart(row, doc, path(ind, ctx, partial))
+        latest = ""
+        if row["actual"] is not None:
+            latest = f"{row['actual']:g} ({row['latest_period']})"
+        item = progress[ind.id]
+        out.append(
+            IndicatorChart(
+                anchor=f"{project.id}-{ind.id}",
+                name=_name(ind.name, ind.name_en, lang),
+                unit=unit_text(row["unit"], lang),
+                target=target_text(item, lang),
+                status=row["status"],
+                status_text=f"{MARKERS[row['status']]} {t('status.' + row['status'], lang)}",
+                latest=latest,
+                by_projection=t("note.judged_by_projection", lang)
+                if any(n["key"] == "judged_by_projection" for n in row["notes"])
+                else "",
+                svg=svg(drawn),
+                chart=drawn,
+            )
+        )
+    return out
+
+
+def _problems_by_owner(doc: dict[str, Any]) -> list[dict[str, Any]]:
+    """Open problems grouped by owner unit, most overdue first, oldest first within a unit."""
+    groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for q in doc["problems"]:
+        if q["status"] == "open":
+            groups[q["owner"]].append(q)
+    out = []
+    for owner, items in groups.items():
+        items.sort(key=lambda q: (-q["age_days"], q["id"]))
+        out.append(
+            {
+                "owner": owner,  # as problems_json names it
+                "open": len(items),
+                "overdue": sum(q["overdue"] for q in items),
+                "oldest": max(q["age_days"] for q in items),
+                "problems": items,
+            }
+        )
+    out.sort(key=lambda g: (-g["overdue"], -g["open"], g["owner"]))
+    return out
+
+
+def site_context(repo: Repository, as_of: dt.date, lang: Lang) -> dict[str, Any]:
+    """Everything the template shows, from the view documents."""
+    report = roll_up(repo, as_of)
+    status = status_json(report)
+    ind_doc = indicators_json(report, report.indicators())
+    by_project: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
+    for row in ind_doc["indicators"]:
+        by_project[row["project"]][row["id"]] = row
+    problems_doc = problems_json(report, report.problems())
+    projects: list[dict[str, Any]] = []
+    models = {p.model.id: p.model for p in repo.projects}
+    for p in sorted(report.projects, key=lambda p: p.number):
+        project = models[p.id]
+        projects.append(
+            {
+                "id": p.id,
+                "number": p.number,
+                "name": _name(p.name, p.name_en, lang),
+                "convener": p.convener,
+                "lead_unit": report.unit_label(p.lead_unit, lang is Lang.en),
+                "counts": p.counts,
+                "indicators": indicators_view(report, p.indicators, lang),
+                "tasks": tasks_view(report, p.tasks, lang),
+                "problems": problems_view(report, p.problems, lang),
+                "charts": _charts(repo, report, project, by_project[p.id], lang),
+            }
+        )
+    which = latest_quarter(repo, as_of)
+    board: dict[str, Any] | None = None
+    if which is not None:
+        result = quarter(repo, *which)
+        doc = quarter_json(result)
+        charted = {c.anchor for p in projects for c in p["charts"]}
+        board = {
+            "json": doc,
+            "views": quarter_views(result, lang),
+            "project_anchors": [p["id"] for p in doc["projects"]],
+            # An indicator's chart, or (a milestone has none) its project's form.
+            "indicator_anchors": [
+                a if a in charted else f"{r['project']}-indicators"
+                for r in doc["indicators"]
+                for a in [f"{r['project']}-{r['id']}"]
+            ],
+        }
+    plan = repo.plan.model if repo.plan else None
+    return {
+        "lang": lang.value,
+        "as_of": as_of.isoformat(),
+        "plan_title": (plan.title if lang is Lang.zh or not plan.title_en else plan.title_en) if plan else "",
+        "doc_number": plan.doc_number if plan else "",
+        "status": status,
+        "status_view": status_view(report, lang),
+        "status_links": [p["id"] for p in status["projects"]],
+        "projects": projects,
+        "board": board,
+        "owners": [
+            {**g, "label": report.unit_label(g["owner"], lang is Lang.en)}
+            for g in _problems_by_owner(problems_doc)
+        ],
+        "tasks_overdue": sum(x["overdue"] for x in tasks_json(report, report.tasks())["tasks"]),
+        "band_colours": BAND_COLOURS,
+        "markers": MARKERS,
+    }
+
+
+def render_site(context_: dict[str, Any], lang: Lang) -> str:
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+    from markupsafe import Markup
+
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(["j2", "html"], default_for_string=True, default=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals["t"] = lambda key, **params: t(key, lang, **params)
+    env.filters["svg"] = Markup  # pygal's own output, which its XML writer escaped
+    return env.get_template("site.html.j2").render(**context_)
+
+
+def write_site(repo: Repository, out: Path, as_of: dt.date, lang: Lang) -> Path:
+    html = render_site(site_context(repo, as_of, lang), lang)
+    atomic_write(out, html)
+    return out
