@@ -16,13 +16,16 @@ import re
 import uuid
 from collections.abc import Callable
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from yunhe_cli.outputs.formats import render_json
 from yunhe_cli.outputs.labels import Lang
 from yunhe_cli.outputs.problem_printer import safe_text
 from yunhe_cli.outputs.views import JSON_VERSION, fmt_date
 from yunhe_cli.reports.reminders import Due, Reminders, UnitReminders
+
+if TYPE_CHECKING:  # imported when a calendar is made: the other formats do without it
+    from icalendar import Calendar
 
 
 class ReminderFormat(StrEnum):
@@ -254,7 +257,7 @@ def event_uid(d: Due, domain: str = "yunhe") -> str:
     return f"{uuid.uuid5(UID_NAMESPACE, 'yunhe:' + d.id)}@{domain}"
 
 
-def reminders_calendar(r: Reminders, lang: Lang = Lang.zh, domain: str = "yunhe") -> Any:
+def reminders_calendar(r: Reminders, lang: Lang = Lang.zh, domain: str = "yunhe") -> Calendar:
     """An `icalendar.Calendar`: one all-day VEVENT per thing owed, on its due day.
 
     `domain` ends every UID: give each county (or data repository) its own when their calendars
@@ -303,7 +306,7 @@ def reminders_calendar(r: Reminders, lang: Lang = Lang.zh, domain: str = "yunhe"
 
 def reminders_ics(r: Reminders, lang: Lang = Lang.zh, domain: str = "yunhe") -> bytes:
     """The iCalendar file (RFC 5545: UTF-8, CRLF line ends); write it as bytes."""
-    ical: bytes = reminders_calendar(r, lang, domain).to_ical()
+    ical: bytes = reminders_calendar(r, lang, domain).to_ical()  # to_ical is typed loosely
     return ical
 
 

@@ -181,7 +181,8 @@ def _deadline(w: Window, p: ProjectStatus, t: TaskProgress, day: dt.date) -> Ite
     if day == t.due:
         yield w.due("task", t.owner, p, t.task, t.title, day, title_en=t.title_en)
         return
-    task = next((k for k in w.projects[p.id].tasks if k.id == t.task), None) if p.id in w.projects else None
+    project = w.projects.get(p.id)
+    task = next((k for k in project.tasks if k.id == t.task), None) if project is not None else None
     for ms in task.milestones if task is not None else ():
         if ms.due == day:
             yield w.due(
