@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from yunhe_cli.core import model as m
 from yunhe_cli.core.kinds import Context, kind_of, tolerance_of
-from yunhe_cli.core.numbers import ZERO, settle
+from yunhe_cli.core.numbers import DECIMAL_ZERO, settle
 from yunhe_cli.core.periods import add_months, month_index, period_of_date, period_position
 
 
@@ -44,9 +44,9 @@ def zones(
     `partial`: the figure is an annualised part-year (never achieved before December)."""
     target = ind.target.value
     comparator = ind.comparator
-    if target is None or comparator is None or ind.kind == "milestone":
-        return ()
     kind = kind_of(ind)
+    if target is None or comparator is None or kind.qualitative:
+        return ()
     thresholds = ctx.thresholds
     goal = expected if kind.hold and expected is not None else target
     if comparator == "~":
@@ -64,7 +64,7 @@ def zones(
     met = "on_track" if partial else "achieved"
     if expected is None:  # no path: met is met; below the target the roll-up judges by the projection
         return (Zone(met, target, None),)
-    start = ind.baseline.value if ind.baseline is not None else ZERO
+    start = ind.baseline.value if ind.baseline is not None else DECIMAL_ZERO
     progress = expected - start
     if progress <= 0:
         return (Zone("on_track", None, target), Zone(met, target, None))

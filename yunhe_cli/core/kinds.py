@@ -27,7 +27,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from yunhe_cli.core import model as m
-from yunhe_cli.core.numbers import TWELVE, ZERO, is_whole, meets, ratio, root_rate, settle, times
+from yunhe_cli.core.numbers import DECIMAL_ZERO, TWELVE, is_whole, meets, ratio, root_rate, settle, times
 from yunhe_cli.core.periods import days_in_month, month_position, period_position, year_end_position
 
 # Units whose figures are not summed over months (a share, a rate, an age, a span of years).
@@ -127,7 +127,7 @@ def tolerance_of(ind: m.Indicator, thresholds: m.Thresholds, target: Decimal | N
     if ind.tolerance is not None:
         return ind.tolerance
     reference = target if target is not None else ind.target.value
-    return settle(abs(reference or ZERO) * thresholds.approx_tolerance)
+    return settle(abs(reference or DECIMAL_ZERO) * thresholds.approx_tolerance)
 
 
 def side_of(ind: m.Indicator, actual: Decimal, goal: Decimal, tolerance: Decimal) -> str | None:
@@ -155,6 +155,11 @@ class IndicatorKind:
     name = ""
     hold = False  # the target must hold in every year (not reached once)
     has_pace = False  # a pace per remaining month means something
+    qualitative = False  # achieved or not, with a date: no figure, no path, no bands
+    reports_level = False  # a report may give the level (水平值) its figure comes from
+    is_rate = False  # the figure is a rate of change (plausible within ±1000), never a count
+    percent_is_share = False  # a figure in % is a share of a whole (at most 100)
+    axis_from_zero = True  # a chart's axis starts at zero (a rate need not)
 
     # -- figures
 
@@ -256,7 +261,7 @@ class Cumulative(IndicatorKind):
     def _base(self, ind: m.Indicator, ctx: Context) -> tuple[Fraction, Decimal]:
         if ind.baseline is not None:
             return month_position(ind.baseline.on), ind.baseline.value
-        return ctx.start_position, ZERO
+        return ctx.start_position, DECIMAL_ZERO
 
     def year_amounts(self, ind: m.Indicator, ctx: Context) -> tuple[dict[int, Decimal], str] | None:
         """What each year of the plan adds: its annual target where the plan gives one; the years
@@ -271,7 +276,7 @@ class Cumulative(IndicatorKind):
         missing = [y for y in years if y not in annual]
         amounts = dict(given)
         if missing:
-            share = settle((target - base - sum(given.values(), ZERO)) / len(missing))
+            share = settle((target - base - sum(given.values(), DECIMAL_ZERO)) / len(missing))
             amounts.update({y: share for y in missing})
         return amounts, ("shared_remainder" if missing else "annual_targets")
 
@@ -288,9 +293,9 @@ class Cumulative(IndicatorKind):
         if position <= start:
             return Expected(base, rule)
         year = year_of_position(min(position, end))
-        total = base + sum((a for y, a in amounts.items() if y < year), ZERO)
+        total = base + sum((a for y, a in amounts.items() if y < year), DECIMAL_ZERO)
         into_year = _clamp((min(position, end) - year * 12) / 12)
-        total += times(amounts.get(year, ZERO), into_year)
+        total += times(amounts.get(year, DECIMAL_ZERO), into_year)
         return Expected(settle(total), rule)
 
     def year_target(self, ind: m.Indicator, year: int, ctx: Context) -> Decimal | None:
@@ -312,7 +317,7 @@ class Cumulative(IndicatorKind):
             return YearResult(last.value, last.period, complete)
         # A running total: the year adds what it ends on less what the year before ended on.
         if year <= ctx.start_year:
-            start: Decimal | None = ZERO
+            start: Decimal | None = DECIMAL_ZERO
         else:
             before = _december(series, year - 1)
             start = before.value if before is not None else None
@@ -371,7 +376,7 @@ def plan_to_date(series: Sequence[Reading], index: int, start_year: int) -> tupl
             notes.append(note("year_missing", year=earlier))
             continue
         last = max(in_year, key=lambda r: r.period)
-        total += last.value or ZERO
+        total += last.value or DECIMAL_ZERO
         if not last.period.endswith("-12"):
             notes.append(note("december_missing", year=earlier, used=last.period))
     return total, notes
@@ -382,6 +387,7 @@ class Level(IndicatorKind):
 
     name = "level"
     has_pace = True
+    percent_is_share = True
 
     def comparable(
         self, ind: m.Indicator, series: Sequence[Reading], index: int, ctx: Context
@@ -481,6 +487,7 @@ class HeldEveryYear(IndicatorKind):
     """A target that must hold in each year: the year's annual target, else the target itself."""
 
     hold = True
+    axis_from_zero = False
 
     def expected(self, ind: m.Indicator, position: Fraction, ctx: Context) -> Expected:
         annual = _annual(ind)
@@ -499,6 +506,8 @@ class Growth(HeldEveryYear):
     """An average yearly rate: as published, or computed from the levels it comes from."""
 
     name = "growth"
+    reports_level = True
+    is_rate = True
 
     def comparable(
         self, ind: m.Indicator, series: Sequence[Reading], index: int, ctx: Context
@@ -623,6 +632,7 @@ class Annual(HeldEveryYear):
     """A target that holds in every year (每年…): the year's own figure against the year's target."""
 
     name = "annual"
+    percent_is_share = True
 
     def comparable(
         self, ind: m.Indicator, series: Sequence[Reading], index: int, ctx: Context
@@ -642,6 +652,7 @@ class Milestone(IndicatorKind):
 
     name = "milestone"
     hold = False
+    qualitative = True
 
     def plausibility(self, ind: m.Indicator, series: Sequence[Reading]) -> list[Warning_]:
         return []
@@ -659,6 +670,11 @@ KINDS: dict[str, IndicatorKind] = {k.name: k for k in (Cumulative(), LEVEL, Grow
 
 def kind_of(ind: m.Indicator) -> IndicatorKind:
     return KINDS[ind.kind]
+
+
+def kind_named(name: str) -> IndicatorKind:
+    """The kind an output names by its word (`IndicatorProgress.kind`, a view's `kind`)."""
+    return KINDS[name]
 
 
 # --------------------------------------------------------------------------- plausibility

@@ -33,7 +33,7 @@ from typing import Literal
 from yunhe_cli.core import model as m
 from yunhe_cli.core.index import Index
 from yunhe_cli.core.kinds import Context, Note, Reading, holds, kind_of, note, side_of, tolerance_of
-from yunhe_cli.core.numbers import ONE, ZERO, ratio, times
+from yunhe_cli.core.numbers import DECIMAL_ZERO, ONE, ratio, times
 from yunhe_cli.core.periods import (
     LAST_INDEX,
     month_index,
@@ -185,7 +185,7 @@ def indicator_progress(
         status="no_data",
         prefer=ind.prefer,
     )
-    if ind.kind == "milestone":
+    if kind.qualitative:
         return _milestone_progress(base, ind, series, as_of)
     numeric = [i for i, r in enumerate(series) if r.numeric]
     if not numeric:
@@ -223,7 +223,7 @@ def indicator_progress(
         notes.append(note("no_baseline"))
     if ind.comparator == "<=":
         completion = None
-        gap = max(ZERO, actual - target)
+        gap = max(DECIMAL_ZERO, actual - target)
         if gap > 0:
             notes.append(note("over_ceiling", by=f"{gap:f}"))
     else:
@@ -315,7 +315,7 @@ def judge(
 def _about_score(deviation: Decimal, tolerance: Decimal, goal: Decimal) -> Decimal | None:
     if goal == 0:
         return None
-    shortfall = ratio(max(ZERO, deviation - tolerance), abs(goal))
+    shortfall = ratio(max(DECIMAL_ZERO, deviation - tolerance), abs(goal))
     return None if shortfall is None else ONE - shortfall
 
 
@@ -326,7 +326,7 @@ def _reach_score(
         return ratio(actual, goal)
     if expected is None:
         return None  # no path: the caller judges by the projection
-    start = ind.baseline.value if ind.baseline is not None else ZERO
+    start = ind.baseline.value if ind.baseline is not None else DECIMAL_ZERO
     progress_expected = expected - start
     if progress_expected <= 0:
         return ONE
