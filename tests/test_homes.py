@@ -64,3 +64,33 @@ def test_no_private_name_crosses_a_module(path: Path) -> None:
         if alias.name.startswith("_") and not alias.name.startswith("__")
     }
     assert crossing <= known
+
+
+@pytest.mark.parametrize("path", OWNED, ids=_rel)
+def test_the_month_grammar_has_one_home(path: Path) -> None:
+    if _rel(path) == "core/periods.py":
+        return
+    assert "1[0-2]" not in path.read_text(encoding="utf-8")
+
+
+def test_the_grammar_is_the_one_the_files_and_schemas_had() -> None:
+    from yunhe_cli.core import model as m
+    from yunhe_cli.core import periods
+
+    assert m.PERIOD_PATTERN == periods.PERIOD_PATTERN == r"^20[0-9]{2}-(0[1-9]|1[0-2])$"
+    assert periods.PERIOD.pattern == r"^([0-9]{4})-(0[1-9]|1[0-2])$"
+    assert periods.PERIOD_FILE.pattern == r"^20[0-9]{2}-(0[1-9]|1[0-2])\.yaml$"
+
+
+def test_plan_defaults_have_one_home() -> None:
+    import datetime as dt
+
+    from yunhe_cli.core import model as m
+    from yunhe_cli.core import plan_defaults
+
+    assert plan_defaults.due_day(None) == m.Reporting().monthly_due_day == 10
+    assert plan_defaults.first_period(None) == "2023-05"  # the month after the shipped plan's date
+    assert plan_defaults.horizon(None) == (dt.date(2023, 1, 1), dt.date(2027, 12, 31))
+    for path in (PACKAGE / "reports").glob("*.py"):  # no plan date or due day written into a report
+        text = path.read_text(encoding="utf-8")
+        assert not re.search(r"dt\.date\(20\d\d|Reporting\(\)", text), _rel(path)

@@ -26,8 +26,11 @@ from pydantic import (
     model_validator,
 )
 
+from yunhe_cli.core.periods import DEFAULT_DUE_DAY, PERIOD_PATTERN
+
+__all__ = ["PERIOD_PATTERN"]  # re-exported: the month's grammar lives in periods.py
+
 ID_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,63}$"
-PERIOD_PATTERN = r"^20[0-9]{2}-(0[1-9]|1[0-2])$"
 
 Id = Annotated[
     str,
@@ -125,7 +128,7 @@ class Reporting(Strict):
         Field(
             ge=1, le=28, description="月报截止日 day of the following month by which a monthly report is due"
         ),
-    ] = 10
+    ] = DEFAULT_DUE_DAY
     first_period: Annotated[
         str | None,
         StringConstraints(pattern=PERIOD_PATTERN),

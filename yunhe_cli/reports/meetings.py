@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from yunhe_cli.core import model as m
+from yunhe_cli.core import plan_defaults as defaults
 from yunhe_cli.core.kinds import Note, holds, kind_of, note, tolerance_of
 from yunhe_cli.core.numbers import DECIMAL_ZERO
 from yunhe_cli.core.periods import add_months, period_of_date, period_position, period_start, report_due
@@ -21,7 +22,6 @@ from yunhe_cli.reports.rollup import (
     IndicatorProgress,
     StatusReport,
     context,
-    first_period,
     readings,
     roll_up,
     visible_reports,
@@ -31,7 +31,7 @@ QUARTER = re.compile(r"^([0-9]{4})-?Q([1-4])$", re.IGNORECASE)
 
 
 def due_day(repo: Repository) -> int:
-    return repo.plan.model.reporting.monthly_due_day if repo.plan else m.Reporting().monthly_due_day
+    return defaults.due_day(repo.plan.model if repo.plan else None)
 
 
 class OutsidePlan(ValueError):
@@ -42,7 +42,7 @@ def plan_months(repo: Repository) -> tuple[str, str]:
     """The first and the last month reported under the plan."""
     plan = repo.plan.model if repo.plan else None
     ctx = context(repo)
-    return first_period(plan), period_of_date(ctx.end)
+    return defaults.first_period(plan), period_of_date(ctx.end)
 
 
 def check_period(repo: Repository, period: str) -> None:

@@ -31,6 +31,7 @@ from decimal import Decimal
 from typing import Literal
 
 from yunhe_cli.core import model as m
+from yunhe_cli.core import plan_defaults as defaults
 from yunhe_cli.core.index import Index
 from yunhe_cli.core.kinds import Context, Note, Reading, holds, kind_of, note, side_of, tolerance_of
 from yunhe_cli.core.numbers import DECIMAL_ZERO, ONE, ratio, times
@@ -103,9 +104,8 @@ class ProjectReports:
 
 def context(repo: Repository) -> Context:
     plan = repo.plan.model if repo.plan else None
-    if plan is None:
-        return Context(dt.date(2023, 1, 1), dt.date(2027, 12, 31), m.Thresholds())
-    return Context(plan.horizon.start, plan.horizon.end, plan.thresholds)
+    start, end = defaults.horizon(plan)
+    return Context(start, end, defaults.thresholds(plan))
 
 
 # --------------------------------------------------------------------------- indicators
@@ -496,13 +496,6 @@ class ReportingState:
     late: tuple[str, ...]  # months reported after their due date
 
 
-def first_period(plan: m.Plan | None) -> str:
-    if plan is not None and plan.reporting.first_period:
-        return plan.reporting.first_period
-    issued = plan.issued_on if plan is not None else dt.date(2023, 4, 28)
-    return period_of(issued.year * 12 + issued.month)  # the month after the plan was issued
-
-
 def reporting_state(
     repo: Repository,
     project: str,
@@ -511,8 +504,8 @@ def reporting_state(
 ) -> ReportingState:
     """Months reported, late and missing; `all_reports` (the project's, visible or not) when grouped."""
     plan = repo.plan.model if repo.plan else None
-    due_day = plan.reporting.monthly_due_day if plan else m.Reporting().monthly_due_day
-    last_month = plan.horizon.end if plan else dt.date(2027, 12, 31)
+    due_day = defaults.due_day(plan)
+    last_month = defaults.horizon(plan)[1]
     if all_reports is None:
         all_reports = [r.model for r in repo.reports if r.model.project == project]
     by_period = {r.period: r for r in all_reports}
@@ -520,7 +513,7 @@ def reporting_state(
     # does not); its figures are used either way.
     visible = [p for p, r in by_period.items() if r.submitted_on is not None and is_visible(r, as_of)]
     missing, late = [], []
-    index = month_index(first_period(plan))
+    index = month_index(defaults.first_period(plan))
     while index <= LAST_INDEX:
         period = period_of(index)
         due = report_due(period, due_day)
