@@ -16,9 +16,11 @@ from typing import Any
 
 from yunhe_cli.core import model as m
 from yunhe_cli.core.index import Index
-from yunhe_cli.core.kinds import COUNT_UNITS, LEVEL, IndicatorKind, Reading, kind_of
+from yunhe_cli.core.kinds import LEVEL, IndicatorKind, kind_of
 from yunhe_cli.core.periods import period_end, period_start
+from yunhe_cli.core.plausibility import COUNT_UNITS
 from yunhe_cli.core.problems import Loc, Problem
+from yunhe_cli.core.readings import Reading
 from yunhe_cli.core.repository import Loaded, Repository
 
 # Units of amounts: like counts (COUNT_UNITS), a reported value is never negative.

@@ -14,9 +14,10 @@ from decimal import Decimal
 
 from yunhe_cli.core import model as m
 from yunhe_cli.core import plan_defaults as defaults
-from yunhe_cli.core.kinds import Note, holds, kind_of, note, tolerance_of
+from yunhe_cli.core.kinds import kind_of
 from yunhe_cli.core.numbers import DECIMAL_ZERO
 from yunhe_cli.core.periods import add_months, period_of_date, period_position, period_start, report_due
+from yunhe_cli.core.readings import Note, holds, note, tolerance_of
 from yunhe_cli.core.repository import Repository
 from yunhe_cli.reports.rollup import (
     IndicatorProgress,

@@ -33,7 +33,7 @@ from typing import Literal
 from yunhe_cli.core import model as m
 from yunhe_cli.core import plan_defaults as defaults
 from yunhe_cli.core.index import Index
-from yunhe_cli.core.kinds import Context, Note, Reading, holds, kind_of, note, side_of, tolerance_of
+from yunhe_cli.core.kinds import kind_of
 from yunhe_cli.core.numbers import DECIMAL_ZERO, ONE, ratio, times
 from yunhe_cli.core.periods import (
     LAST_INDEX,
@@ -45,6 +45,7 @@ from yunhe_cli.core.periods import (
     period_start,
     report_due,
 )
+from yunhe_cli.core.readings import Context, Note, Reading, holds, note, side_of, tolerance_of
 from yunhe_cli.core.repository import Repository
 
 Status = Literal["achieved", "on_track", "at_risk", "off_track", "no_data"]
@@ -137,7 +138,7 @@ class IndicatorProgress:
     # Progress against the expected path: 1.0 is on it, above is ahead, below behind.
     # The number the status thresholds are applied to, and what a quarter ranks by.
     score: Decimal | None = None
-    path_rule: str | None = None  # how the expected path was drawn (kinds.Expected.rule)
+    path_rule: str | None = None  # how the expected path was drawn (readings.Expected.rule)
     side: str | None = None  # for a ~ (左右) target outside its tolerance: high or low
     prefer: str | None = None  # the harmless side of a ~ target, as the indicator says
 
