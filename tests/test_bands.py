@@ -10,8 +10,8 @@ import pytest
 from yunhe_cli.checks.validation import validate
 from yunhe_cli.core import model as m
 from yunhe_cli.core.bands import Zone, path, zones
-from yunhe_cli.core.kinds import Context, note
 from yunhe_cli.core.periods import period_end
+from yunhe_cli.core.readings import Context, note
 from yunhe_cli.reports.rollup import context, judge
 
 from .conftest import ROOT

@@ -16,12 +16,14 @@ from typing import Any
 
 from yunhe_cli.core import model as m
 from yunhe_cli.core.index import Index
+from yunhe_cli.core.kinds import LEVEL, IndicatorKind, kind_of
 from yunhe_cli.core.periods import period_end, period_start
+from yunhe_cli.core.plausibility import COUNT_UNITS
 from yunhe_cli.core.problems import Loc, Problem
+from yunhe_cli.core.readings import Reading
 from yunhe_cli.core.repository import Loaded, Repository
 
-# Units that count things: a reported value is never negative.
-COUNT_UNITS = frozenset({"个", "家", "套（间）", "户", "人"})
+# Units of amounts: like counts (COUNT_UNITS), a reported value is never negative.
 AMOUNT_UNITS = frozenset({"亿元", "万元", "亩", "万千瓦"})
 # Plausible ranges of a level read in years.
 YEAR_RANGES = {"岁": (0.0, 130.0), "年": (0.0, 30.0)}
@@ -434,7 +436,8 @@ def check_values(repo: Repository, index: Index) -> Iterator[Problem]:
 def _value_problems(
     rep: Loaded[m.MonthlyReport], ind: m.Indicator, v: m.ReportedValue, loc: Loc
 ) -> Iterator[Problem]:
-    if ind.kind == "milestone":
+    kind = kind_of(ind)
+    if kind.qualitative:
         for name in ("value", "level"):
             if getattr(v, name) is not None:
                 yield _p(
@@ -446,25 +449,26 @@ def _value_problems(
         return
     if v.achieved is not None:
         yield _p(rep, "V402", f"{ind.id} is not a milestone: report value, not achieved", (*loc, "achieved"))
-    if v.level is not None and ind.kind != "growth":
+    if v.level is not None and not kind.reports_level:
         yield _p(rep, "V402", f"{ind.id} is not a growth indicator: report value, not level", (*loc, "level"))
-    for name, unit in (("value", ind.unit), ("level", ind.level_unit if ind.kind == "growth" else None)):
+    for name, unit in (("value", ind.unit), ("level", ind.level_unit if kind.reports_level else None)):
         number = getattr(v, name)
         if number is None or unit is None:
             continue
-        reason = _implausible(number, unit, ind.kind if name == "value" else "level")
+        # a level (水平值) is read as a level indicator's figure is
+        reason = _implausible(number, unit, kind if name == "value" else LEVEL)
         if reason:
             yield _p(rep, "V401", f"{ind.id}: {number:g} {unit} {reason}", (*loc, name))
 
 
-def _implausible(number: float, unit: str, kind: str) -> str | None:
+def _implausible(number: float, unit: str, kind: IndicatorKind) -> str | None:
     if not math.isfinite(number):
         return "is not a finite number"
-    if kind == "growth":
+    if kind.is_rate:
         return "is not a plausible rate of growth (beyond ±1000)" if abs(number) > 1000 else None
     if number < 0 and (unit in COUNT_UNITS or unit in AMOUNT_UNITS or unit == "%"):
         return "cannot be negative"
-    if unit == "%" and number > 100 and kind in ("level", "annual"):
+    if unit == "%" and number > 100 and kind.percent_is_share:
         return "is more than 100%, which a share cannot be"
     if unit in YEAR_RANGES:
         low, high = YEAR_RANGES[unit]
@@ -476,8 +480,6 @@ def _implausible(number: float, unit: str, kind: str) -> str | None:
 def check_plausibility(repo: Repository, index: Index) -> Iterator[Problem]:
     """Figures that are allowed but look wrong (warnings): a running total that falls, a count with a
     fraction, a jump of more than ten times. Each indicator's kind says what is plausible."""
-    from yunhe_cli.core.kinds import Reading, kind_of
-
     by_project: dict[str, list[Loaded[m.MonthlyReport]]] = {}
     for rep in repo.reports:
         by_project.setdefault(rep.model.project, []).append(rep)

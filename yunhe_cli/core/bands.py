@@ -3,7 +3,7 @@ achieved, on track, at risk or off track.
 
 A chart draws these bands behind the figures, so a point's colour on the chart and the status
 marker in the tables come from the same rule: each band is `judge` solved for the figure (the
-thresholds of `model.Thresholds`, the tolerance of `kinds.tolerance_of`, the expected path of
+thresholds of `model.Thresholds`, the tolerance of `readings.tolerance_of`, the expected path of
 `kinds`). `tests/test_bands.py` probes every band of every indicator of the sample with `judge`
 itself, so the two cannot drift apart. Bands are for the months up to the target date; after
 it, a target not met is off track whatever the band.
@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from yunhe_cli.core import model as m
-from yunhe_cli.core.kinds import Context, kind_of, tolerance_of
-from yunhe_cli.core.numbers import ZERO, settle
+from yunhe_cli.core.kinds import kind_of
+from yunhe_cli.core.numbers import DECIMAL_ZERO, settle
 from yunhe_cli.core.periods import add_months, month_index, period_of_date, period_position
+from yunhe_cli.core.readings import Context, tolerance_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,9 +45,9 @@ def zones(
     `partial`: the figure is an annualised part-year (never achieved before December)."""
     target = ind.target.value
     comparator = ind.comparator
-    if target is None or comparator is None or ind.kind == "milestone":
-        return ()
     kind = kind_of(ind)
+    if target is None or comparator is None or kind.qualitative:
+        return ()
     thresholds = ctx.thresholds
     goal = expected if kind.hold and expected is not None else target
     if comparator == "~":
@@ -64,7 +65,7 @@ def zones(
     met = "on_track" if partial else "achieved"
     if expected is None:  # no path: met is met; below the target the roll-up judges by the projection
         return (Zone(met, target, None),)
-    start = ind.baseline.value if ind.baseline is not None else ZERO
+    start = ind.baseline.value if ind.baseline is not None else DECIMAL_ZERO
     progress = expected - start
     if progress <= 0:
         return (Zone("on_track", None, target), Zone(met, target, None))

@@ -14,136 +14,34 @@ year asks and what the year's figure is, where the pace so far leads, which figu
 implausible, and what a report draft shows. The roll-up, the annual summary, `history`, the
 checks and `report new` all ask these objects; adding a kind touches this file and its tests.
 
+What the kinds read and answer with (readings, the context, the expected value, notes, the
+comparator rule) is `readings.py`; the warnings they choose among are `plausibility.py`.
 Everything is exact decimal arithmetic under the rule of `numbers.py`; positions on the month
 axis are exact fractions (`periods.py`).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
 from yunhe_cli.core import model as m
-from yunhe_cli.core.numbers import TWELVE, ZERO, is_whole, meets, ratio, root_rate, settle, times
-from yunhe_cli.core.periods import days_in_month, month_position, period_position, year_end_position
+from yunhe_cli.core.numbers import DECIMAL_ZERO, TWELVE, ratio, root_rate, settle, times
+from yunhe_cli.core.periods import month_position, period_position, year_end_position
+from yunhe_cli.core.plausibility import Warning_, count_fractions, falls, jumps
+from yunhe_cli.core.readings import (
+    Context,
+    Expected,
+    Note,
+    Reading,
+    YearResult,
+    note,
+    year_of_position,
+)
 
 # Units whose figures are not summed over months (a share, a rate, an age, a span of years).
 NON_ADDITIVE_UNITS = frozenset({"%", "个百分点", "岁", "年"})
-# Units that count whole things: a fraction is a typo.
-COUNT_UNITS = frozenset({"个", "家", "套（间）", "户", "人"})
-# Two figures in a row further apart than this factor are probably a typo (a slipped decimal point).
-JUMP_FACTOR = Decimal(10)
-
-
-@dataclass(frozen=True, slots=True)
-class Note:
-    """Something the roll-up could not compute, or a rule it applied; rendered by i18n."""
-
-    key: str
-    params: tuple[tuple[str, str], ...] = ()
-
-    def get(self, name: str) -> str:
-        return dict(self.params).get(name, "")
-
-
-def note(key: str, **params: object) -> Note:
-    return Note(key, tuple((k, str(v)) for k, v in params.items()))
-
-
-@dataclass(frozen=True, slots=True)
-class Reading:
-    """One indicator's entry in one monthly report."""
-
-    period: str
-    value: Decimal | None
-    level: Decimal | None
-    achieved: bool | None
-    achieved_on: dt.date | None
-
-    @property
-    def numeric(self) -> bool:
-        return self.value is not None or self.level is not None
-
-    @property
-    def published(self) -> Decimal | None:
-        return self.value if self.value is not None else self.level
-
-
-@dataclass(frozen=True, slots=True)
-class Context:
-    """What every kind needs from the plan: its horizon and thresholds."""
-
-    start: dt.date
-    end: dt.date
-    thresholds: m.Thresholds
-
-    @property
-    def start_year(self) -> int:
-        return self.start.year
-
-    @property
-    def start_position(self) -> Fraction:
-        """The beginning of the plan's first day on the month axis."""
-        return month_position(self.start) - Fraction(1, days_in_month(self.start.year, self.start.month))
-
-
-@dataclass(frozen=True, slots=True)
-class Expected:
-    """The expected value at a point, and the rule that drew the path there."""
-
-    value: Decimal | None
-    rule: str | None  # annual_targets, shared_remainder, straight, interpolated, target_every_year
-
-
-@dataclass(frozen=True, slots=True)
-class YearResult:
-    value: Decimal | None
-    period: str | None  # the month the year's figure comes from
-    complete: bool  # December is in: the year's figure is final
-    notes: tuple[Note, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class Warning_:
-    """A figure that is allowed but looks wrong (a typo caught at commit)."""
-
-    period: str
-    field: str  # value or level
-    code: str
-    message: str
-
-
-def year_of_position(position: Fraction) -> int:
-    """The year a point of the month axis belongs to (the end of December belongs to its year)."""
-    whole = position // 12
-    return int(whole) - 1 if position == whole * 12 else int(whole)
-
-
-def tolerance_of(ind: m.Indicator, thresholds: m.Thresholds, target: Decimal | None = None) -> Decimal:
-    """How far a ~ (左右) figure may stray: the indicator's own tolerance, or a share of `target`."""
-    if ind.tolerance is not None:
-        return ind.tolerance
-    reference = target if target is not None else ind.target.value
-    return settle(abs(reference or ZERO) * thresholds.approx_tolerance)
-
-
-def side_of(ind: m.Indicator, actual: Decimal, goal: Decimal, tolerance: Decimal) -> str | None:
-    """For a ~ (左右) target: high or low when a figure is outside its tolerance, else None."""
-    if ind.comparator != "~" or abs(actual - goal) <= tolerance:
-        return None
-    return "high" if actual > goal else "low"
-
-
-def holds(ind: m.Indicator, actual: Decimal, goal: Decimal, tolerance: Decimal) -> bool:
-    """Whether a figure meets its goal under the plan's comparator; for ~ a deviation on the side the
-    indicator calls harmless (`prefer`) holds too."""
-    if meets(actual, goal, ind.comparator or ">=", tolerance):
-        return True
-    side = side_of(ind, actual, goal, tolerance)
-    return side is not None and ind.prefer is not None and (side == "high") == (ind.prefer == "higher")
 
 
 # --------------------------------------------------------------------------- the kinds
@@ -155,6 +53,11 @@ class IndicatorKind:
     name = ""
     hold = False  # the target must hold in every year (not reached once)
     has_pace = False  # a pace per remaining month means something
+    qualitative = False  # achieved or not, with a date: no figure, no path, no bands
+    reports_level = False  # a report may give the level (水平值) its figure comes from
+    is_rate = False  # the figure is a rate of change (plausible within ±1000), never a count
+    percent_is_share = False  # a figure in % is a share of a whole (at most 100)
+    axis_from_zero = True  # a chart's axis starts at zero (a rate need not)
 
     # -- figures
 
@@ -195,7 +98,7 @@ class IndicatorKind:
     # -- checks and drafts
 
     def plausibility(self, ind: m.Indicator, series: Sequence[Reading]) -> list[Warning_]:
-        return _count_fractions(ind, series) + _jumps(ind, series, ind.reported_as == "year_to_date")
+        return count_fractions(ind, series) + jumps(ind, series, ind.reported_as == "year_to_date")
 
     def draft_about(self, ind: m.Indicator) -> str:
         basis = BASIS_ZH.get(ind.reported_as or "", "")
@@ -256,7 +159,7 @@ class Cumulative(IndicatorKind):
     def _base(self, ind: m.Indicator, ctx: Context) -> tuple[Fraction, Decimal]:
         if ind.baseline is not None:
             return month_position(ind.baseline.on), ind.baseline.value
-        return ctx.start_position, ZERO
+        return ctx.start_position, DECIMAL_ZERO
 
     def year_amounts(self, ind: m.Indicator, ctx: Context) -> tuple[dict[int, Decimal], str] | None:
         """What each year of the plan adds: its annual target where the plan gives one; the years
@@ -271,7 +174,7 @@ class Cumulative(IndicatorKind):
         missing = [y for y in years if y not in annual]
         amounts = dict(given)
         if missing:
-            share = settle((target - base - sum(given.values(), ZERO)) / len(missing))
+            share = settle((target - base - sum(given.values(), DECIMAL_ZERO)) / len(missing))
             amounts.update({y: share for y in missing})
         return amounts, ("shared_remainder" if missing else "annual_targets")
 
@@ -288,9 +191,9 @@ class Cumulative(IndicatorKind):
         if position <= start:
             return Expected(base, rule)
         year = year_of_position(min(position, end))
-        total = base + sum((a for y, a in amounts.items() if y < year), ZERO)
+        total = base + sum((a for y, a in amounts.items() if y < year), DECIMAL_ZERO)
         into_year = _clamp((min(position, end) - year * 12) / 12)
-        total += times(amounts.get(year, ZERO), into_year)
+        total += times(amounts.get(year, DECIMAL_ZERO), into_year)
         return Expected(settle(total), rule)
 
     def year_target(self, ind: m.Indicator, year: int, ctx: Context) -> Decimal | None:
@@ -312,7 +215,7 @@ class Cumulative(IndicatorKind):
             return YearResult(last.value, last.period, complete)
         # A running total: the year adds what it ends on less what the year before ended on.
         if year <= ctx.start_year:
-            start: Decimal | None = ZERO
+            start: Decimal | None = DECIMAL_ZERO
         else:
             before = _december(series, year - 1)
             start = before.value if before is not None else None
@@ -333,7 +236,7 @@ class Cumulative(IndicatorKind):
         return at_this_pace(ind, actual, position, start, base)
 
     def plausibility(self, ind: m.Indicator, series: Sequence[Reading]) -> list[Warning_]:
-        return [*super().plausibility(ind, series), *_falls(ind, series, self._running(ind))]
+        return [*super().plausibility(ind, series), *falls(ind, series, self._running(ind))]
 
     @staticmethod
     def _running(ind: m.Indicator) -> str:
@@ -371,7 +274,7 @@ def plan_to_date(series: Sequence[Reading], index: int, start_year: int) -> tupl
             notes.append(note("year_missing", year=earlier))
             continue
         last = max(in_year, key=lambda r: r.period)
-        total += last.value or ZERO
+        total += last.value or DECIMAL_ZERO
         if not last.period.endswith("-12"):
             notes.append(note("december_missing", year=earlier, used=last.period))
     return total, notes
@@ -382,6 +285,7 @@ class Level(IndicatorKind):
 
     name = "level"
     has_pace = True
+    percent_is_share = True
 
     def comparable(
         self, ind: m.Indicator, series: Sequence[Reading], index: int, ctx: Context
@@ -464,7 +368,7 @@ class Level(IndicatorKind):
 
     def plausibility(self, ind: m.Indicator, series: Sequence[Reading]) -> list[Warning_]:
         flow = ind.reported_as == "year_to_date" and _additive(ind)
-        return [*super().plausibility(ind, series), *(_falls(ind, series, "year") if flow else [])]
+        return [*super().plausibility(ind, series), *(falls(ind, series, "year") if flow else [])]
 
 
 def annualised(ind: m.Indicator, reading: Reading) -> tuple[Decimal | None, list[Note]]:
@@ -481,6 +385,7 @@ class HeldEveryYear(IndicatorKind):
     """A target that must hold in each year: the year's annual target, else the target itself."""
 
     hold = True
+    axis_from_zero = False
 
     def expected(self, ind: m.Indicator, position: Fraction, ctx: Context) -> Expected:
         annual = _annual(ind)
@@ -499,6 +404,8 @@ class Growth(HeldEveryYear):
     """An average yearly rate: as published, or computed from the levels it comes from."""
 
     name = "growth"
+    reports_level = True
+    is_rate = True
 
     def comparable(
         self, ind: m.Indicator, series: Sequence[Reading], index: int, ctx: Context
@@ -592,9 +499,7 @@ class Growth(HeldEveryYear):
     def plausibility(self, ind: m.Indicator, series: Sequence[Reading]) -> list[Warning_]:
         levels = [Reading(r.period, r.level, None, None, None) for r in series if r.level is not None]
         running = ind.reported_as == "year_to_date" and _additive(ind, ind.level_unit)
-        return _jumps(ind, levels, running, "level") + (
-            _falls(ind, levels, "year", "level") if running else []
-        )
+        return jumps(ind, levels, running, "level") + (falls(ind, levels, "year", "level") if running else [])
 
     def draft_field(self, ind: m.Indicator, last: Reading | None) -> str:
         if ind.level_unit and last is not None and last.level is not None:
@@ -623,6 +528,7 @@ class Annual(HeldEveryYear):
     """A target that holds in every year (每年…): the year's own figure against the year's target."""
 
     name = "annual"
+    percent_is_share = True
 
     def comparable(
         self, ind: m.Indicator, series: Sequence[Reading], index: int, ctx: Context
@@ -634,7 +540,7 @@ class Annual(HeldEveryYear):
 
     def plausibility(self, ind: m.Indicator, series: Sequence[Reading]) -> list[Warning_]:
         flow = ind.reported_as == "year_to_date" and _additive(ind)
-        return [*super().plausibility(ind, series), *(_falls(ind, series, "year") if flow else [])]
+        return [*super().plausibility(ind, series), *(falls(ind, series, "year") if flow else [])]
 
 
 class Milestone(IndicatorKind):
@@ -642,6 +548,7 @@ class Milestone(IndicatorKind):
 
     name = "milestone"
     hold = False
+    qualitative = True
 
     def plausibility(self, ind: m.Indicator, series: Sequence[Reading]) -> list[Warning_]:
         return []
@@ -661,67 +568,6 @@ def kind_of(ind: m.Indicator) -> IndicatorKind:
     return KINDS[ind.kind]
 
 
-# --------------------------------------------------------------------------- plausibility
-
-
-def _falls(ind: m.Indicator, series: Sequence[Reading], within: str, field: str = "value") -> list[Warning_]:
-    """A running total that goes down: within a year for 1–N月累计, ever for a plan-to-date total."""
-    out = []
-    previous: Reading | None = None
-    for r in series:
-        if r.value is None:
-            continue
-        same_run = previous is not None and (within == "plan" or previous.period[:4] == r.period[:4])
-        if previous is not None and previous.value is not None and same_run and r.value < previous.value:
-            basis = "1–N月累计" if within == "year" else "自期初累计"
-            out.append(
-                Warning_(
-                    r.period,
-                    field,
-                    "V403",
-                    f"{ind.id}: {r.value:f} is less than {previous.value:f} reported for {previous.period}; "
-                    f"a running total ({basis}) does not fall",
-                )
-            )
-        previous = r
-    return out
-
-
-def _count_fractions(ind: m.Indicator, series: Sequence[Reading]) -> list[Warning_]:
-    # A count per head (每千人口…托位数 5.5个) is not whole; a target that is whole says the figure is.
-    target = ind.target.value
-    if ind.unit not in COUNT_UNITS or target is None or not is_whole(target):
-        return []
-    return [
-        Warning_(
-            r.period, "value", "V404", f"{ind.id}: {r.value:f} {ind.unit} is not a whole number of {ind.unit}"
-        )
-        for r in series
-        if r.value is not None and not is_whole(r.value)
-    ]
-
-
-def _jumps(
-    ind: m.Indicator, series: Sequence[Reading], within_year: bool, field: str = "value"
-) -> list[Warning_]:
-    """Two consecutive figures more than ten times apart (a slipped decimal point, a wrong unit)."""
-    out = []
-    previous: Reading | None = None
-    for r in series:
-        if r.value is None:
-            continue
-        comparable_pair = previous is not None and (not within_year or previous.period[:4] == r.period[:4])
-        if previous is not None and previous.value and r.value and comparable_pair:
-            a, b = abs(previous.value), abs(r.value)
-            if max(a, b) > JUMP_FACTOR * min(a, b):
-                out.append(
-                    Warning_(
-                        r.period,
-                        field,
-                        "V405",
-                        f"{ind.id}: {r.value:f} is more than ten times "
-                        f"{'above' if b > a else 'below'} {previous.value:f} reported for {previous.period}",
-                    )
-                )
-        previous = r
-    return out
+def kind_named(name: str) -> IndicatorKind:
+    """The kind an output names by its word (`IndicatorProgress.kind`, a view's `kind`)."""
+    return KINDS[name]

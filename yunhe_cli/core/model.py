@@ -4,6 +4,9 @@ Everything here is plain data with the rules that a single file can check by its
 (unknown keys refused, types strict, a milestone has no number, a `~` target may have
 a tolerance ...). Rules that need more than one file live in `checks.py`.
 
+The fields they are built from are `fields.py`; what the units send in (monthly reports and
+problem lists) is `records.py`; every name stays importable here (`model.X`).
+
 Titles and descriptions carry the plan's Chinese terms: they end up in the JSON Schemas
 under `schemas/`, which editors show while an analyst types.
 """
@@ -17,92 +20,75 @@ from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
-    BaseModel,
-    BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
-    WithJsonSchema,
     model_validator,
 )
 
-ID_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,63}$"
-PERIOD_PATTERN = r"^20[0-9]{2}-(0[1-9]|1[0-2])$"
+from yunhe_cli.core.fields import (
+    ID_PATTERN,
+    UNITS,
+    Comparator,
+    Id,
+    Kind,
+    Number,
+    PersonRef,
+    ProblemSource,
+    ProblemStatus,
+    ReportedAs,
+    Strict,
+    TaskStatus,
+    Text,
+    Unit,
+    UnitRef,
+)
+from yunhe_cli.core.periods import DEFAULT_DUE_DAY, PERIOD_PATTERN
+from yunhe_cli.core.records import (
+    FIGURE_FIELDS,
+    REPORT_FIELDS,
+    TASK_FIELDS,
+    MilestoneReached,
+    MonthlyReport,
+    OldValue,
+    PlanProblem,
+    ProblemList,
+    Reopening,
+    ReportedValue,
+    Revision,
+    TaskUpdate,
+)
 
-Id = Annotated[
-    str,
-    StringConstraints(pattern=ID_PATTERN),
-    Field(description="标识 id: lower-case letters, digits, '-' and '_' (no path characters)"),
+__all__ = [  # re-exported: every file's model is asked for here (`model.X`)
+    "FIGURE_FIELDS",
+    "ID_PATTERN",
+    "PERIOD_PATTERN",
+    "REPORT_FIELDS",
+    "TASK_FIELDS",
+    "UNITS",
+    "Comparator",
+    "Id",
+    "Kind",
+    "MilestoneReached",
+    "MonthlyReport",
+    "Number",
+    "OldValue",
+    "PersonRef",
+    "PlanProblem",
+    "ProblemList",
+    "ProblemSource",
+    "ProblemStatus",
+    "Reopening",
+    "ReportedAs",
+    "ReportedValue",
+    "Revision",
+    "Strict",
+    "TaskStatus",
+    "TaskUpdate",
+    "Text",
+    "Unit",
+    "UnitRef",
 ]
-Text = Annotated[str, StringConstraints(min_length=1)]
-
-
-def _exact(value: Any) -> Any:
-    """A YAML int becomes an exact decimal; the reader gives every other figure as a Decimal of its
-    own digits. Text and booleans pass through and are refused as not a number."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        return Decimal(value)
-    return value
-
-
-# A figure as published: an exact decimal (numbers.py says why); NaN and infinities are refused.
-Number = Annotated[
-    Decimal,
-    BeforeValidator(_exact),
-    Field(allow_inf_nan=False),
-    WithJsonSchema({"type": "number"}),
-]
-# A reference to a unit or a person: its id, its name, or one of its aliases.
-UnitRef = Annotated[Text, Field(description="单位 unit: id, name or alias from units.yaml")]
-PersonRef = Annotated[Text, Field(description="人员 person: id or name from people.yaml")]
-
-Kind = Literal["cumulative", "level", "growth", "annual", "milestone"]
-Comparator = Literal[">=", ">", "<=", "~"]
-ReportedAs = Literal["year_to_date", "plan_to_date", "point"]
-TaskStatus = Literal["not_started", "in_progress", "done", "blocked"]
-ProblemStatus = Literal["open", "closed"]
-ProblemSource = Literal["月调度", "季分析", "年总结", "督查", "其他"]
-
-# Units an indicator may be measured in; the plan's own spelling, e.g. 套（间） with full-width brackets.
-UNITS: dict[str, str] = {
-    "亿元": "100 million yuan",
-    "万元": "10 thousand yuan",
-    "%": "percent",
-    "个百分点": "percentage points",
-    "个": "items",
-    "家": "enterprises",
-    "亩": "mu",
-    "万千瓦": "10 MW",
-    "岁": "years of age",
-    "年": "years",
-    "套（间）": "units (rooms)",
-    "户": "households",
-    "人": "people",
-}
-Unit = Literal[
-    "亿元", "万元", "%", "个百分点", "个", "家", "亩", "万千瓦", "岁", "年", "套（间）", "户", "人"
-]
-
-
-class Strict(BaseModel):
-    """Unknown keys are refused and nothing is coerced (a quoted "63" is not a number)."""
-
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        # Pickled as its fields (the cache and worker processes send models): pydantic's own
-        # __getstate__/__setstate__ took 7 times as long to write and twice as long to read.
-        return (_restore, (type(self), self.__dict__, self.__pydantic_fields_set__))
-
-
-def _restore(cls: type[Strict], values: dict[str, Any], fields_set: set[str]) -> Strict:
-    """A model from its validated fields, as pickled by `Strict.__reduce__` (nothing re-checked)."""
-    obj = cls.__new__(cls)
-    object.__setattr__(obj, "__dict__", values)
-    object.__setattr__(obj, "__pydantic_fields_set__", fields_set)
-    object.__setattr__(obj, "__pydantic_extra__", None)
-    object.__setattr__(obj, "__pydantic_private__", None)
-    return obj
 
 
 # --------------------------------------------------------------------------- the plan document
@@ -125,7 +111,7 @@ class Reporting(Strict):
         Field(
             ge=1, le=28, description="月报截止日 day of the following month by which a monthly report is due"
         ),
-    ] = 10
+    ] = DEFAULT_DUE_DAY
     first_period: Annotated[
         str | None,
         StringConstraints(pattern=PERIOD_PATTERN),
@@ -388,223 +374,6 @@ class Project(Strict):
     goal: Annotated[Text, Field(description="目标任务 the goal text as the plan writes it")]
     indicators: Annotated[list[Indicator], Field(description="主要指标 indicators")] = []
     tasks: Annotated[list[KeyTask], Field(description="重点任务 key tasks")] = []
-
-
-# --------------------------------------------------------------------------- monthly reports
-
-
-class ReportedValue(Strict):
-    indicator: Annotated[Id, Field(description="指标 indicator id within the project")]
-    value: Annotated[
-        Number | None, Field(description="数值 the figure as published, in the indicator's unit")
-    ] = None
-    level: Annotated[
-        Number | None, Field(description="水平值 for a growth indicator: the level it is computed from")
-    ] = None
-    achieved: Annotated[bool | None, Field(description="是否完成 for a milestone: achieved or not")] = None
-    achieved_on: Annotated[dt.date | None, Field(description="完成日期 for a milestone: when")] = None
-    note: Annotated[Text | None, Field(description="说明 note")] = None
-
-    @model_validator(mode="after")
-    def _achieved_on(self) -> ReportedValue:
-        # An entry with nothing filled in is allowed: many figures are published quarterly or
-        # yearly, and a month's report lists every indicator. The roll-up skips it.
-        if self.achieved_on is not None and self.achieved is not True:
-            raise ValueError("achieved_on needs achieved: true")
-        return self
-
-
-class MilestoneReached(Strict):
-    milestone: Annotated[Text, Field(description="节点 the milestone's title as the project file writes it")]
-    reached_on: Annotated[dt.date, Field(description="完成日期 date reached")]
-
-
-class TaskUpdate(Strict):
-    task: Annotated[Id, Field(description="任务 key task id within the project")]
-    status: Annotated[
-        TaskStatus,
-        Field(description="状态 not_started 未开始, in_progress 推进中, done 已完成, blocked 受阻"),
-    ]
-    percent: Annotated[int | None, Field(ge=0, le=100, description="完成百分比 percent done")] = None
-    done_on: Annotated[dt.date | None, Field(description="完成日期 date done")] = None
-    milestones: Annotated[
-        list[MilestoneReached], Field(description="已完成节点 milestones reached, with the date")
-    ] = []
-    note: Annotated[Text | None, Field(description="进展说明 progress note")] = None
-
-    @model_validator(mode="after")
-    def _done(self) -> TaskUpdate:
-        if self.done_on is not None and self.status != "done":
-            raise ValueError("done_on is only for a task whose status is done")
-        return self
-
-
-# The fields of a submitted report that only a `revisions:` entry may change, by what they belong to.
-FIGURE_FIELDS = ("value", "level", "achieved", "achieved_on")
-TASK_FIELDS = ("status", "percent", "done_on")
-REPORT_FIELDS = ("submitted_on", "submitted_by")
-OldValue = Number | bool | dt.date | Text | None
-
-
-class Revision(Strict):
-    """修订: a change to a report after it was submitted, with the value it replaced."""
-
-    on: Annotated[dt.date, Field(description="修订日期 date of the change")]
-    by: Annotated[Text, Field(description="修订人 who changed it (person or unit)")]
-    reason: Annotated[Text, Field(description="修订原因 why (统计局核定数, 录入错误 …)")]
-    indicator: Annotated[Id | None, Field(description="指标 the indicator whose figure changed")] = None
-    task: Annotated[Id | None, Field(description="任务 the key task whose update changed")] = None
-    field: Annotated[
-        Literal[
-            "value",
-            "level",
-            "achieved",
-            "achieved_on",
-            "status",
-            "percent",
-            "done_on",
-            "submitted_on",
-            "submitted_by",
-        ]
-        | None,
-        Field(
-            description=(
-                "字段 what changed: value (default for an indicator), level, achieved, achieved_on; "
-                "status (default for a task), percent, done_on; or submitted_on, submitted_by"
-            )
-        ),
-    ] = None
-    old: Annotated[
-        OldValue, Field(description="原值 the value before the change (empty: there was none)")
-    ] = None
-
-    @model_validator(mode="after")
-    def _what(self) -> Revision:
-        if self.indicator is not None and self.task is not None:
-            raise ValueError("a revision names an indicator or a task, not both")
-        allowed = (
-            FIGURE_FIELDS
-            if self.indicator is not None
-            else TASK_FIELDS
-            if self.task is not None
-            else REPORT_FIELDS
-        )
-        if self.field is not None and self.field not in allowed:
-            raise ValueError(f"field {self.field!r} does not belong here; use one of {', '.join(allowed)}")
-        if self.field is None and self.indicator is None and self.task is None:
-            raise ValueError(
-                "a revision names an indicator, a task, or the field (submitted_on, submitted_by)"
-            )
-        return self
-
-    @property
-    def changed(self) -> str:
-        """The field changed, with the default filled in."""
-        if self.field is not None:
-            return self.field
-        return "value" if self.indicator is not None else "status"
-
-
-class MonthlyReport(Strict):
-    """`indicators/<project>/<YYYY-MM>.yaml`: one project's report for one month (月调度)."""
-
-    model_config = ConfigDict(title="月度报送 monthly report")
-
-    project: Annotated[Id, Field(description="工程 project id")]
-    period: Annotated[
-        str, StringConstraints(pattern=PERIOD_PATTERN), Field(description="报送期 month, YYYY-MM")
-    ]
-    submitted_on: Annotated[dt.date | None, Field(description="报送日期 date submitted")] = None
-    submitted_by: Annotated[UnitRef | None, Field(description="报送单位 unit that submitted")] = None
-    values: Annotated[list[ReportedValue], Field(description="指标数值 indicator figures")] = []
-    tasks: Annotated[list[TaskUpdate], Field(description="任务进展 key task updates")] = []
-    notes: Annotated[Text | None, Field(description="说明 notes")] = None
-    revisions: Annotated[
-        list[Revision],
-        Field(description="修订记录 changes made after the report was submitted, each with the old value"),
-    ] = []
-
-
-# --------------------------------------------------------------------------- problems (问题销号)
-
-
-class Reopening(Strict):
-    on: Annotated[dt.date, Field(description="重新打开日期 date reopened")]
-    by: Annotated[Text | None, Field(description="重新打开人 who reopened it")] = None
-    reason: Annotated[Text, Field(description="原因 reason")]
-    closed_on: Annotated[
-        dt.date | None, Field(description="此前销号日期 the closing this reopening undid")
-    ] = None
-    resolution: Annotated[Text | None, Field(description="此前解决情况 the resolution given then")] = None
-    evidence: Annotated[list[Text], Field(description="此前佐证材料 the evidence given then")] = []
-
-
-class PlanProblem(Strict):
-    """问题: one problem to be crossed off (销号)."""
-
-    id: Id
-    title: Annotated[Text, Field(description="问题 title")]
-    owner: Annotated[UnitRef, Field(description="责任单位 owner unit")]
-    raised_on: Annotated[dt.date, Field(description="提出日期 date raised")]
-    due: Annotated[dt.date, Field(description="销号时限 due date")]
-    status: Annotated[ProblemStatus, Field(description="状态 open 未销号, closed 已销号")] = "open"
-    closed_on: Annotated[dt.date | None, Field(description="销号日期 date closed")] = None
-    resolution: Annotated[Text | None, Field(description="解决情况 resolution")] = None
-    evidence: Annotated[list[Text], Field(description="佐证材料 evidence")] = []
-    source: Annotated[
-        ProblemSource | None, Field(description="来源 月调度, 季分析, 年总结, 督查 or 其他")
-    ] = None
-    task: Annotated[Id | None, Field(description="关联任务 related key task id")] = None
-    reopened: Annotated[list[Reopening], Field(description="重新打开记录 reopenings")] = []
-    note: Annotated[Text | None, Field(description="备注 note")] = None
-
-    @model_validator(mode="after")
-    def _closing(self) -> PlanProblem:
-        if self.status == "closed" and (self.closed_on is None or self.resolution is None):
-            raise ValueError("a closed problem (销号) needs closed_on and resolution")
-        if self.status == "open" and self.closed_on is not None:
-            raise ValueError("an open problem has no closed_on")
-        return self
-
-    def standing_on(self, day: dt.date) -> PlanProblem:
-        """The problem as it stood on `day`: closed then if a closing that a later reopening
-        undid covered that day (the closings kept under `reopened` are its history)."""
-        if not self.reopened:
-            return self  # closed_on alone tells (the roll-up compares it with the day)
-        # Events in date order: each earlier closing, each reopening, then the present closing.
-        events: list[tuple[dt.date, int, Reopening | None]] = []
-        for r in self.reopened:
-            if r.closed_on is not None:
-                events.append((r.closed_on, 0, r))
-            events.append((r.on, 1, None))
-        if self.status == "closed" and self.closed_on is not None:
-            events.append((self.closed_on, 2, None))
-        latest = max((e for e in events if e[0] <= day), key=lambda e: (e[0], e[1]), default=None)
-        if latest is None or latest[1] == 1:
-            return self.model_copy(
-                update={"status": "open", "closed_on": None, "resolution": None, "evidence": []}
-            )
-        if latest[1] == 2:
-            return self
-        earlier = latest[2]
-        assert earlier is not None
-        return self.model_copy(
-            update={
-                "status": "closed",
-                "closed_on": earlier.closed_on,
-                "resolution": earlier.resolution,
-                "evidence": list(earlier.evidence),
-            }
-        )
-
-
-class ProblemList(Strict):
-    """`issues/<project>.yaml`: the problem closure list (问题销号清单) of one project."""
-
-    model_config = ConfigDict(title="问题销号清单 problem list")
-
-    project: Annotated[Id, Field(description="工程 project id")]
-    problems: Annotated[list[PlanProblem], Field(description="问题 problems")] = []
 
 
 # --------------------------------------------------------------------------- members (who commits for a unit)

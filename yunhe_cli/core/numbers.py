@@ -17,7 +17,7 @@ from fractions import Fraction
 
 PLACES = Decimal("1e-10")
 _WIDE = Context(prec=80)
-ZERO = Decimal(0)
+DECIMAL_ZERO = Decimal(0)  # not store.git.ZERO, the null commit id
 ONE = Decimal(1)
 HUNDRED = Decimal(100)
 TWELVE = Decimal(12)

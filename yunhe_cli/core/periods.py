@@ -1,9 +1,14 @@
-"""Months and dates of the plan: the one home of period arithmetic.
+"""Months and dates of the plan: the one home of the month's grammar and of period arithmetic.
 
-A period is a month written ``YYYY-MM``. Positions on the month axis are exact fractions
-(`Fraction`): the end of January 2023 is ``2023 * 12 + 1``, the 15th of a 30-day month is half
-way through it. Every function here works for any date Python can hold (0001-01-01 to
-9999-12-31): arithmetic that would leave the calendar stops at its edge instead of raising.
+A period is a month written ``YYYY-MM`` (`PERIOD`); a data file names a month of this century
+(`PERIOD_PATTERN`, the schemas' pattern, and `PERIOD_FILE`, a monthly report's file name).
+What the plan leaves to `plan.yaml` has its default here (`DEFAULT_DUE_DAY`, and the shipped
+plan's dates for a folder without a plan); `plan_defaults.py` reads a plan with them.
+
+Positions on the month axis are exact fractions (`Fraction`): the end of January 2023 is
+``2023 * 12 + 1``, the 15th of a 30-day month is half way through it. Every function here works
+for any date Python can hold (0001-01-01 to 9999-12-31): arithmetic that would leave the
+calendar stops at its edge instead of raising.
 """
 
 from __future__ import annotations
@@ -13,9 +18,19 @@ import datetime as dt
 import re
 from fractions import Fraction
 
-PERIOD = re.compile(r"^([0-9]{4})-(0[1-9]|1[0-2])$")
+_MONTH = r"(0[1-9]|1[0-2])"
+_FILE_YEAR = r"20[0-9]{2}"
+PERIOD = re.compile(rf"^([0-9]{{4}})-{_MONTH}$")
+PERIOD_PATTERN = rf"^{_FILE_YEAR}-{_MONTH}$"  # a month as a data file writes it (the schemas')
+PERIOD_FILE = re.compile(rf"^{_FILE_YEAR}-{_MONTH}\.yaml$")  # indicators/<project>/<YYYY-MM>.yaml
 FIRST_INDEX = 1 * 12  # 0001-01
 LAST_INDEX = 9999 * 12 + 11  # 9999-12
+
+# What the plan does not say is a setting (plan.yaml's `reporting`), with these defaults.
+DEFAULT_DUE_DAY = 10  # a month's report is due on this day of the following month
+# A data folder without a plan.yaml is read on the shipped plan's dates.
+DEFAULT_ISSUED_ON = dt.date(2023, 4, 28)
+DEFAULT_HORIZON = (dt.date(2023, 1, 1), dt.date(2027, 12, 31))
 
 
 def is_period(text: str) -> bool:
@@ -35,6 +50,11 @@ def period_of(index: int) -> str:
 
 def period_of_date(day: dt.date) -> str:
     return f"{day.year:04d}-{day.month:02d}"
+
+
+def period_after(day: dt.date) -> str:
+    """The month after the one `day` falls in (a plan's first reporting month by default)."""
+    return period_of(day.year * 12 + day.month)
 
 
 def add_months(period: str, months: int) -> str:

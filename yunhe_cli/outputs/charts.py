@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from yunhe_cli.core.bands import PathPoint
+from yunhe_cli.core.kinds import kind_named
 from yunhe_cli.core.periods import month_index
 
 # The bands, faint, so the figures stand out; the same hues as the status markers of the page.
@@ -132,7 +133,7 @@ def chart(indicator: Mapping[str, Any], history: Mapping[str, Any], points: Sequ
     if projection is not None:
         values.append(projection[1][1])
     low, high = min([*values, 0.0]), max(values)
-    if indicator["comparator"] in ("~", "<=") or indicator["kind"] in ("growth", "annual"):
+    if indicator["comparator"] in ("~", "<=") or not kind_named(indicator["kind"]).axis_from_zero:
         low = min(values)  # a rate or a ceiling need not start at zero
     span = (high - low) or abs(high) or 1.0
     y_range = (low - span * 0.08, high + span * 0.12)

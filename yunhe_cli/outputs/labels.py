@@ -7,7 +7,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the CLI imports this module first; the roll-up (and pydantic) can wait
-    from yunhe_cli.reports.rollup import Note
+    from yunhe_cli.core.readings import Note
 
 
 class Lang(StrEnum):

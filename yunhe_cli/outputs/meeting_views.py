@@ -6,6 +6,7 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
+from yunhe_cli.core.kinds import kind_named
 from yunhe_cli.core.model import Indicator, Project
 from yunhe_cli.core.numbers import to_json
 from yunhe_cli.outputs.labels import MARKERS, Lang, t
@@ -378,7 +379,7 @@ def annual_views(a: Annual, lang: Lang) -> list[TableView]:
                     else ""
                 ),
                 Cell(
-                    fmt_number(x.year_actual) if x.kind != "milestone" else fmt_date(x.achieved_on),
+                    fmt_date(x.achieved_on) if kind_named(x.kind).qualitative else fmt_number(x.year_actual),
                     numeric=True,
                 ),
                 Cell(x.actual_period or ""),

@@ -21,6 +21,7 @@ from typing import Any
 
 from yunhe_cli.core import model as m
 from yunhe_cli.core.bands import path
+from yunhe_cli.core.kinds import kind_of
 from yunhe_cli.core.repository import Repository
 from yunhe_cli.outputs.charts import BAND_COLOURS, Chart, chart, svg
 from yunhe_cli.outputs.labels import MARKERS, Lang, t
@@ -83,7 +84,7 @@ def _charts(
     out = []
     for ind in project.indicators:
         row = rows.get(ind.id)
-        if ind.kind == "milestone" or ind.target.value is None or row is None:
+        if kind_of(ind).qualitative or ind.target.value is None or row is None:
             continue
         partial = any(n["key"] == "annualised" for n in row["notes"])
         doc = history_json(project, ind, history(repo, project, ind, report.as_of), report.as_of.isoformat())

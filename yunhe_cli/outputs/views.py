@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from yunhe_cli.core.kinds import kind_named
 from yunhe_cli.core.model import UNITS
 from yunhe_cli.core.numbers import to_json
 from yunhe_cli.core.periods import month_index
@@ -92,7 +93,7 @@ _EN_SIGN = {">=": "≥", ">": ">", "<=": "≤", "~": "≈"}
 
 def target_text(i: IndicatorProgress, lang: Lang) -> str:
     """A target as the plan writes it (350亿元以上), or in English with a sign (≥ 350 (100 million yuan))."""
-    if i.kind == "milestone":
+    if kind_named(i.kind).qualitative:
         return t("target.by", lang, date=fmt_date(i.target_by))
     number = fmt_number(i.target, 4)
     comparator = i.comparator or ">="
@@ -309,10 +310,10 @@ def indicators_view(report: StatusReport, rows: Sequence[IndicatorProgress], lan
                 Cell(i.latest_period or ""),
                 Cell(
                     fmt_number(i.latest_value)
-                    if i.kind != "milestone"
+                    if not kind_named(i.kind).qualitative
                     else (fmt_date(i.achieved_on) if i.status == "achieved" else ""),
                     value=i.latest_value
-                    if i.kind != "milestone"
+                    if not kind_named(i.kind).qualitative
                     else (i.achieved_on if i.status == "achieved" else None),
                 ),
                 Cell(fmt_number(i.actual), numeric=True, value=i.actual),

@@ -13,15 +13,16 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from yunhe_cli.core import model as m
-from yunhe_cli.core.kinds import Note, holds, kind_of, note, tolerance_of
-from yunhe_cli.core.numbers import ZERO
+from yunhe_cli.core import plan_defaults as defaults
+from yunhe_cli.core.kinds import kind_of
+from yunhe_cli.core.numbers import DECIMAL_ZERO
 from yunhe_cli.core.periods import add_months, period_of_date, period_position, period_start, report_due
+from yunhe_cli.core.readings import Note, holds, note, tolerance_of
 from yunhe_cli.core.repository import Repository
 from yunhe_cli.reports.rollup import (
     IndicatorProgress,
     StatusReport,
     context,
-    first_period,
     readings,
     roll_up,
     visible_reports,
@@ -31,7 +32,7 @@ QUARTER = re.compile(r"^([0-9]{4})-?Q([1-4])$", re.IGNORECASE)
 
 
 def due_day(repo: Repository) -> int:
-    return repo.plan.model.reporting.monthly_due_day if repo.plan else m.Reporting().monthly_due_day
+    return defaults.due_day(repo.plan.model if repo.plan else None)
 
 
 class OutsidePlan(ValueError):
@@ -42,7 +43,7 @@ def plan_months(repo: Repository) -> tuple[str, str]:
     """The first and the last month reported under the plan."""
     plan = repo.plan.model if repo.plan else None
     ctx = context(repo)
-    return first_period(plan), period_of_date(ctx.end)
+    return defaults.first_period(plan), period_of_date(ctx.end)
 
 
 def check_period(repo: Repository, period: str) -> None:
@@ -316,7 +317,7 @@ def _ranks(
         key=lambda i: (
             COLOUR_ORDER[rag(i.status)],
             i.score is None,
-            -(i.score if i.score is not None else ZERO),
+            -(i.score if i.score is not None else DECIMAL_ZERO),
             i.project,
             i.indicator,
         ),
@@ -325,9 +326,9 @@ def _ranks(
     means: dict[str, Decimal | None] = {}
     for p in report.projects:
         scores = [i.score for i in p.indicators if i.score is not None]
-        means[p.id] = sum(scores, ZERO) / len(scores) if scores else None
+        means[p.id] = sum(scores, DECIMAL_ZERO) / len(scores) if scores else None
     ordered = sorted(
-        (pid for pid, s in means.items() if s is not None), key=lambda pid: -(means[pid] or ZERO)
+        (pid for pid, s in means.items() if s is not None), key=lambda pid: -(means[pid] or DECIMAL_ZERO)
     )
     project_rank = {pid: n for n, pid in enumerate(ordered, 1)}
     return indicator_rank, project_rank, means
@@ -480,10 +481,10 @@ def annual(repo: Repository, year: int, as_of: dt.date | None = None) -> Annual:
         reports = visible_reports(repo, project.id, when)
         progress = {i.indicator: i for p in status.projects if p.id == project.id for i in p.indicators}
         for ind in project.indicators:
-            if ind.kind == "milestone":
+            kind = kind_of(ind)
+            if kind.qualitative:
                 lines.append(_milestone_line(project, ind, progress[ind.id], year))
                 continue
-            kind = kind_of(ind)
             series = readings(reports, ind.id)
             target = kind.year_target(ind, year, ctx)
             result = kind.year_result(ind, series, year, ctx)
@@ -579,7 +580,7 @@ def history(
     for i, r in enumerate(series):
         if not r.numeric and r.achieved is None:
             continue
-        actual = None if ind.kind == "milestone" else kind.comparable(ind, series, i, ctx)[0]
+        actual = None if kind.qualitative else kind.comparable(ind, series, i, ctx)[0]
         points.append(
             HistoryPoint(
                 r.period,

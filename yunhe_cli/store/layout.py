@@ -11,7 +11,7 @@ members.yaml                      optional: who commits for each unit (model.Mem
 
 from __future__ import annotations
 
-import re
+from yunhe_cli.core.periods import PERIOD_FILE
 
 # Files every repository needs.
 REQUIRED = ("plan.yaml", "units.yaml", "people.yaml")
@@ -24,8 +24,6 @@ REQUIRED = ("plan.yaml", "units.yaml", "people.yaml")
 OWN_FOLDERS = ("projects", "issues", "indicators")
 # The writers' lock (see write.py); hidden, so it is never read as data.
 LOCK_NAME = ".yunhe.lock"
-
-_PERIOD_FILE = re.compile(r"^20[0-9]{2}-(0[1-9]|1[0-2])\.yaml$")
 
 
 def classify(rel: str) -> str | None:
@@ -42,6 +40,6 @@ def classify(rel: str) -> str | None:
         return "project"
     if len(parts) == 2 and parts[0] == "issues" and parts[1].endswith(".yaml"):
         return "problems"
-    if len(parts) == 3 and parts[0] == "indicators" and _PERIOD_FILE.match(parts[2]):
+    if len(parts) == 3 and parts[0] == "indicators" and PERIOD_FILE.match(parts[2]):
         return "report"
     return None

@@ -408,7 +408,7 @@ def _allowed_keys(model_cls: type[BaseModel], loc: Loc) -> list[str]:
         info = cls.model_fields.get(part) if isinstance(cls, type) and issubclass(cls, BaseModel) else None
         if info is None:
             return []
-        cls = _model_in(info.annotation)
+        cls = model_in(info.annotation)
         if cls is None:
             return []
     if isinstance(cls, type) and issubclass(cls, BaseModel):
@@ -416,14 +416,18 @@ def _allowed_keys(model_cls: type[BaseModel], loc: Loc) -> list[str]:
     return []
 
 
-def _model_in(annotation: Any) -> type[BaseModel] | None:
+def model_in(annotation: Any) -> type[BaseModel] | None:
+    """The model a field's annotation holds (inside a list or an optional), or None."""
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation
     for arg in getattr(annotation, "__args__", ()) or ():
-        found = _model_in(arg)
+        found = model_in(arg)
         if found is not None:
             return found
     return None
+
+
+_model_in = model_in  # the old private name, until edits/operations.py imports `model_in`
 
 
 # --------------------------------------------------------------------------- the repository
