@@ -203,3 +203,16 @@ def test_check_revision_accepts_revisions(rev: str) -> None:
 
     assert check_revision(rev) == rev
     assert check_revision(f"^{rev}", exclude=True) == f"^{rev}"
+
+
+def test_a_data_folder_at_the_top_of_the_repository_is_read_whole(tmp_path: Path) -> None:
+    # no pathspec at all after --end-of-options: ls-tree would take a "--" for a path
+    top = tmp_path / "top"
+    _data(top)
+    _git(top, "init", "-q", "-b", "main")
+    _git(top, "add", "-A")
+    _git(top, "commit", "-q", "-m", "first")
+    git, prefix = open_repository(top)
+    assert prefix == ""
+    assert REPORT_REL in {path for _mode, _sha, path in git.tree("HEAD", prefix)}
+    assert at_revision(git, prefix, "HEAD").files[REPORT_REL] == REPORT.encode()

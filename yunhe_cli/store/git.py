@@ -211,7 +211,8 @@ class Git:
         """(mode, blob id, path) of every file under `prefix` at `commit`."""
         check_revision(commit)
         spec = [f"{prefix}/"] if prefix else []
-        out = self.run("ls-tree", "-r", "-z", "--full-tree", "--end-of-options", commit, "--", *spec)
+        # after --end-of-options, ls-tree would read a "--" as a path: every word after the tree is one
+        out = self.run("ls-tree", "-r", "-z", "--full-tree", "--end-of-options", commit, *spec)
         entries = []
         for record in out.split(b"\0"):
             if not record:
