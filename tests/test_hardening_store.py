@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import pickle
 import subprocess
 import textwrap
 from pathlib import Path
@@ -20,7 +21,7 @@ from yunhe_cli.store import cache
 from yunhe_cli.store.git import GitError, open_repository
 from yunhe_cli.store.snapshot import at_revision
 
-from .conftest import MINIMAL
+from .conftest import MINIMAL, RepoMaker
 
 runner = CliRunner()
 
@@ -69,6 +70,119 @@ def _plant(folder: Path, root: Path, body: bytes) -> Path:
     pack.parent.mkdir(parents=True, exist_ok=True)
     pack.write_bytes(_pack_bytes(body, hashlib.blake2b(body, digest_size=32).digest()))
     return pack
+
+
+# ------------------------------------------------------------------ the cache: no code, no forgery
+
+
+@pytest.mark.parametrize("place", ["own-folder", "shared-folder", "other-user", "inside-data", "in-git"])
+def test_a_planted_pack_runs_no_code_and_changes_nothing(
+    tmp_path: Path, make_repo: RepoMaker, place: str
+) -> None:
+    root = make_repo({REPORT_REL: BROKEN})
+    marker = tmp_path / "marker"
+    folder = {
+        "own-folder": tmp_path / "cache",
+        "shared-folder": tmp_path / "shared",
+        "other-user": tmp_path / "theirs",
+        "inside-data": root / ".yunhe-cache",
+        "in-git": tmp_path / "repo" / ".cache",
+    }[place]
+    if place == "in-git":
+        subprocess.run(["git", "init", "-q", str(tmp_path / "repo")], check=True)
+    _plant(folder, root, pickle.dumps({("report", "x"): _Touch(marker)}))
+    if place == "shared-folder":
+        folder.chmod(0o1777)
+    if place == "other-user":
+        if os.geteuid() != 0:
+            pytest.skip("needs root to give the folder to another user")
+        for path in (folder, *folder.rglob("*")):
+            os.chown(path, 65534, 65534)
+    assert _validate(root, folder) == _validate(root, None)
+    assert not marker.exists()
+    if place in ("shared-folder", "other-user", "inside-data", "in-git"):
+        # a folder that may not be trusted is not written either
+        assert not (folder / "key").exists()
+
+
+def test_even_an_authenticated_pack_builds_only_yunhes_own_types(
+    tmp_path: Path, make_repo: RepoMaker
+) -> None:
+    # defence in depth: had the key leaked, a pack still could not name os.system or Path.touch
+    root = make_repo({REPORT_REL: BROKEN})
+    store = tmp_path / "cache"
+    first = _validate(root, store)
+    (pack,) = store.rglob("*.pack")
+    key = (store / "key").read_bytes()
+    marker = tmp_path / "marker"
+    body = pickle.dumps({("report", "x"): _Touch(marker)})
+    pack.write_bytes(_pack_bytes(body, hashlib.blake2b(body, digest_size=32, key=key).digest()))
+    assert cache.read_pack(pack) == {}
+    assert not marker.exists()
+    assert _validate(root, store) == first
+
+
+def test_a_forged_pack_cannot_change_a_files_result(tmp_path: Path, make_repo: RepoMaker) -> None:
+    # the exact bytes of BROKEN mapped to the good model of REPORT, the digest recomputed: a run
+    # that trusted it would pass a file that has an error
+    root = make_repo({REPORT_REL: REPORT})
+    store = tmp_path / "cache"
+    _validate(root, store)
+    (pack,) = store.rglob("*.pack")
+    head = b"yunhe-cache-pack\n" + cache.fingerprint().encode() + b"\n"
+    entries = pickle.loads(pack.read_bytes()[len(head) + 32 :])
+    good = next(entry for (kind, key), entry in entries.items() if key == cache.blob_id(REPORT.encode()))
+    kind = next(kind for (kind, key) in entries if key == cache.blob_id(REPORT.encode()))
+    entries[(kind, cache.blob_id(BROKEN.encode()))] = good
+    body = pickle.dumps(entries)
+    pack.write_bytes(head + hashlib.blake2b(body, digest_size=32).digest() + body)
+    (root / REPORT_REL).write_text(BROKEN, encoding="utf-8")
+    honest = _validate(root, None)
+    assert honest[0] == 1
+    assert _validate(root, store) == honest
+
+
+def test_a_link_in_the_cache_folder_is_never_followed(tmp_path: Path, make_repo: RepoMaker) -> None:
+    # the fingerprint folder is a link into the data: no pack may land among the projects
+    root = make_repo({REPORT_REL: REPORT})
+    store = tmp_path / "cache"
+    store.mkdir(mode=0o700)
+    (store / cache.fingerprint()).symlink_to(root / "projects", target_is_directory=True)
+    honest = _validate(root, None)
+    assert _validate(root, store) == honest
+    assert _validate(root, store) == honest
+    assert sorted(p.name for p in (root / "projects").iterdir()) == ["p01.yaml"]
+
+
+def test_a_pack_that_is_a_link_is_neither_read_nor_written_through(
+    tmp_path: Path, make_repo: RepoMaker
+) -> None:
+    root = make_repo({REPORT_REL: REPORT})
+    store = tmp_path / "cache"
+    _validate(root, store)
+    (pack,) = store.rglob("*.pack")
+    elsewhere = tmp_path / "elsewhere.pack"
+    pack.rename(elsewhere)
+    pack.symlink_to(elsewhere)
+    saved = elsewhere.read_bytes()
+    assert cache.read_pack(pack) == {}
+    folder = cache.Cache(store).folder(root)
+    assert folder.entries == {}
+    folder.used = {("x", "y"): cache.Entry(None, [])}
+    folder.save()
+    assert elsewhere.read_bytes() == saved  # the link was replaced, its target untouched
+    assert not pack.is_symlink()
+
+
+def test_a_key_others_can_read_is_not_used(tmp_path: Path, make_repo: RepoMaker) -> None:
+    root = make_repo({REPORT_REL: REPORT})
+    store = tmp_path / "cache"
+    _validate(root, store)
+    (pack,) = store.rglob("*.pack")
+    assert cache.read_pack(pack)
+    (store / "key").chmod(0o644)
+    assert cache.read_pack(pack) == {}
+    assert _validate(root, store) == _validate(root, None)
 
 
 # ------------------------------------------------------------------ git: a fixed, safe environment
