@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import subprocess
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,11 +31,102 @@ class GitError(Exception):
     """A usage error about git: no repository, an unknown revision, a shallow clone (exit 2)."""
 
 
+# Every git process yunhe starts is built here (`command` and `_env`), so that no call can forget
+# any of this. The repository's own configuration and the caller's environment decide nothing that
+# runs code or changes what is read:
+# - no command from the configuration: no fsmonitor (`core.fsmonitor` in a repository's
+#   .git/config would run at the first read of the index), no hooks, no pager;
+# - the real objects, never `git replace`'s substitutes (GIT_NO_REPLACE_OBJECTS);
+# - every pathspec literal (GIT_LITERAL_PATHSPECS): a data folder named `c*` means that folder,
+#   not `cx/` beside it;
+# - no GIT_DIR, GIT_WORK_TREE, GIT_INDEX_FILE, GIT_OBJECT_DIRECTORY, GIT_CONFIG_PARAMETERS ...
+#   from the caller: of git's variables only those that choose the user's own configuration files
+#   pass (`_KEPT`);
+# - messages and dates in a form we parse, no prompts, and output settings that would change what
+#   `log` prints (a signature shown, renames followed) turned off.
+# The settings go both on the command line (`-c`) and in GIT_CONFIG_COUNT (git >= 2.31), so that
+# a process started with `_env()` alone has them too.
+SAFE_CONFIG: tuple[tuple[str, str], ...] = (
+    ("core.fsmonitor", "false"),
+    ("core.hooksPath", "/dev/null"),
+    ("core.pager", "cat"),
+    ("core.untrackedCache", "false"),
+    ("log.showSignature", "false"),
+    ("log.follow", "false"),
+    ("i18n.logOutputEncoding", "UTF-8"),
+)
+_KEPT = frozenset(
+    {
+        "GIT_CONFIG_GLOBAL",
+        "GIT_CONFIG_SYSTEM",
+        "GIT_CONFIG_NOSYSTEM",
+        "GIT_CEILING_DIRECTORIES",
+        "GIT_DISCOVERY_ACROSS_FILESYSTEM",
+    }
+)
+_FIXED = {
+    "LC_ALL": "C",
+    "GIT_PAGER": "cat",
+    "PAGER": "cat",
+    "GIT_TERMINAL_PROMPT": "0",
+    "GIT_NO_REPLACE_OBJECTS": "1",
+    "GIT_LITERAL_PATHSPECS": "1",
+    "GIT_OPTIONAL_LOCKS": "0",
+}
+
+
 def _env() -> dict[str, str]:
-    # Messages and dates in a form we parse; no pager, no prompts, no user configuration of output.
-    env = dict(os.environ)
-    env.update({"LC_ALL": "C", "GIT_PAGER": "cat", "GIT_TERMINAL_PROMPT": "0"})
+    """The environment of every git process: the caller's, less git's own variables, plus `_FIXED`
+    and `SAFE_CONFIG`."""
+    env = {k: v for k, v in os.environ.items() if not k.upper().startswith("GIT_") or k.upper() in _KEPT}
+    env.update(_FIXED)
+    env["GIT_CONFIG_COUNT"] = str(len(SAFE_CONFIG))
+    for i, (key, value) in enumerate(SAFE_CONFIG):
+        env[f"GIT_CONFIG_KEY_{i}"] = key
+        env[f"GIT_CONFIG_VALUE_{i}"] = value
     return env
+
+
+def command(where: Path | str, *args: str) -> list[str]:
+    """The argv of `git args` run in `where`, with `SAFE_CONFIG` on its command line."""
+    config = [word for key, value in SAFE_CONFIG for word in ("-c", f"{key}={value}")]
+    return ["git", "-C", str(where), *config, *args]
+
+
+def run_git(where: Path | str, *args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+    """`git args` in `where`, safely (see above); any exit status. GitError when git is missing."""
+    try:
+        return subprocess.run(
+            command(where, *args), input=stdin, capture_output=True, env=_env(), check=False
+        )
+    except FileNotFoundError:
+        raise GitError("git is not installed (yunhe reads the history with it)") from None
+
+
+# A revision as yunhe passes it to git: one commit-ish, never an option, a range or a list.
+_MULTIPLE = re.compile(r"\.\.|\^[@!]|\^-")
+MAX_REVISION = 256
+
+
+def check_revision(rev: str, *, exclude: bool = False) -> str:
+    """`rev` if it may reach git as one revision, else GitError (a usage error, exit 2).
+
+    Refused: nothing; anything starting with `-` (git would read an option: `--octopus`,
+    `--output=...`); whitespace, control and format characters; a range or a set of commits
+    (`a..b`, `a...b`, `r^@`, `r^!`, `r^-`), which callers split themselves; more than 256
+    characters. With `exclude`, one leading `^` (a commit to leave out, as in ``^BASE``) is allowed.
+    """
+    text = rev[1:] if exclude and rev.startswith("^") else rev
+    bad = (
+        not text
+        or len(rev) > MAX_REVISION
+        or text.startswith(("-", "^"))
+        or _MULTIPLE.search(text) is not None
+        or any(unicodedata.category(ch)[0] in "CZ" for ch in text)
+    )
+    if bad:
+        raise GitError(f"{rev!r} is not a revision")
+    return rev
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,16 +163,7 @@ class Git:
     top: Path
 
     def run(self, *args: str, stdin: bytes | None = None) -> bytes:
-        try:
-            done = subprocess.run(
-                ["git", "-C", str(self.top), *args],
-                input=stdin,
-                capture_output=True,
-                env=_env(),
-                check=False,
-            )
-        except FileNotFoundError:
-            raise GitError("git is not installed (yunhe reads the history with it)") from None
+        done = run_git(self.top, *args, stdin=stdin)
         if done.returncode != 0:
             message = done.stderr.decode("utf-8", "replace").strip().splitlines()
             raise GitError(message[-1] if message else f"git {args[0]} failed")
@@ -99,8 +183,7 @@ class Git:
 
     def resolve(self, rev: str) -> str:
         """The commit a revision names, or a GitError that says why there is none."""
-        if not rev or rev.startswith("-"):
-            raise GitError(f"{rev!r} is not a revision")
+        check_revision(rev)
         try:
             out = self.run("rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}")
             return out.decode()[:40]
@@ -114,8 +197,10 @@ class Git:
         raise GitError(f"there is no revision {rev!r} in {self.top}{hint}") from None
 
     def merge_base(self, a: str, b: str) -> str:
+        check_revision(a)
+        check_revision(b)
         try:
-            return self.run("merge-base", a, b).decode().strip()
+            return self.run("merge-base", "--end-of-options", a, b).decode().strip()
         except GitError:
             hint = " (this clone is shallow: fetch the history with `git fetch --unshallow`)"
             raise GitError(f"{a} and {b} have no common commit{hint if self.is_shallow() else ''}") from None
@@ -124,8 +209,10 @@ class Git:
 
     def tree(self, commit: str, prefix: str) -> list[tuple[str, str, str]]:
         """(mode, blob id, path) of every file under `prefix` at `commit`."""
+        check_revision(commit)
         spec = [f"{prefix}/"] if prefix else []
-        out = self.run("ls-tree", "-r", "-z", "--full-tree", commit, "--", *spec)
+        # after --end-of-options, ls-tree would read a "--" as a path: every word after the tree is one
+        out = self.run("ls-tree", "-r", "-z", "--full-tree", "--end-of-options", commit, *spec)
         entries = []
         for record in out.split(b"\0"):
             if not record:
@@ -185,7 +272,8 @@ class Git:
             "--no-abbrev",
             "--topo-order",
             f"--format={fmt}",
-            *revs,
+            "--end-of-options",
+            *(check_revision(rev, exclude=True) for rev in revs),
             "--",
             *spec,
         )
@@ -230,6 +318,7 @@ def walk(git: Git, revs: Sequence[str], signatures: bool = False) -> list[Commit
     sig = "%G?" if signatures else ""
     fmt = f"%x1e%H%x1f%P%x1f%an%x1f%ae%x1f%aI%x1f%cn%x1f%ce%x1f%cI%x1f{sig}%x1f%s%x1f"
     common = ["--root", "--raw", "-z", "--no-renames", "--no-abbrev"]
+    revs = [check_revision(rev, exclude=True) for rev in revs]
     out = git.run(
         "log",
         "--diff-merges=first-parent",
@@ -237,6 +326,7 @@ def walk(git: Git, revs: Sequence[str], signatures: bool = False) -> list[Commit
         "--topo-order",
         "--reverse",
         f"--format={fmt}",
+        "--end-of-options",
         *revs,
         "--",
     )
@@ -259,7 +349,14 @@ def walk(git: Git, revs: Sequence[str], signatures: bool = False) -> list[Commit
     combined: dict[str, tuple[FileChange, ...]] = {}
     if any(len(c.parents) > 1 for c, _changes, _sig in commits):
         out = git.run(
-            "log", "--merges", "--diff-merges=combined", *common, "--format=%x1e%H%x1f", *revs, "--"
+            "log",
+            "--merges",
+            "--diff-merges=combined",
+            *common,
+            "--format=%x1e%H%x1f",
+            "--end-of-options",
+            *revs,
+            "--",
         )
         for chunk in out.split(b"\x1e")[1:]:
             sha, _, raw = chunk.partition(b"\x1f")
@@ -293,15 +390,7 @@ def open_repository(data_root: Path) -> tuple[Git, str]:
     probe = folder
     while not probe.is_dir() and probe != probe.parent:
         probe = probe.parent
-    try:
-        done = subprocess.run(
-            ["git", "-C", str(probe), "rev-parse", "--show-toplevel"],
-            capture_output=True,
-            env=_env(),
-            check=False,
-        )
-    except FileNotFoundError:
-        raise GitError("git is not installed (yunhe reads the history with it)") from None
+    done = run_git(probe, "rev-parse", "--show-toplevel")
     if done.returncode != 0:
         raise GitError(f"{data_root} is not in a git repository")
     top = Path(done.stdout.decode().strip())
@@ -315,10 +404,8 @@ def open_repository(data_root: Path) -> tuple[Git, str]:
 def user_name(folder: Path) -> str | None:
     """git's user.name where `folder` is (what a commit would record as the author), if set."""
     try:
-        done = subprocess.run(
-            ["git", "-C", str(folder), "config", "user.name"], capture_output=True, env=_env(), check=False
-        )
-    except FileNotFoundError:
+        done = run_git(folder, "config", "user.name")
+    except GitError:
         return None
     name = done.stdout.decode("utf-8", "replace").strip()
     return name or None
