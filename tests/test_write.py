@@ -17,7 +17,8 @@ from typer.testing import CliRunner
 
 from yunhe_cli.checks.validation import validate
 from yunhe_cli.cli.app import app
-from yunhe_cli.edits.operations import close_problem, format_text
+from yunhe_cli.edits.fmt import format_text
+from yunhe_cli.edits.problems import close_problem
 
 from .conftest import DATA
 
@@ -522,7 +523,7 @@ def test_a_kill_between_write_and_rename_leaves_the_old_file_whole(sample: Path)
         def killed(src, dst):
             os.kill(os.getpid(), 9)   # SIGKILL: no cleanup, no finally
         w.os.replace = killed
-        from yunhe_cli.edits.operations import close_problem
+        from yunhe_cli.edits.problems import close_problem
         on, today = dt.date(2026, 12, 2), dt.date(2026, 12, 5)
         close_problem(Path({str(sample)!r}), "p03-003", on, "已解决", [], today)
     """)
@@ -540,7 +541,7 @@ def _close_slowly(
     import contextlib
     import time
 
-    import yunhe_cli.edits.operations as ops
+    import yunhe_cli.edits.problems as problems
     import yunhe_cli.edits.session as w
 
     original = w.check_and_write
@@ -551,7 +552,7 @@ def _close_slowly(
 
     w.check_and_write = slow  # type: ignore[assignment]
     if not locked:
-        ops.repo_lock = lambda root, timeout=0: contextlib.nullcontext()  # type: ignore[assignment,misc]
+        problems.repo_lock = lambda root, timeout=0: contextlib.nullcontext()  # type: ignore[assignment,misc]
     barrier.wait()
     close_problem(
         Path(root), problem_id, dt.date(2026, 12, 2), f"{problem_id} 已解决", [], dt.date(2026, 12, 5)
@@ -590,7 +591,7 @@ def test_without_the_lock_one_close_would_be_lost(sample: Path) -> None:
 def test_fmt_remembers_canonical_files_by_content_only(sample: Path) -> None:
     import os
 
-    from yunhe_cli.edits.operations import CanonicalCache
+    from yunhe_cli.edits.fmt import CanonicalCache
 
     assert invoke("fmt", "--check", "--data", str(sample))[0] == 0
     known = CanonicalCache.default()

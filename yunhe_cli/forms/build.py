@@ -32,7 +32,8 @@ from typing import Any
 from yunhe_cli.core import model as m
 from yunhe_cli.core.periods import period_start
 from yunhe_cli.core.repository import Repository
-from yunhe_cli.edits.operations import new_report_text, project_of
+from yunhe_cli.edits.drafts import new_report_text
+from yunhe_cli.edits.session import project_of
 from yunhe_cli.outputs.labels import Lang, t
 from yunhe_cli.reports.rollup import readings, visible_reports
 
@@ -524,7 +525,7 @@ def write_form(
     root: Path, project_ref: str, period: str, out: Path, as_of: dt.date, lang: Lang
 ) -> FormContent:
     """Write the month's form of one project to `out`; reads the data under no lock (it writes none)."""
-    from yunhe_cli.edits.operations import checked_repo
+    from yunhe_cli.edits.session import checked_repo
 
     repo = checked_repo(root, as_of).repo
     content = form_content(repo, project_ref, period, as_of, lang)

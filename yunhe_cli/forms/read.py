@@ -549,7 +549,7 @@ def import_forms(
     by: str | None = None,
 ) -> ImportResult:
     """Read every form, check the whole batch, then write it all; raise ImportRefused (nothing written)."""
-    from yunhe_cli.edits.operations import checked_repo
+    from yunhe_cli.edits.session import checked_repo
 
     forms: list[ReadForm] = []
     problems: list[FormProblem] = []
@@ -754,7 +754,8 @@ def _apply_form(
         ]
     existing, rel_existing = month_report(repo, project, form.period, as_of)
     rel = rel_existing or f"indicators/{project.id}/{form.period}.yaml"
-    from yunhe_cli.edits.operations import _load_rt, new_report_text
+    from yunhe_cli.edits.drafts import new_report_text
+    from yunhe_cli.edits.roundtrip import load_round_trip as _load_rt
 
     raw = (
         (root / rel).read_bytes()
@@ -945,7 +946,7 @@ def _parse(form: ReadForm, project: m.Project) -> ParsedForm:
 def _apply_report(data: Any, parsed: ParsedForm, project: m.Project) -> None:
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-    from yunhe_cli.edits.operations import _block
+    from yunhe_cli.edits.roundtrip import block_style as _block
 
     for name, (value, _coord) in parsed.submission.items():
         _put(data, name, value, REPORT_ORDER)
@@ -1049,7 +1050,7 @@ def _record_revisions(
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
     from yunhe_cli.checks.audit import _locked_changes
-    from yunhe_cli.edits.operations import _block
+    from yunhe_cli.edits.roundtrip import block_style as _block
 
     changes = _locked_changes(old, new)
     if not changes:
@@ -1081,7 +1082,7 @@ def _apply_closings(
     plan: Planned,
     as_of: dt.date,
 ) -> list[FormProblem]:
-    from yunhe_cli.edits.operations import _load_rt
+    from yunhe_cli.edits.roundtrip import load_round_trip as _load_rt
 
     out: list[FormProblem] = []
     if lst is None:
