@@ -2,12 +2,14 @@
 and the last step, a change checked against the folder as loaded, then written at once.
 
 A change is refused only for problems in the file it touches (problems already elsewhere were
-there before and block no one); the file is replaced atomically (store.write.atomic_write). Call
+there before and block no one); a file is replaced atomically (store.write.atomic_write), and a
+batch of files (`write_batch`, what an import writes) all or none through that same write. Call
 these under `store.write.repo_lock`.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import difflib
 from collections.abc import Callable
@@ -18,7 +20,7 @@ from yunhe_cli.checks.validation import Checked, validate
 from yunhe_cli.core import model as m
 from yunhe_cli.core.problems import Problem
 from yunhe_cli.core.repository import Repository
-from yunhe_cli.store.write import WriteRefused, atomic_write, decode_text, dump, encode_text
+from yunhe_cli.store.write import WriteRefused, atomic_write, cannot_write, decode_text, dump, encode_text
 from yunhe_cli.store.yamlio import round_trip_yaml
 
 
@@ -113,3 +115,32 @@ def create(
             [Problem(path, "W504", f"{rel} exists already; yunhe does not overwrite it", (), 1, 1)]
         )
     check_and_write(root, rel, text, today, checked)
+
+
+def write_batch(root: Path, texts: dict[str, str]) -> list[Path]:
+    """Write every file of a checked batch or none; the files written, in order of path.
+
+    Each file goes through the one atomic write (a temporary file beside it, fsync, rename, fsync
+    of the folder); a refusal part-way puts back the files already replaced, through the same write,
+    and removes those it created. Raises WriteRefused (W509) when the system refuses. Call it under
+    `repo_lock`, after the batch was validated.
+    """
+    done: list[tuple[Path, bytes | None]] = []
+    try:
+        for rel, text in sorted(texts.items()):
+            path = root / rel
+            try:
+                before = path.read_bytes() if path.exists() else None
+            except OSError as exc:
+                raise cannot_write(path, exc) from exc
+            atomic_write(path, text)
+            done.append((path, before))
+    except BaseException:
+        for path, before in reversed(done):
+            with contextlib.suppress(OSError, WriteRefused):
+                if before is None:
+                    path.unlink(missing_ok=True)
+                else:
+                    atomic_write(path, before)
+        raise
+    return [path for path, _ in done]
