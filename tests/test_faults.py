@@ -356,12 +356,12 @@ def test_fmt_reports_bad_yaml_with_its_place(sample: Path) -> None:
 
 
 def test_fmt_lets_a_bug_be_a_bug(sample: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import yunhe_cli.edits.operations as ops
+    import yunhe_cli.edits.fmt as fmt
 
     def broken(*_: object) -> str:
         raise TypeError("a bug in yunhe, not in the data")
 
-    monkeypatch.setattr(ops, "format_text", broken)
+    monkeypatch.setattr(fmt, "format_text", broken)
     result = invoke("fmt", "--data", str(sample), "--check")
     assert isinstance(result.exception, TypeError)
     assert "cannot format" not in result.stderr

@@ -22,8 +22,9 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from yunhe_cli.cli.app import app
+from yunhe_cli.forms.apply import import_forms
 from yunhe_cli.forms.build import build_workbook, form_content, save_workbook
-from yunhe_cli.forms.read import ImportRefused, import_forms
+from yunhe_cli.forms.read import ImportRefused
 from yunhe_cli.outputs.labels import Lang
 from yunhe_cli.store.loader import load_repository
 

@@ -17,7 +17,8 @@ from typer.testing import CliRunner
 
 from yunhe_cli.checks.validation import validate
 from yunhe_cli.cli.app import app
-from yunhe_cli.edits.operations import close_problem, format_text
+from yunhe_cli.edits.fmt import format_text
+from yunhe_cli.edits.problems import close_problem
 
 from .conftest import DATA
 
@@ -522,7 +523,7 @@ def test_a_kill_between_write_and_rename_leaves_the_old_file_whole(sample: Path)
         def killed(src, dst):
             os.kill(os.getpid(), 9)   # SIGKILL: no cleanup, no finally
         w.os.replace = killed
-        from yunhe_cli.edits.operations import close_problem
+        from yunhe_cli.edits.problems import close_problem
         on, today = dt.date(2026, 12, 2), dt.date(2026, 12, 5)
         close_problem(Path({str(sample)!r}), "p03-003", on, "已解决", [], today)
     """)
@@ -540,7 +541,7 @@ def _close_slowly(
     import contextlib
     import time
 
-    import yunhe_cli.edits.operations as ops
+    import yunhe_cli.edits.problems as problems
     import yunhe_cli.edits.session as w
 
     original = w.check_and_write
@@ -551,7 +552,7 @@ def _close_slowly(
 
     w.check_and_write = slow  # type: ignore[assignment]
     if not locked:
-        ops.repo_lock = lambda root, timeout=0: contextlib.nullcontext()  # type: ignore[assignment,misc]
+        problems.repo_lock = lambda root, timeout=0: contextlib.nullcontext()  # type: ignore[assignment,misc]
     barrier.wait()
     close_problem(
         Path(root), problem_id, dt.date(2026, 12, 2), f"{problem_id} 已解决", [], dt.date(2026, 12, 5)
@@ -590,7 +591,7 @@ def test_without_the_lock_one_close_would_be_lost(sample: Path) -> None:
 def test_fmt_remembers_canonical_files_by_content_only(sample: Path) -> None:
     import os
 
-    from yunhe_cli.edits.operations import CanonicalCache
+    from yunhe_cli.edits.fmt import CanonicalCache
 
     assert invoke("fmt", "--check", "--data", str(sample))[0] == 0
     known = CanonicalCache.default()
@@ -624,3 +625,61 @@ def test_fmt_json_and_github(sample: Path) -> None:
     ]
     code, out, _ = invoke("fmt", "--check", "--format", "github", "--data", str(sample))
     assert out.startswith("::error file=") and "W507" in out
+
+
+# ----------------------------------------------------------------------------- a batch (yunhe import)
+
+
+def test_a_batch_is_written_all_or_none_through_the_one_atomic_write(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import stat
+
+    import yunhe_cli.store.write as w
+    from yunhe_cli.edits.session import write_batch
+    from yunhe_cli.store.write import WriteRefused
+
+    (tmp_path / "a.yaml").write_text("a: 1\n", encoding="utf-8")
+    (tmp_path / "c.yaml").write_text("c: 1\n", encoding="utf-8")
+    texts = {"a.yaml": "a: 2\n", "b/new.yaml": "b: 2\n", "c.yaml": "c: 2\n"}
+    real_replace, real_fsync = os.replace, os.fsync
+    synced: list[bool] = []  # True for a folder
+
+    def fsync(fd: int) -> None:
+        synced.append(stat.S_ISDIR(os.fstat(fd).st_mode))
+        real_fsync(fd)
+
+    def replace(src: str, dst: Path) -> None:
+        if str(dst).endswith("c.yaml") and "c: 2" in Path(src).read_text(encoding="utf-8"):
+            raise PermissionError(13, "Permission denied", src)
+        real_replace(src, dst)
+
+    monkeypatch.setattr(w.os, "fsync", fsync)
+    monkeypatch.setattr(w.os, "replace", replace)
+    with pytest.raises(WriteRefused) as refused:
+        write_batch(tmp_path, texts)
+    assert [p.code for p in refused.value.problems] == ["W509"]
+    assert refused.value.problems[0].path == tmp_path / "c.yaml"
+    # The files already replaced are put back, the new one removed: nothing was written.
+    assert (tmp_path / "a.yaml").read_text(encoding="utf-8") == "a: 1\n"
+    assert not (tmp_path / "b" / "new.yaml").exists()
+    assert (tmp_path / "c.yaml").read_text(encoding="utf-8") == "c: 1\n"
+    assert not [p for p in tmp_path.rglob(".*tmp-*")]
+    monkeypatch.setattr(w.os, "replace", real_replace)
+    synced.clear()
+    assert write_batch(tmp_path, texts) == [tmp_path / "a.yaml", tmp_path / "b/new.yaml", tmp_path / "c.yaml"]
+    assert {rel: (tmp_path / rel).read_text(encoding="utf-8") for rel in texts} == texts
+    assert synced == [False, True] * 3  # each file, then its folder
+
+
+def test_one_closing_rule_for_issue_close_and_a_form(sample: Path) -> None:
+    """`issue close` and a form's 销号 row ask edits.problems.closing_refused, so they refuse alike."""
+    import yunhe_cli.forms.apply as apply
+    from yunhe_cli.edits import problems
+
+    assert apply.closing_refused is problems.closing_refused
+    assert apply.cross_off is problems.cross_off
+    code, _, err = invoke(
+        "issue", "close", "p02-001", "--resolution", "x", "--on", "2000-01-01", "--data", str(sample)
+    )
+    assert code == 1 and "W503 2000-01-01 is before p02-001 was raised (2025-01-30)" in err

@@ -249,13 +249,13 @@ def init(target: Path, first_period: str, org: str | None = None, lang: str = "z
 
 def _set_first_period(text: str, first_period: str) -> str:
     """plan.yaml with `reporting.first_period` set, its comments and layout kept."""
-    from yunhe_cli.edits.operations import _load_rt
+    from yunhe_cli.edits.roundtrip import load_round_trip
     from yunhe_cli.store.write import dump
 
-    data = _load_rt(text)
+    data = load_round_trip(text)
     reporting = data.get("reporting")
     if reporting is None:
-        data["reporting"] = _load_rt(f"x:\n  first_period: {first_period}\n")["x"]
+        data["reporting"] = load_round_trip(f"x:\n  first_period: {first_period}\n")["x"]
     else:
         reporting["first_period"] = first_period
     return dump(data)

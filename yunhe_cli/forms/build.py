@@ -3,7 +3,7 @@
 A lead unit's staff fill in Excel or WPS, not YAML. The form shows, in locked cells, what they
 need to see (each indicator's unit, basis, target and last month's figure; each key task's due
 date and last state; the open problems) and leaves input cells, with data validation, for what
-they report. `form_import` reads the workbook back.
+they report. `forms.read` reads the workbook back.
 
 The input cells hold what the report holds: the month's report when there is one (so a submitted
 month can be corrected and imported with --revise), else the draft that `yunhe report new` would
@@ -21,9 +21,7 @@ determined can recompute it, and git keeps the record of what was imported).
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -32,120 +30,32 @@ from typing import Any
 from yunhe_cli.core import model as m
 from yunhe_cli.core.periods import period_start
 from yunhe_cli.core.repository import Repository
-from yunhe_cli.edits.operations import new_report_text, project_of
+from yunhe_cli.edits.roundtrip import number_text
+from yunhe_cli.edits.session import project_of
+from yunhe_cli.forms.layout import (
+    COLUMNS,
+    DATE_FORMAT,
+    FIRST_ROW,
+    FORMAT_NAME,
+    HEADER_FILL,
+    HEADER_ROW,
+    HELP_ROW,
+    INPUT_FILL,
+    LAYOUT,
+    LOCKED_FILL,
+    MAX_FIGURE,
+    META_SHEET,
+    SUBMISSION_FIRST_ROW,
+    SUBMISSION_ROWS,
+    TEXT_FORMAT,
+    digest,
+    month_report,
+    norm,
+    plan_version,
+    trimmed,
+)
 from yunhe_cli.outputs.labels import Lang, t
 from yunhe_cli.reports.rollup import readings, visible_reports
-
-FORMAT_NAME = "yunhe-form"
-LAYOUT = "1"  # the layout of the sheets below; a form of another layout is refused
-META_SHEET = "_yunhe"
-SHEET_KEYS = ("submission", "indicators", "tasks", "problems")
-TITLE_ROW, HEADER_ROW, FIRST_ROW = 1, 2, 3
-
-# Columns of each table sheet: (key, input?). The order is the layout.
-COLUMNS: dict[str, tuple[tuple[str, bool], ...]] = {
-    "indicators": (
-        ("id", False),
-        ("name", False),
-        ("unit", False),
-        ("basis", False),
-        ("target", False),
-        ("last", False),
-        ("last_period", False),
-        ("value", True),  # the figure; 是/否 for a milestone
-        ("level", True),  # a growth indicator's level (水平值), where it has a level unit
-        ("achieved_on", True),  # a milestone's date
-        ("note", True),
-    ),
-    "tasks": (
-        ("id", False),
-        ("title", False),
-        ("due", False),
-        ("last_status", False),
-        ("last_percent", False),
-        ("status", True),
-        ("percent", True),
-        ("done_on", True),  # the task's date done, or a milestone's date reached
-        ("note", True),  # progress, and the reason when blocked
-    ),
-    "problems": (
-        ("id", False),
-        ("title", False),
-        ("owner", False),
-        ("raised_on", False),
-        ("due", False),
-        ("closed_on", True),
-        ("resolution", True),
-        ("evidence", True),
-    ),
-}
-# The submission sheet: label in column A, value in column B.
-SUBMISSION_ROWS: tuple[tuple[str, bool], ...] = (
-    ("project", False),
-    ("period", False),
-    ("submitted_by", True),
-    ("submitted_on", True),
-    ("notes", True),
-)
-SUBMISSION_FIRST_ROW = 2
-HELP_ROW = SUBMISSION_FIRST_ROW + len(SUBMISSION_ROWS) + 1
-MAX_FIGURE = 10**12  # data validation's bounds for a figure (no county figure comes near)
-LOCKED_FILL, INPUT_FILL, HEADER_FILL = "F2F2F2", "FFF9DB", "D9D9D9"
-TEXT_FORMAT, DATE_FORMAT = "@", "yyyy-mm-dd"
-
-
-def column_letter(sheet: str, key: str) -> str:
-    keys = [k for k, _ in COLUMNS[sheet]]
-    return chr(ord("A") + keys.index(key))
-
-
-# --------------------------------------------------------------------------- values
-
-
-def norm(value: Any) -> str:
-    """A cell's value as comparable text: the same for the same content whichever program saved it."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float | Decimal):
-        return number_text(Decimal(format(float(value), ".15g")))
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
-
-
-def number_text(value: Decimal) -> str:
-    """A decimal written as a person writes it: 56, 20.41 (no exponent, no trailing zeros)."""
-    text = format(value.normalize(), "f")
-    return text
-
-
-def plan_version(project: m.Project) -> str:
-    """The version of what a form is made from: the project's indicators and tasks as the form lays
-    them out. Text, targets and notes may change without making older forms stale."""
-    items: list[list[str]] = [
-        ["indicator", i.id, i.kind, i.unit or "", i.reported_as or "", i.level_unit or ""]
-        for i in project.indicators
-    ]
-    items += [["task", k.id, *(ms.title for ms in k.milestones)] for k in project.tasks]
-    text = json.dumps([project.id, items], ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
-
-
-def trimmed(record: list[str]) -> list[str]:
-    out = list(record)
-    while out and out[-1] == "":
-        out.pop()
-    return out
-
-
-def digest(records: list[list[str]]) -> str:
-    text = "\x1e".join("\x1f".join(trimmed(r)) for r in records)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
 
 # --------------------------------------------------------------------------- what the form holds
 
@@ -172,20 +82,6 @@ class FormContent:
     submission: dict[str, Any]
     rows: dict[str, list[Row]]
     horizon: tuple[dt.date, dt.date]
-
-
-def month_report(
-    repo: Repository, project: m.Project, period: str, as_of: dt.date
-) -> tuple[m.MonthlyReport, str | None]:
-    """The month's report and its text when it exists, else the draft `report new` writes (and None)."""
-    from yunhe_cli.store.yamlio import parse_text
-
-    for rep in repo.reports:
-        if rep.model.project == project.id and rep.model.period == period:
-            return rep.model, rep.source.rel
-    rel = f"indicators/{project.id}/{period}.yaml"
-    parsed = parse_text(new_report_text(repo, project, period, as_of), repo.root / rel)
-    return m.MonthlyReport.model_validate(parsed.data), None
 
 
 def _shown(value: Any, lang: Lang) -> Any:
@@ -524,25 +420,9 @@ def write_form(
     root: Path, project_ref: str, period: str, out: Path, as_of: dt.date, lang: Lang
 ) -> FormContent:
     """Write the month's form of one project to `out`; reads the data under no lock (it writes none)."""
-    from yunhe_cli.edits.operations import checked_repo
+    from yunhe_cli.edits.session import checked_repo
 
     repo = checked_repo(root, as_of).repo
     content = form_content(repo, project_ref, period, as_of, lang)
     save_workbook(build_workbook(content, as_of), out)
     return content
-
-
-def iter_records(rows: Iterator[tuple[Any, ...]]) -> list[list[str]] | None:
-    """The hidden sheet's records (None when one cannot be read)."""
-    out = []
-    for row in rows:
-        if not row or row[0] is None:
-            continue
-        try:
-            record = json.loads(str(row[0]))
-        except ValueError:
-            return None
-        if not isinstance(record, list) or not record or not all(isinstance(x, str) for x in record):
-            return None
-        out.append(record)
-    return out
