@@ -55,7 +55,7 @@ def test_count_units_have_one_home() -> None:
 
 @pytest.mark.parametrize("path", OWNED, ids=_rel)
 def test_no_private_name_crosses_a_module(path: Path) -> None:
-    known = {("checks/owners.py", "yunhe_cli.store.git", "_env")}  # store/git.py is not ours to change
+    known: set[tuple[str, str, str]] = set()
     crossing = {
         (_rel(path), node.module, alias.name)
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))

@@ -61,7 +61,7 @@ def _reports(base: Repository, head: Repository, base_name: str) -> list[Problem
             continue
         out.extend(_revisions_kept(old, new, where, base_name))
         recorded = [r for r in new.model.revisions if r not in old.model.revisions]
-        for loc, what, field, before, after in _locked_changes(old.model, new.model):
+        for loc, what, field, before, after in locked_changes(old.model, new.model):
             matching = [
                 r
                 for r in recorded
@@ -98,9 +98,7 @@ def _revisions_kept(
     return []
 
 
-def _locked_changes(
-    old: m.MonthlyReport, new: m.MonthlyReport
-) -> list[tuple[Loc, str | None, str, Any, Any]]:
+def locked_changes(old: m.MonthlyReport, new: m.MonthlyReport) -> list[tuple[Loc, str | None, str, Any, Any]]:
     """(place in the new file, indicator or task, field, old, new) of every locked field that differs."""
     out: list[tuple[Loc, str | None, str, Any, Any]] = []
     for name in m.REPORT_FIELDS:

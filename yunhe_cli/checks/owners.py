@@ -185,16 +185,10 @@ def _own_changes(git: Git, prefix: str, entries: list[CommitDiffs]) -> dict[str,
 
 def _auto_merged(git: Git, parents: Sequence[str], paths: list[str]) -> dict[str, str]:
     """Blob ids of `paths` as git merges the two parents by itself (conflicted files differ)."""
-    import subprocess
+    from yunhe_cli.store.git import check_revision, run_git
 
-    from yunhe_cli.store.git import _env
-
-    done = subprocess.run(
-        ["git", "-C", str(git.top), "merge-tree", "--write-tree", "--no-messages", parents[0], parents[1]],
-        capture_output=True,
-        env=_env(),
-        check=False,
-    )
+    first, second = (check_revision(p) for p in parents[:2])
+    done = run_git(git.top, "merge-tree", "--write-tree", "--no-messages", first, second)
     if done.returncode not in (0, 1) or not done.stdout:
         raise GitError(f"git merge-tree failed: {done.stderr.decode('utf-8', 'replace').strip()}")
     tree = done.stdout.split(b"\n", 1)[0].decode().strip()

@@ -17,6 +17,7 @@ from yunhe_cli.core import model as m
 from yunhe_cli.core.problems import Problem
 from yunhe_cli.edits.roundtrip import load_round_trip, schema_comment
 from yunhe_cli.edits.session import check_and_write
+from yunhe_cli.store.loader import model_in
 from yunhe_cli.store.write import LOCK_TIMEOUT_S, WriteRefused, dump, repo_lock
 
 SCHEMA_LINE = re.compile(r"^# yaml-language-server: \$schema=.*$")
@@ -50,19 +51,7 @@ def _reorder(node: Any, model_cls: type[BaseModel] | None) -> None:
     for key in known + [k for k in node if k not in order]:
         node.move_to_end(key)
     for key in known:
-        _reorder(node[key], _model_in(model_cls.model_fields[key].annotation))
-
-
-def _model_in(annotation: Any) -> type[BaseModel] | None:
-    """The model a field holds (through list[...], ... | None); None for a plain value. The loader
-    has the same walk, privately (store/loader.py `_model_in`), for placing a problem's keys."""
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in getattr(annotation, "__args__", ()) or ():
-        found = _model_in(arg)
-        if found is not None:
-            return found
-    return None
+        _reorder(node[key], model_in(model_cls.model_fields[key].annotation))
 
 
 def canonical_bytes(path: Path, rel: str, kind: str) -> tuple[bytes, bytes]:

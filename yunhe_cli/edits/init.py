@@ -13,7 +13,7 @@ import shutil
 from pathlib import Path
 
 from yunhe_cli import __version__
-from yunhe_cli.core.periods import is_period
+from yunhe_cli.core.periods import is_period, period_of_date
 from yunhe_cli.store import shipped
 from yunhe_cli.store.write import atomic_write
 
@@ -192,7 +192,7 @@ def ci_files(version: str) -> dict[str, str]:
 
 def default_first_period(today: dt.date) -> str:
     """The month `init` runs in: a county starting now owes no report for the months before."""
-    return f"{today.year:04d}-{today.month:02d}"
+    return period_of_date(today)
 
 
 def check_target(target: Path) -> None:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from yunhe_cli.core import model as m
+from yunhe_cli.core import periods
 from yunhe_cli.core.problems import Loc, Problem
 from yunhe_cli.core.repository import Repository
 from yunhe_cli.edits.drafts import new_report_text
@@ -196,7 +197,7 @@ def _apply_form(
                 "and copy the figures into it",
             ),
         ]
-    if not re.fullmatch(m.PERIOD_PATTERN.strip("^$"), form.period):
+    if not re.fullmatch(periods.PERIOD_PATTERN, form.period):
         return [*out, form.at("submission", "B3", "S107", f"{form.period!r} is not a month written YYYY-MM")]
     parsed = parse_form(form, project)
     out.extend(parsed.problems)

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from yunhe_cli.core import model as m
+from yunhe_cli.core.kinds import kind_of
 from yunhe_cli.core.periods import period_start
 from yunhe_cli.core.repository import Repository
 from yunhe_cli.edits.roundtrip import number_text
@@ -93,7 +94,7 @@ def _shown(value: Any, lang: Lang) -> Any:
 
 
 def _target(ind: m.Indicator, lang: Lang) -> str:
-    if ind.kind == "milestone" or ind.target.value is None:
+    if kind_of(ind).qualitative or ind.target.value is None:
         return t("form.by", lang, date=ind.target.by.isoformat())
     symbol = {">=": "≥", ">": ">", "<=": "≤", "~": "≈"}[ind.comparator or ">="]
     return f"{symbol}{number_text(ind.target.value)}（{ind.target.by.year}）"
@@ -110,8 +111,8 @@ def form_content(repo: Repository, project_ref: str, period: str, as_of: dt.date
         series = [r for r in readings(earlier, ind.id) if r.numeric or r.achieved is not None]
         last = series[-1] if series else None
         v = values.get(ind.id)
-        milestone = ind.kind == "milestone"
-        has_level = ind.kind == "growth" and ind.level_unit is not None
+        milestone = kind_of(ind).qualitative
+        has_level = kind_of(ind).reports_level and ind.level_unit is not None
         last_shown: Any = None
         last_period = ""
         if last is not None:

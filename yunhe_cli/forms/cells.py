@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from yunhe_cli.core import model as m
+from yunhe_cli.core.kinds import kind_of
 from yunhe_cli.forms.layout import SUBMISSION_FIRST_ROW, SUBMISSION_ROWS, column_letter, norm
 from yunhe_cli.forms.read import Cell, FormProblem, ReadForm
 from yunhe_cli.outputs.labels import LABELS
@@ -216,7 +217,7 @@ def parse_form(form: ReadForm, project: m.Project) -> ParsedForm:
     for r in form.rows.get("indicators", []):
         ind = by_id[r.ident]
         item = IndicatorInput(r.ident, r.row)
-        if ind.kind == "milestone":
+        if kind_of(ind).qualitative:
             item.achieved = read("indicators", col("indicators", "value", r.row), to_bool)
             item.achieved_on = read("indicators", col("indicators", "achieved_on", r.row), to_date)
         else:

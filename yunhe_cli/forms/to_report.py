@@ -15,7 +15,6 @@ from yunhe_cli.edits.roundtrip import block_style, set_in_order, yaml_number
 from yunhe_cli.forms.cells import ParsedForm
 from yunhe_cli.forms.layout import column_letter
 from yunhe_cli.forms.read import ReadForm
-from yunhe_cli.store.facts import same_value
 
 VALUE_ORDER = list(m.ReportedValue.model_fields)
 TASK_ORDER = list(m.TaskUpdate.model_fields)
@@ -150,20 +149,10 @@ def record_revisions(
 
 def locked_changes(old: m.MonthlyReport, new: m.MonthlyReport) -> list[tuple[str, str | None, str, Any]]:
     """(group, indicator or task, field, old value) of every locked field that differs: what a
-    revisions: entry must record. The audit (`validate --base`) walks the same fields
-    (m.REPORT_FIELDS, m.FIGURE_FIELDS, m.TASK_FIELDS) with the same equality (same_value); its walk
-    is private to checks/audit.py, and a test imports with --revise and audits the result."""
-    out: list[tuple[str, str | None, str, Any]] = []
-    for name in m.REPORT_FIELDS:
-        if not same_value(getattr(old, name), getattr(new, name)):
-            out.append(("", None, name, getattr(old, name)))
-    for group, ident, fields in (("values", "indicator", m.FIGURE_FIELDS), ("tasks", "task", m.TASK_FIELDS)):
-        before = {getattr(e, ident): e for e in getattr(old, group)}
-        after = {getattr(e, ident): e for e in getattr(new, group)}
-        for what in [*before, *(k for k in after if k not in before)]:
-            a, b = before.get(what), after.get(what)
-            for name in fields:
-                va = getattr(a, name, None)
-                if not same_value(va, getattr(b, name, None)):
-                    out.append((group, what, name, va))
-    return out
+    revisions: entry must record; the audit's own walk (`validate --base` judges by the same)."""
+    from yunhe_cli.checks.audit import locked_changes as audited
+
+    return [
+        (str(loc[0]) if what is not None else "", what, name, before)
+        for loc, what, name, before, _ in audited(old, new)
+    ]

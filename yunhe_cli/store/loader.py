@@ -427,9 +427,6 @@ def model_in(annotation: Any) -> type[BaseModel] | None:
     return None
 
 
-_model_in = model_in  # the old private name, until edits/operations.py imports `model_in`
-
-
 # --------------------------------------------------------------------------- the repository
 
 
