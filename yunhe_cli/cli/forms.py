@@ -1,0 +1,92 @@
+"""The Excel forms: `yunhe form` writes a project's fillable month, `yunhe import` reads filled
+forms back into the data, the whole batch or nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from yunhe_cli.cli.options import AsOfOption, DataOption, PeriodOption, data_root
+from yunhe_cli.cli.printing import export_failed, refused
+from yunhe_cli.outputs.labels import Lang
+
+
+def form_command(
+    project: Annotated[str, typer.Argument(help="工程编号或序号。 Project id (p03) or number (3).")],
+    out: Annotated[Path, typer.Argument(metavar="OUT.xlsx", help="输出的工作簿。 The workbook to write.")],
+    period: PeriodOption = None,
+    data: DataOption = None,
+    as_of: AsOfOption = None,
+    lang: Annotated[Lang, typer.Option("--lang", help="zh or en (语言). Default: zh.")] = Lang.zh,
+) -> None:
+    """Write the month's fillable form of a project, for Excel or WPS (月报填报表)."""
+    import re
+
+    from yunhe_cli.edits.operations import UnknownProject, default_period
+    from yunhe_cli.forms.build import write_form
+    from yunhe_cli.outputs.problem_printer import safe_text
+    from yunhe_cli.store.write import WriteRefused
+
+    today = as_of or dt.date.today()
+    if period is not None and not re.fullmatch(r"20\d\d-(0[1-9]|1[0-2])", period):
+        raise typer.BadParameter(f"{period!r} is not a month written YYYY-MM", param_hint="--period")
+    if out.suffix.lower() != ".xlsx":
+        raise typer.BadParameter(f"{out} does not end in .xlsx", param_hint="OUT.xlsx")
+    root = data_root(data)
+    try:
+        write_form(root, project, period or default_period(today), out, today, lang)
+    except WriteRefused as exc:
+        raise refused(exc) from None
+    except UnknownProject as exc:
+        raise typer.BadParameter(str(exc), param_hint="PROJECT") from None
+    except OSError as exc:
+        raise export_failed(out, exc) from None
+    sys.stdout.write(f"wrote {safe_text(str(out))}\n")
+
+
+def import_command(
+    forms: Annotated[
+        list[Path], typer.Argument(metavar="FORM.xlsx...", help="填好的报表。 Filled forms (yunhe form).")
+    ],
+    data: DataOption = None,
+    as_of: AsOfOption = None,
+    revise: Annotated[
+        bool,
+        typer.Option(
+            "--revise",
+            help="修订已报送月份（记入 revisions:）。 Forms may change submitted months (see revisions:).",
+        ),
+    ] = False,
+    reason: Annotated[
+        str | None,
+        typer.Option("--reason", help="Why submitted months change (修订原因); needed by --revise."),
+    ] = None,
+    by: Annotated[
+        str | None, typer.Option("--by", help="Who revises (default: the form's 报送单位).")
+    ] = None,
+) -> None:
+    """Read filled forms into the monthly reports and problem lists; the whole batch or nothing (导入)."""
+    from yunhe_cli.forms.read import ImportRefused, import_forms
+    from yunhe_cli.store.write import WriteRefused
+
+    if revise and not reason:
+        raise typer.BadParameter("--revise needs --reason (修订原因)", param_hint="--reason")
+    if reason and not revise:
+        raise typer.BadParameter("--reason goes with --revise", param_hint="--reason")
+    try:
+        result = import_forms(data_root(data), forms, as_of or dt.date.today(), revise, reason, by)
+    except WriteRefused as exc:
+        raise refused(exc) from None
+    except ImportRefused as exc:
+        for p in exc.problems:
+            sys.stderr.write(p.text() + "\n")
+        sys.stderr.write("nothing was written\n")
+        raise typer.Exit(1) from None
+    for p in result.warnings:
+        sys.stderr.write(p.text() + "\n")
+    for line in result.actions:
+        sys.stdout.write(line + "\n")

@@ -1,0 +1,129 @@
+"""The audit trail read from git: `yunhe log` (every change of a figure, task or problem) and
+`yunhe diff` (what changed between two states of the data, in its own terms).
+
+What the arguments name is read by `cli.revisions`; `--at REV` for the reports is loaded by
+`cli.loading`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from typing import Annotated
+
+import typer
+
+from yunhe_cli.cli.loading import open_git
+from yunhe_cli.cli.options import (
+    AsOfOption,
+    DataOption,
+    FormatOption,
+    LangOption,
+    date_option,
+    find_data_root,
+)
+from yunhe_cli.cli.printing import emit, emit_document, print_problems
+from yunhe_cli.cli.revisions import log_selection, revision_range
+from yunhe_cli.core.periods import is_period
+from yunhe_cli.outputs.labels import Lang, default_lang
+
+
+def log_command(
+    what: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[PROJECT[.INDICATOR|.TASK]|PROBLEM-ID]",
+            help="工程、指标、任务或问题。 "
+            "p01, p01.investment, p01.deployment or p01-002; nothing: every change.",
+        ),
+    ] = None,
+    period: Annotated[
+        str | None,
+        typer.Option(
+            "--period", metavar="YYYY-MM", help="只看此月。 Only the figures and tasks of this month."
+        ),
+    ] = None,
+    since: Annotated[
+        dt.date | None, date_option("--since", "起始日期。 Only commits made on or after this day.")
+    ] = None,
+    until: Annotated[
+        dt.date | None, date_option("--until", "截止日期。 Only commits made on or before this day.")
+    ] = None,
+    data: DataOption = None,
+    output_format: FormatOption = None,
+    lang: LangOption = None,
+) -> None:
+    """Every change of a figure, a task update or a problem, old → new, with author, date, commit and
+    message, newest first (变更记录). Reformatting alone is not a change."""
+    from yunhe_cli.outputs.change_views import log_json, log_view
+    from yunhe_cli.reports.changes import log as run_log
+    from yunhe_cli.store.git import GitError
+
+    if period is not None and not is_period(period):
+        raise typer.BadParameter(f"{period!r} is not a month written YYYY-MM", param_hint="--period")
+    root = data if data is not None else find_data_root()
+    git, prefix = open_git(root)
+    selection = log_selection(root, what, period, since, until)
+    try:
+        if git.is_shallow():
+            raise GitError(
+                "this clone is shallow, so the log would miss changes; run `git fetch --unshallow`"
+            )
+        result = run_log(git, prefix, selection)
+    except GitError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--data") from None
+    if what and not result.known:
+        raise typer.BadParameter(f"nothing in the history of {root} is called {what!r}", param_hint="WHAT")
+    language = lang or default_lang()
+    title = what or ("全部" if language is Lang.zh else "everything")
+    emit(log_view(result, language, title), log_json(result, what or ""), output_format)
+    print_problems(result.problems)
+    raise typer.Exit(1 if result.problems else 0)
+
+
+def diff_command(
+    revs: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[REV1..REV2]",
+            help="比较的版本。 "
+            "REV1..REV2, REV1...REV2 (from their merge base), or REV (against the work tree). "
+            "Default: the last commit against the work tree; in a pull request's CI, its base against HEAD.",
+        ),
+    ] = None,
+    staged: Annotated[
+        bool,
+        typer.Option("--staged", help="与暂存区比较。 Compare with the staged files, not the work tree."),
+    ] = False,
+    data: DataOption = None,
+    as_of: AsOfOption = None,
+    output_format: FormatOption = None,
+    lang: LangOption = None,
+) -> None:
+    """What changed between two states of the data, in its own terms: figures, statuses, tasks done,
+    problems opened, closed and reopened, reports submitted (语义差异). Markdown fits a pull request."""
+    from yunhe_cli.outputs.change_views import diff_json, diff_views
+    from yunhe_cli.reports.changes import diff_states
+    from yunhe_cli.store.git import GitError
+    from yunhe_cli.store.snapshot import at_revision, work_tree
+    from yunhe_cli.store.snapshot import staged as staged_snapshot
+
+    root = data if data is not None else find_data_root()
+    git, prefix = open_git(root)
+    try:
+        base_name, target_name = revision_range(git, revs, os.environ.get("GITHUB_BASE_REF"))
+        base = at_revision(git, prefix, base_name)
+        if target_name:
+            target = at_revision(git, prefix, target_name)
+        elif staged:
+            target, target_name = staged_snapshot(git, prefix), "(staged)"
+        else:
+            target, _ = work_tree(root)
+            target_name = "(work tree)"
+    except GitError as exc:
+        raise typer.BadParameter(str(exc), param_hint="REV1..REV2") from None
+    result = diff_states(base, target, base_name, target_name, as_of or dt.date.today())
+    emit_document(diff_views(result, lang or default_lang()), diff_json(result), output_format)
+    errors = [p for p in result.problems if p.severity == "error"]  # warnings are for `yunhe validate`
+    print_problems(errors)
+    raise typer.Exit(1 if errors else 0)

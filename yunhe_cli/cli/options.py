@@ -1,0 +1,250 @@
+"""The options the commands share, declared once, and the bundle a report command runs on.
+
+Each shared option is a typed Annotated alias (`DataOption`, `AsOfOption`, `FormatOption` …)
+reused by every command that takes it, so its flag, metavar and help are written in one place.
+A report command turns what it was given into one frozen `ReportOptions` (hledger's ReportSpec),
+built once per run; `cli.loading` loads the data it names and `cli.printing` prints the result.
+
+Also here: reading a date, the data folders asked for (--data, --counties) and where the data
+folder is when none is given.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from yunhe_cli.outputs.formats import OutputFormat
+from yunhe_cli.outputs.labels import Lang, default_lang
+
+DATA_FOLDER_HELP = (
+    "A data folder holds plan.yaml, units.yaml, people.yaml and projects/ (and indicators/, issues/); "
+    "`yunhe init DIR` makes one. 数据目录应包含 plan.yaml、units.yaml、people.yaml 和 projects/。"
+)
+
+
+def parse_date(value: str | None) -> dt.date | None:
+    """An ISO date (YYYY-MM-DD) from the command line; anything else is a usage error."""
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a date; write YYYY-MM-DD") from None
+
+
+def date_option(name: str, help_text: str) -> object:
+    """A date option named `name` (YYYY-MM-DD), read by `parse_date`."""
+    return typer.Option(name, parser=parse_date, metavar="YYYY-MM-DD", help=help_text)
+
+
+DataOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--data",
+        help="Data folder (数据目录). Default: ./data, or the nearest one up (as git finds .git).",
+        file_okay=False,
+    ),
+]
+DataFoldersOption = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--data",
+        help="Data folder (数据目录); give it again for more counties, each checked and reported on its "
+        "own. Default: ./data, or the nearest one up (as git finds .git).",
+        file_okay=False,
+    ),
+]
+CountiesOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--counties",
+        metavar="FILE",
+        dir_okay=False,
+        help="县数据目录清单文件。 "
+        "A file listing county data folders, one a line (# starts a comment); with --data, both.",
+    ),
+]
+AsOfOption = Annotated[
+    dt.date | None,
+    typer.Option(
+        "--as-of",
+        parser=parse_date,
+        metavar="YYYY-MM-DD",
+        help="Report as of this date (截至日期). Default: today.",
+    ),
+]
+FormatOption = Annotated[
+    OutputFormat | None,
+    typer.Option(
+        "--format",
+        help="输出格式。 "
+        "table (terminal), plain, markdown, csv or json. Default: table on a terminal, else plain.",
+    ),
+]
+LangOption = Annotated[
+    Lang | None, typer.Option("--lang", help="zh or en (语言). Default: from the locale (zh_* gives zh).")
+]
+ProjectOption = Annotated[
+    str | None,
+    typer.Option(
+        "--project",
+        "-p",
+        help="只看此工程（编号、序号或名称）。 Only this project: its id (p03) or number (3).",
+    ),
+]
+UnitOption = Annotated[
+    str | None,
+    typer.Option(
+        "--unit", help="只看此单位负责的事项。 Only what this unit owns or leads (name, alias or id)."
+    ),
+]
+LeadUnitOption = Annotated[
+    str | None, typer.Option("--unit", help="只看此单位牵头的工程。 Only projects this unit leads.")
+]
+ConvenerOption = Annotated[
+    str | None, typer.Option("--convener", help="Only the projects of this convener (召集人).")
+]
+OverdueOption = Annotated[bool, typer.Option("--overdue", help="Only what is overdue (逾期).")]
+AtOption = Annotated[
+    str | None,
+    typer.Option(
+        "--at",
+        metavar="REV",
+        help="按某一提交版本读取数据。 "
+        "Read the data as committed at this git revision (a commit, tag or branch), from git's "
+        "objects; the work tree is not read. --as-of still sets the date.",
+    ),
+]
+PeriodOption = Annotated[
+    str | None,
+    typer.Option(
+        "--period",
+        metavar="YYYY-MM",
+        help="报送月份（默认上月）。 Month to report (default: last month).",
+    ),
+]
+LockTimeoutOption = Annotated[
+    float,
+    typer.Option(
+        "--lock-timeout",
+        min=0,
+        metavar="SECONDS",
+        help="等待写锁的秒数。 "
+        "How long to wait for another yunhe writing in the same data folder (default 30).",
+    ),
+]
+
+
+@dataclass(frozen=True)
+class ReportOptions:
+    """What a report command was asked for, once per run: where the data is, when, how to show it.
+
+    `folders` are the data folders named by --data and --counties (none: the default folder; more
+    than one: each county reported on its own). The filters (project, unit, convener, status,
+    overdue) are names as typed, resolved against each county's data when it is loaded.
+    """
+
+    folders: tuple[Path, ...] = ()
+    as_of: dt.date | None = None
+    at: str | None = None
+    output_format: OutputFormat | None = None
+    lang: Lang = Lang.zh
+    project: str | None = None
+    unit: str | None = None
+    convener: str | None = None
+    status: str | None = None
+    overdue: bool = False
+
+    @classmethod
+    def of(
+        cls,
+        data: Path | list[Path] | None = None,
+        *,
+        counties_file: Path | None = None,
+        as_of: dt.date | None = None,
+        at: str | None = None,
+        output_format: OutputFormat | None = None,
+        lang: Lang | None = None,
+        project: str | None = None,
+        unit: str | None = None,
+        convener: str | None = None,
+        status: str | None = None,
+        overdue: bool = False,
+    ) -> ReportOptions:
+        """The bundle from the options as parsed: --counties read, the language settled."""
+        given = [data] if isinstance(data, Path) else data
+        return cls(
+            tuple(folders(given, counties_file)),
+            as_of,
+            at,
+            output_format,
+            lang or default_lang(),
+            project,
+            unit,
+            convener,
+            status,
+            overdue,
+        )
+
+    @property
+    def data(self) -> Path | None:
+        """The one data folder asked for (None: the default one)."""
+        return self.folders[0] if self.folders else None
+
+    @property
+    def today(self) -> dt.date:
+        """The day reported on: --as-of, else today."""
+        return self.as_of or dt.date.today()
+
+
+def folders(data: list[Path] | None, listing: Path | None) -> list[Path]:
+    """The data folders asked for: every --data, then the listing's (none: the default folder)."""
+    found = list(data or [])
+    if listing is not None:
+        from yunhe_cli.outputs.counties import ListingError, read_listing
+
+        try:
+            found += read_listing(listing)
+        except ListingError as exc:
+            raise typer.BadParameter(str(exc), param_hint="--counties") from None
+    return found
+
+
+def find_data_root(start: Path | None = None) -> Path:
+    """./data, or walk up like git does to the first folder holding plan.yaml or data/plan.yaml."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / "data" / "plan.yaml").is_file():
+            return display_path(folder / "data")
+        if (folder / "plan.yaml").is_file():
+            return display_path(folder)
+    return Path("data")
+
+
+def display_path(path: Path) -> Path:
+    """`path` relative to the working folder when it lies under it, else as it is."""
+    try:
+        return path.relative_to(Path.cwd().resolve())
+    except ValueError:
+        return path
+
+
+def data_root(data: Path | None) -> Path:
+    """The data folder: --data, or the nearest one up. Anything that is not a data folder is a
+    usage error (exit 2) saying what one is, not an empty report."""
+    root = data if data is not None else find_data_root()
+    from yunhe_cli.outputs.problem_printer import safe_text
+
+    shown = safe_text(str(root))
+    if not root.is_dir():
+        raise typer.BadParameter(f"{shown} is not a folder. {DATA_FOLDER_HELP}", param_hint="--data")
+    if not any((root / name).exists() for name in ("plan.yaml", "projects", "units.yaml")):
+        raise typer.BadParameter(
+            f"{shown} is not a yunhe data folder. {DATA_FOLDER_HELP}", param_hint="--data"
+        )
+    return root

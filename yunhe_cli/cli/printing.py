@@ -1,0 +1,104 @@
+"""What the commands print: documents to stdout in the format asked for, problems to stderr, and
+the exit status the problems call for.
+
+The one rule for problems met while loading: errors are printed to stderr and make the exit
+status 1; warnings are left to `yunhe validate` (`report_errors`).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+
+from yunhe_cli.outputs.formats import OutputFormat
+from yunhe_cli.outputs.problem_printer import ProblemFormat
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from yunhe_cli.core.problems import Problem
+    from yunhe_cli.outputs.views import TableView
+
+
+def emit(view: TableView, doc: dict[str, object], output_format: OutputFormat | None) -> None:
+    """One table and its document, in the format asked for."""
+    emit_document([view], doc, output_format)
+
+
+def emit_document(views: list[TableView], doc: dict[str, object], output_format: OutputFormat | None) -> None:
+    """Tables and their document to stdout: the format asked for, else table on a terminal, else plain."""
+    from yunhe_cli.outputs.formats import render_document
+
+    fmt = output_format or (OutputFormat.table if sys.stdout.isatty() else OutputFormat.plain)
+    color = sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    width = None
+    if sys.stdout.isatty() or "COLUMNS" in os.environ:  # COLUMNS: a width asked for (scripts, tests)
+        import shutil
+
+        width = shutil.get_terminal_size().columns
+    sys.stdout.write(render_document(views, doc, fmt, color=color, width=width))
+
+
+def report_errors(problems: Sequence[Problem], files: int) -> int:
+    """The errors among `problems` to stderr (warnings are for `yunhe validate`); the exit status."""
+    from yunhe_cli.outputs.problem_printer import render_text
+
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        sys.stderr.write(render_text(errors, files))
+    return 1 if errors else 0
+
+
+def print_problems(problems: Sequence[Problem]) -> None:
+    """Problems to stderr, one line each."""
+    from yunhe_cli.outputs.problem_printer import problem_line
+
+    for p in problems:
+        sys.stderr.write(problem_line(p) + "\n")
+
+
+def emit_problems(problems: list[Problem], files: int, output_format: ProblemFormat) -> None:
+    """Problems through the one renderer per format: text to stderr, json and github to stdout."""
+    from yunhe_cli.outputs.problem_printer import RENDERERS
+
+    text = RENDERERS[output_format](problems, files)
+    (sys.stderr if output_format is ProblemFormat.text else sys.stdout).write(text)
+
+
+def refused(exc: Exception) -> typer.Exit:
+    """The problems that stopped a write, placed, and the assurance that nothing changed."""
+    from yunhe_cli.outputs.problem_printer import problem_line
+    from yunhe_cli.store.write import WriteRefused
+
+    assert isinstance(exc, WriteRefused)
+    for p in exc.problems:
+        sys.stderr.write(problem_line(p) + "\n")
+    sys.stderr.write("nothing was written\n")
+    return typer.Exit(1)
+
+
+def notices(problems: list[Problem]) -> None:
+    """Problems already in the data, elsewhere than the file written: shown, not blocking."""
+    if problems:
+        from yunhe_cli.outputs.problem_printer import problem_line
+
+        sys.stderr.write("written; the data already had these problems elsewhere (run yunhe validate):\n")
+        sys.stderr.write("".join(problem_line(p) + "\n" for p in problems))
+
+
+def export_failed(out: Path, exc: Exception) -> typer.Exit:
+    """An output that could not be written: why, on one line, and exit status 1."""
+    from yunhe_cli.outputs.problem_printer import safe_text
+    from yunhe_cli.store.write import WriteRefused
+
+    reason = (
+        exc.problems[0].message
+        if isinstance(exc, WriteRefused)
+        else (exc.strerror if isinstance(exc, OSError) and exc.strerror else type(exc).__name__)
+    )
+    sys.stderr.write(f"{safe_text(str(out))}: cannot write the export: {safe_text(reason)}\n")
+    return typer.Exit(1)

@@ -1,0 +1,352 @@
+"""The report commands: status, indicators, tasks and issues (over one county or many), and the
+working mechanism's dispatch, quarter, annual and an indicator's history.
+
+Each command declares its options with the shared types of `cli.options`, bundles them into one
+`ReportOptions`, and leaves loading, printing and the exit status to `cli.loading`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from yunhe_cli.cli.loading import load_repo, run_report
+from yunhe_cli.cli.options import (
+    AsOfOption,
+    AtOption,
+    ConvenerOption,
+    CountiesOption,
+    DataFoldersOption,
+    DataOption,
+    FormatOption,
+    LangOption,
+    LeadUnitOption,
+    OverdueOption,
+    ProjectOption,
+    ReportOptions,
+    UnitOption,
+    parse_date,
+)
+from yunhe_cli.cli.printing import emit_document
+from yunhe_cli.core.periods import is_period
+
+if TYPE_CHECKING:
+    from yunhe_cli.outputs.views import TableView
+    from yunhe_cli.reports.query import Query
+    from yunhe_cli.reports.rollup import StatusReport
+
+
+def status(
+    data: DataFoldersOption = None,
+    as_of: AsOfOption = None,
+    output_format: FormatOption = None,
+    lang: LangOption = None,
+    project: ProjectOption = None,
+    unit: LeadUnitOption = None,
+    convener: ConvenerOption = None,
+    at: AtOption = None,
+    counties_file: CountiesOption = None,
+) -> None:
+    """Where each of the ten projects stands against its 2027 targets, worst first (推进情况)."""
+    from yunhe_cli.outputs.views import status_json, status_view
+
+    options = ReportOptions.of(
+        data,
+        counties_file=counties_file,
+        as_of=as_of,
+        at=at,
+        output_format=output_format,
+        lang=lang,
+        project=project,
+        unit=unit,
+        convener=convener,
+    )
+
+    def build(report: StatusReport, query: Query) -> tuple[list[TableView], dict[str, object]]:
+        report = replace(report, projects=query.projects_of(report))
+        return [status_view(report, options.lang)], status_json(report)
+
+    run_report(options, build)
+
+
+def indicators(
+    data: DataFoldersOption = None,
+    as_of: AsOfOption = None,
+    output_format: FormatOption = None,
+    lang: LangOption = None,
+    project: ProjectOption = None,
+    unit: UnitOption = None,
+    convener: ConvenerOption = None,
+    status: Annotated[
+        str | None,
+        typer.Option(
+            "--status",
+            help="按状态筛选指标。 "
+            "Only indicators with this status: achieved, on_track, at_risk, off_track, no_data.",
+        ),
+    ] = None,
+    at: AtOption = None,
+    counties_file: CountiesOption = None,
+) -> None:
+    """主要指标进度表: every indicator against its 2027 target."""
+    from yunhe_cli.outputs.views import indicators_json, indicators_view
+    from yunhe_cli.reports.rollup import STATUSES
+
+    if status is not None and status not in STATUSES:
+        raise typer.BadParameter(f"use one of {', '.join(STATUSES)}", param_hint="--status")
+    options = ReportOptions.of(
+        data,
+        counties_file=counties_file,
+        as_of=as_of,
+        at=at,
+        output_format=output_format,
+        lang=lang,
+        project=project,
+        unit=unit,
+        convener=convener,
+        status=status,
+    )
+
+    def build(report: StatusReport, query: Query) -> tuple[list[TableView], dict[str, object]]:
+        rows = query.indicators_of(report)
+        return [indicators_view(report, rows, options.lang)], indicators_json(report, rows)
+
+    run_report(options, build)
+
+
+def tasks(
+    data: DataFoldersOption = None,
+    as_of: AsOfOption = None,
+    output_format: FormatOption = None,
+    lang: LangOption = None,
+    project: ProjectOption = None,
+    unit: UnitOption = None,
+    convener: ConvenerOption = None,
+    status: Annotated[
+        str | None,
+        typer.Option(
+            "--status",
+            help="按状态筛选任务。 "
+            "Only tasks in this state: not_started, in_progress, done, blocked, not_reported.",
+        ),
+    ] = None,
+    overdue: OverdueOption = False,
+    at: AtOption = None,
+    counties_file: CountiesOption = None,
+) -> None:
+    """重点任务进度表: every key task, its latest state and what is overdue."""
+    from yunhe_cli.outputs.views import tasks_json, tasks_view
+    from yunhe_cli.reports.rollup import TASK_STATES
+
+    if status is not None and status not in TASK_STATES:
+        raise typer.BadParameter(f"use one of {', '.join(TASK_STATES)}", param_hint="--status")
+    options = ReportOptions.of(
+        data,
+        counties_file=counties_file,
+        as_of=as_of,
+        at=at,
+        output_format=output_format,
+        lang=lang,
+        project=project,
+        unit=unit,
+        convener=convener,
+        status=status,
+        overdue=overdue,
+    )
+
+    def build(report: StatusReport, query: Query) -> tuple[list[TableView], dict[str, object]]:
+        rows = query.tasks_of(report)
+        return [tasks_view(report, rows, options.lang)], tasks_json(report, rows)
+
+    run_report(options, build)
+
+
+def issues_command(
+    data: DataFoldersOption = None,
+    as_of: AsOfOption = None,
+    output_format: FormatOption = None,
+    lang: LangOption = None,
+    project: ProjectOption = None,
+    unit: UnitOption = None,
+    convener: ConvenerOption = None,
+    status: Annotated[
+        str | None,
+        typer.Option("--status", help="按销号状态筛选问题。 Only problems that are open or closed."),
+    ] = None,
+    overdue: OverdueOption = False,
+    at: AtOption = None,
+    counties_file: CountiesOption = None,
+) -> None:
+    """问题销号进度表: every problem, open, overdue or crossed off."""
+    from yunhe_cli.outputs.views import problems_json, problems_view
+
+    if status is not None and status not in ("open", "closed"):
+        raise typer.BadParameter("use open or closed", param_hint="--status")
+    options = ReportOptions.of(
+        data,
+        counties_file=counties_file,
+        as_of=as_of,
+        at=at,
+        output_format=output_format,
+        lang=lang,
+        project=project,
+        unit=unit,
+        convener=convener,
+        status=status,
+        overdue=overdue,
+    )
+
+    def build(report: StatusReport, query: Query) -> tuple[list[TableView], dict[str, object]]:
+        rows = query.problems_of(report)
+        return [problems_view(report, rows, options.lang)], problems_json(report, rows)
+
+    run_report(options, build)
+
+
+# --------------------------------------------------------------------------- the working mechanism
+
+
+def dispatch(
+    period: Annotated[
+        str | None,
+        typer.Option(
+            "--period",
+            metavar="YYYY-MM",
+            help="调度月份（默认上月）。 Month dispatched (default: last month).",
+        ),
+    ] = None,
+    data: DataOption = None,
+    as_of: AsOfOption = None,
+    output_format: FormatOption = None,
+    lang: LangOption = None,
+    at: AtOption = None,
+) -> None:
+    """月调度: reports late or missing, what is overdue by unit and convener, what changed this month."""
+
+    from yunhe_cli.edits.operations import default_period
+    from yunhe_cli.outputs.meeting_views import dispatch_json, dispatch_views
+    from yunhe_cli.reports.meetings import OutsidePlan, check_period, dispatch_as_of, plan_months
+    from yunhe_cli.reports.meetings import dispatch as run_dispatch
+
+    options = ReportOptions.of(data, as_of=as_of, at=at, output_format=output_format, lang=lang)
+    today = options.today
+    if period is not None and not is_period(period):
+        raise typer.BadParameter(f"{period!r} is not a month written YYYY-MM", param_hint="--period")
+    repo, code = load_repo(options.data, options.at, options.as_of)
+    first, last = plan_months(repo)
+    # Without --period: last month, held inside the plan's months (before the plan: its first).
+    month = period or min(max(default_period(today), first), last)
+    try:
+        check_period(repo, month)
+    except OutsidePlan as exc:
+        raise typer.BadParameter(str(exc), param_hint="--period") from None
+    # A past month's dispatch is read on the day its reports fell due, unless --as-of says otherwise.
+    when = as_of if as_of is not None else dispatch_as_of(repo, month, today)
+    result = run_dispatch(repo, month, when)
+    emit_document(dispatch_views(result, options.lang), dispatch_json(result), options.output_format)
+    raise typer.Exit(code)
+
+
+def quarter(
+    which: Annotated[str, typer.Argument(metavar="YYYY-Qn", help="季度。 The quarter, e.g. 2026-Q3.")],
+    data: DataOption = None,
+    as_of: Annotated[
+        dt.date | None,
+        typer.Option(
+            "--as-of",
+            parser=parse_date,
+            metavar="YYYY-MM-DD",
+            help="排名截至日期。 Rank as of this date. Default: the day the quarter's last reports fall due.",
+        ),
+    ] = None,
+    output_format: FormatOption = None,
+    lang: LangOption = None,
+    at: AtOption = None,
+) -> None:
+    """季分析 (晾晒): indicators and projects ranked against their paths, with the movement."""
+    from yunhe_cli.outputs.meeting_views import quarter_json, quarter_views
+    from yunhe_cli.reports.meetings import OutsidePlan, check_year, parse_quarter
+    from yunhe_cli.reports.meetings import quarter as run_quarter
+
+    options = ReportOptions.of(data, as_of=as_of, at=at, output_format=output_format, lang=lang)
+    try:
+        year, q = parse_quarter(which)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="YYYY-Qn") from None
+    repo, code = load_repo(options.data, options.at, options.as_of)
+    try:
+        check_year(repo, year)
+    except OutsidePlan as exc:
+        raise typer.BadParameter(str(exc), param_hint="YYYY-Qn") from None
+    result = run_quarter(repo, year, q, options.as_of)
+    emit_document(quarter_views(result, options.lang), quarter_json(result), options.output_format)
+    raise typer.Exit(code)
+
+
+def annual(
+    year: Annotated[
+        int, typer.Argument(metavar="YYYY", help="年度。 The year, e.g. 2025.", min=2000, max=2100)
+    ],
+    data: DataOption = None,
+    as_of: Annotated[
+        dt.date | None,
+        typer.Option(
+            "--as-of",
+            parser=parse_date,
+            metavar="YYYY-MM-DD",
+            help="截至日期。 As of this date. Default: the day December's reports fall due.",
+        ),
+    ] = None,
+    output_format: FormatOption = None,
+    lang: LangOption = None,
+    at: AtOption = None,
+) -> None:
+    """年总结: each indicator's year against its target, tasks done, problems raised and closed, next year."""
+    from yunhe_cli.outputs.meeting_views import annual_json, annual_views
+    from yunhe_cli.reports.meetings import OutsidePlan, check_year
+    from yunhe_cli.reports.meetings import annual as run_annual
+
+    options = ReportOptions.of(data, as_of=as_of, at=at, output_format=output_format, lang=lang)
+    repo, code = load_repo(options.data, options.at, options.as_of)
+    try:
+        check_year(repo, year)
+    except OutsidePlan as exc:
+        raise typer.BadParameter(str(exc), param_hint="YYYY") from None
+    result = run_annual(repo, year, options.as_of)
+    emit_document(annual_views(result, options.lang), annual_json(result), options.output_format)
+    raise typer.Exit(code)
+
+
+def history(
+    indicator: Annotated[
+        str,
+        typer.Argument(
+            help="PROJECT.INDICATOR (p01.investment), an id, a name (有效投资) or a unique part of one. "
+            "指标：编号或名称。"
+        ),
+    ],
+    data: DataOption = None,
+    as_of: AsOfOption = None,
+    output_format: FormatOption = None,
+    lang: LangOption = None,
+    at: AtOption = None,
+) -> None:
+    """An indicator's monthly series with its expected values, and a sparkline (指标历史)."""
+    from yunhe_cli.outputs.meeting_views import history_json, history_views
+    from yunhe_cli.reports.meetings import history as run_history
+    from yunhe_cli.reports.query import UnknownName, resolve_indicator
+
+    options = ReportOptions.of(data, as_of=as_of, at=at, output_format=output_format, lang=lang)
+    repo, code = load_repo(options.data, options.at, options.as_of)
+    try:
+        project, ind = resolve_indicator(repo, indicator)
+    except UnknownName as exc:
+        raise typer.BadParameter(str(exc), param_hint="INDICATOR") from None
+    today = options.today
+    points = run_history(repo, project, ind, today)
+    views = history_views(project, ind, points, options.lang)
+    emit_document(views, history_json(project, ind, points, today.isoformat()), options.output_format)
+    raise typer.Exit(code)
