@@ -39,7 +39,8 @@ def report_new(
 ) -> None:
     """Write last month's report (or --period's), ready to fill in; never overwrites (新建月报)."""
 
-    from yunhe_cli.edits.operations import UnknownProject, default_period, write_new_report
+    from yunhe_cli.edits.drafts import default_period, write_new_report
+    from yunhe_cli.edits.session import UnknownProject
     from yunhe_cli.outputs.problem_printer import safe_text
     from yunhe_cli.store.write import WriteRefused
 
@@ -80,7 +81,8 @@ def issue_add(
     lock_timeout: LockTimeoutOption = 30,
 ) -> None:
     """Add a problem with the next free id (新增问题)."""
-    from yunhe_cli.edits.operations import UnknownProject, UnknownUnit, add_problem
+    from yunhe_cli.edits.problems import add_problem
+    from yunhe_cli.edits.session import UnknownProject, UnknownUnit
     from yunhe_cli.outputs.problem_printer import safe_text
     from yunhe_cli.store.write import WriteRefused
 
@@ -126,7 +128,7 @@ def issue_close(
     lock_timeout: LockTimeoutOption = 30,
 ) -> None:
     """Cross a problem off (销号) with its date, resolution and evidence."""
-    from yunhe_cli.edits.operations import close_problem
+    from yunhe_cli.edits.problems import close_problem
     from yunhe_cli.outputs.problem_printer import safe_text
     from yunhe_cli.store.write import WriteRefused
 
@@ -167,7 +169,7 @@ def issue_reopen(
     lock_timeout: LockTimeoutOption = 30,
 ) -> None:
     """Reopen a crossed-off problem (重新打开); the closing it undoes and who reopened it are kept."""
-    from yunhe_cli.edits.operations import reopen_problem
+    from yunhe_cli.edits.problems import reopen_problem
     from yunhe_cli.outputs.problem_printer import safe_text
     from yunhe_cli.store.git import user_name
     from yunhe_cli.store.write import WriteRefused
@@ -207,7 +209,7 @@ def fmt(
     live in the user's cache folder, never in the data.
     """
     from yunhe_cli.core.problems import Problem
-    from yunhe_cli.edits.operations import CanonicalCache, FormatError, format_file
+    from yunhe_cli.edits.fmt import CanonicalCache, FormatError, format_file
     from yunhe_cli.outputs.problem_printer import RENDERERS, safe_text, shown_path
     from yunhe_cli.store.loader import discover
     from yunhe_cli.store.write import WriteRefused

@@ -26,13 +26,15 @@ def form_command(
     """Write the month's fillable form of a project, for Excel or WPS (月报填报表)."""
     import re
 
-    from yunhe_cli.edits.operations import UnknownProject, default_period
+    from yunhe_cli.core.periods import PERIOD_PATTERN
+    from yunhe_cli.edits.drafts import default_period
+    from yunhe_cli.edits.session import UnknownProject
     from yunhe_cli.forms.build import write_form
     from yunhe_cli.outputs.problem_printer import safe_text
     from yunhe_cli.store.write import WriteRefused
 
     today = as_of or dt.date.today()
-    if period is not None and not re.fullmatch(r"20\d\d-(0[1-9]|1[0-2])", period):
+    if period is not None and not re.fullmatch(PERIOD_PATTERN, period):
         raise typer.BadParameter(f"{period!r} is not a month written YYYY-MM", param_hint="--period")
     if out.suffix.lower() != ".xlsx":
         raise typer.BadParameter(f"{out} does not end in .xlsx", param_hint="OUT.xlsx")
@@ -70,7 +72,8 @@ def import_command(
     ] = None,
 ) -> None:
     """Read filled forms into the monthly reports and problem lists; the whole batch or nothing (导入)."""
-    from yunhe_cli.forms.read import ImportRefused, import_forms
+    from yunhe_cli.forms.apply import import_forms
+    from yunhe_cli.forms.read import ImportRefused
     from yunhe_cli.store.write import WriteRefused
 
     if revise and not reason:

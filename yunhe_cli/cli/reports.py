@@ -226,7 +226,7 @@ def dispatch(
 ) -> None:
     """月调度: reports late or missing, what is overdue by unit and convener, what changed this month."""
 
-    from yunhe_cli.edits.operations import default_period
+    from yunhe_cli.edits.drafts import default_period
     from yunhe_cli.outputs.meeting_views import dispatch_json, dispatch_views
     from yunhe_cli.reports.meetings import OutsidePlan, check_period, dispatch_as_of, plan_months
     from yunhe_cli.reports.meetings import dispatch as run_dispatch

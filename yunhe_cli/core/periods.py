@@ -23,6 +23,8 @@ _FILE_YEAR = r"20[0-9]{2}"
 PERIOD = re.compile(rf"^([0-9]{{4}})-{_MONTH}$")
 PERIOD_PATTERN = rf"^{_FILE_YEAR}-{_MONTH}$"  # a month as a data file writes it (the schemas')
 PERIOD_FILE = re.compile(rf"^{_FILE_YEAR}-{_MONTH}\.yaml$")  # indicators/<project>/<YYYY-MM>.yaml
+# A month inside a form's file name as clerks write it: 2026-10, 2026_10, 2026.10, 2026年10, 202610.
+PERIOD_IN_NAME = re.compile(rf"(?<!\d)({_FILE_YEAR})[-_.年]?{_MONTH}(?!\d)")
 FIRST_INDEX = 1 * 12  # 0001-01
 LAST_INDEX = 9999 * 12 + 11  # 9999-12
 

@@ -30,7 +30,7 @@ from yunhe_cli.forms.read import FormProblem, ImportRefused, ReadForm, read_form
 from yunhe_cli.forms.to_report import apply_report, record_revisions, report_places
 from yunhe_cli.store.write import decode_text, dump, encode_text, repo_lock
 
-NAME_PERIOD = re.compile(r"(?<!\d)(20\d\d)[-_.年]?(0[1-9]|1[0-2])(?!\d)")
+NAME_PERIOD = periods.PERIOD_IN_NAME
 NAME_PROJECT = re.compile(r"(?<![a-z0-9])p(\d{1,2})(?![0-9])", re.IGNORECASE)
 
 

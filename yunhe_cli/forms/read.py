@@ -324,12 +324,3 @@ def _saved_values(form: ReadForm, formulas: list[tuple[str, str]]) -> list[FormP
         else:
             form.inputs[(key, coord)].raw = value
     return out
-
-
-def __getattr__(name: str) -> Any:
-    """`import_forms` moved to `forms.apply`; kept reachable here until `cli/app.py` follows."""
-    if name in ("import_forms", "ImportResult"):
-        from yunhe_cli.forms import apply
-
-        return getattr(apply, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
