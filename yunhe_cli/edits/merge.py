@@ -52,8 +52,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from yaml.nodes import Node
+
 from yunhe_cli.core.problems import Loc
-from yunhe_cli.edits.merge_keys import SET, Keyed, Path_, list_rule
+from yunhe_cli.edits.merge_engine import Conflict, Merger
+from yunhe_cli.edits.merge_values import MISSING, Adopter
 from yunhe_cli.store.layout import classify
 from yunhe_cli.store.write import atomic_write, decode_text, dump, encode_text
 from yunhe_cli.store.yamlio import round_trip_yaml, to_plain
@@ -102,316 +105,17 @@ class Unmergeable(ValueError):
     """The file is not one yunhe can merge (unknown kind, not YAML, not a mapping)."""
 
 
-class _Missing:
-    def __repr__(self) -> str:
-        return "MISSING"
-
-
-MISSING: Any = _Missing()
-
-
-@dataclass
-class _Conflict:
-    token: str
-    key: str | None  # the field in conflict; None: a whole list entry
-    ours: Any
-    theirs: Any
-    message: str
-    loc: Loc
-
-
-# --------------------------------------------------------------------------- comparing values
-
-
-def _plain(value: Any) -> Any:
-    return MISSING if value is MISSING else to_plain(value)
-
-
-def _same(a: Any, b: Any) -> bool:
-    if a is MISSING or b is MISSING:
-        return a is b
-    return bool(_plain(a) == _plain(b))
-
-
-def _canon(value: Any) -> Any:
-    if isinstance(value, dict):
-        return tuple(sorted((str(k), _canon(v)) for k, v in value.items()))
-    if isinstance(value, list):
-        return tuple(_canon(v) for v in value)
-    return (type(value).__name__, str(value)) if not isinstance(value, int | float) else str(value)
-
-
-def _print(fingerprint_of: Any) -> Any:
-    return _canon(to_plain(fingerprint_of))
-
-
-def _show(value: Any) -> str:
-    if value is MISSING:
-        return "removed"
-    plain = to_plain(value)
-    if isinstance(plain, dict | list):
-        text = (
-            repr(plain) if len(repr(plain)) <= 40 else ("a mapping" if isinstance(plain, dict) else "a list")
-        )
-        return text
-    text = str(plain)
-    return repr(text) if len(text) <= 40 else repr(text[:36] + "...")
-
-
-def _key_of(item: Any, key: str) -> str | None:
-    if isinstance(item, dict) and key in item and item[key] is not None:
-        return str(to_plain(item[key]))
-    return None
-
-
-# --------------------------------------------------------------------------- the merge
-
-
-class _Merger:
-    def __init__(self, kind: str, label: str) -> None:
-        self.kind = kind
-        self.label = label
-        self.conflicts: list[_Conflict] = []
-        self.renumbered: dict[str, str] = {}
-
-    def _token(self) -> str:
-        return f"YUNHEMERGECONFLICT{len(self.conflicts):05d}X"
-
-    def conflict(self, ours: Any, theirs: Any, key: str | None, what: str, loc: Loc) -> str:
-        token = self._token()
-        if key is None:
-            message = f"{what}: changed on one side and removed on the other"
-        else:
-            message = f"{what}: {key} changed on both sides (ours {_show(ours)}, theirs {_show(theirs)})"
-        self.conflicts.append(_Conflict(token, key, ours, theirs, message, loc))
-        return token
-
-    def value(self, b: Any, o: Any, t: Any, path: Path_, key: str, what: str, loc: Loc) -> Any:
-        """The merged value of one field; MISSING: the field is removed. Mutates `o` in place."""
-        if _same(t, b):
-            return o
-        if _same(o, b) or _same(o, t):
-            return t if not _same(o, t) else o
-        if isinstance(o, dict) and isinstance(t, dict) and (b is MISSING or isinstance(b, dict)):
-            self.mapping({} if b is MISSING else b, o, t, path, what, loc)
-            return o
-        rule = list_rule(self.kind, path)
-        lists = [v for v in (b, o, t) if v is not MISSING]
-        if rule is not None and all(isinstance(v, list) for v in lists):
-            bl = [] if b is MISSING else b
-            if rule == SET:
-                return self.set_list(bl, o, t)
-            if isinstance(rule, Keyed):
-                merged = self.keyed_list(bl, o, t, rule, path, loc)
-                if merged is not None:
-                    return merged
-        return self.conflict(o, t, key, what, loc)
-
-    def mapping(self, b: Any, o: Any, t: Any, path: Path_, what: str, loc: Loc) -> None:
-        keys = [*o, *(k for k in t if k not in o), *(k for k in b if k not in o and k not in t)]
-        for k in keys:
-            ov = o.get(k, MISSING)
-            res = self.value(
-                b.get(k, MISSING), ov, t.get(k, MISSING), (*path, str(k)), str(k), what, (*loc, k)
-            )
-            if res is ov:
-                continue
-            if res is MISSING:
-                if k in o:
-                    del o[k]
-            elif k in o:
-                o[k] = res
-            else:
-                o.insert(self._map_position(o, t, k), k, res)
-
-    @staticmethod
-    def _map_position(o: Any, t: Any, k: Any) -> int:
-        keys_t = list(t)
-        before = keys_t[: keys_t.index(k)] if k in t else []
-        keys_o = list(o)
-        for prev in reversed(before):
-            if prev in o:
-                return keys_o.index(prev) + 1
-        return 0
-
-    def set_list(self, b: Any, o: Any, t: Any) -> Any:
-        """Entries as a set, in order: removed where a side removed them, added where a side added them."""
-        base = {_print(x) for x in b}
-        theirs = [] if t is MISSING else t
-        theirs_keys = {_print(x) for x in theirs}
-        if o is MISSING:
-            from ruamel.yaml.comments import CommentedSeq
-
-            o_list: Any = CommentedSeq()
-            ours_keys: set[Any] = set()
-        else:
-            o_list = o
-            ours_keys = {_print(x) for x in o}
-        removed_by_theirs = base - theirs_keys
-        removed_by_ours = base - ours_keys
-        for i in reversed(range(len(o_list))):
-            if _print(o_list[i]) in removed_by_theirs:
-                del o_list[i]
-        kept = {_print(x) for x in o_list}
-        for x in theirs:
-            fp = _print(x)
-            if fp not in kept and fp not in removed_by_ours:
-                o_list.append(x)
-                kept.add(fp)
-        if not o_list and (o is MISSING or t is MISSING):
-            return MISSING
-        if (
-            o is MISSING
-            and t is not MISSING
-            and len(o_list) == len(t)
-            and all(x is y for x, y in zip(o_list, t, strict=True))
-        ):
-            return t
-        return o_list
-
-    def keyed_list(self, b: Any, o: Any, t: Any, rule: Keyed, path: Path_, loc: Loc) -> Any | None:
-        """Entries matched by their key field and merged field by field; None: not keyed after all
-        (an entry without its key, or a key twice on one side), merged as one value instead."""
-        sides = []
-        for side in (b, [] if o is MISSING else o, [] if t is MISSING else t):
-            keyed: dict[str, Any] = {}
-            for item in side:
-                k = _key_of(item, rule.key)
-                if k is None or k in keyed:
-                    return None
-                keyed[k] = item
-            sides.append(keyed)
-        bm, om, tm = sides
-        if o is MISSING:
-            from ruamel.yaml.comments import CommentedSeq
-
-            o = CommentedSeq()
-        follow = self._followed(bm, om, tm) if rule.renumber else {}
-        renamed_to = {new: old for old, new in follow.items()}
-        # ours' key -> (theirs' key or None, base key or None)
-        pairs: dict[str, tuple[str | None, str | None]] = {}
-        for k in om:
-            if k in follow:  # ours' own problem under an id theirs' side gave to another
-                pairs[k] = (None, None)
-            elif k in renamed_to:
-                pairs[k] = (renamed_to[k], renamed_to[k])
-            elif k in tm and k not in bm and rule.renumber and not _same(om[k], tm[k]):
-                pairs[k] = (None, None)  # added on both sides: theirs' is renumbered below
-            else:
-                pairs[k] = (k if k in tm else None, k if k in bm else None)
-        used_t = {tk for tk, _ in pairs.values() if tk is not None}
-        used_b = {bk for _, bk in pairs.values() if bk is not None}
-        ours_added = {k for k, (_, bk) in pairs.items() if bk is None}
-        for k, item in list(om.items()):
-            tk, bk = pairs[k]
-            what = f"{rule.noun} {k}"
-            index = self._index(o, item)
-            if tk is not None:
-                bv = bm[bk] if bk is not None else MISSING
-                t_item = tm[tk]
-                if tk != k:  # renumbered on ours' side since: compare under ours' id
-                    t_item, bv = _renamed(t_item, rule.key, k), _renamed(bv, rule.key, k)
-                res = self.value(bv, item, t_item, path, rule.key, what, (*loc, index))
-                if res is not item:
-                    o[index] = res
-            elif bk is not None:  # theirs removed it
-                if _same(item, bm[bk]):
-                    del o[index]
-                else:
-                    o[index] = self.conflict(item, MISSING, None, what, (*loc, index))
-        renumber: list[Any] = []
-        for k, item in tm.items():
-            if k in used_t:
-                continue
-            if k in bm and k not in used_b:  # ours removed it
-                if not _same(item, bm[k]):
-                    token = self.conflict(MISSING, item, None, f"{rule.noun} {k}", (*loc, len(o)))
-                    o.insert(self._list_position(o, t, item, rule.key, ours_added), token)
-                continue
-            if k in om or k in bm:
-                renumber.append(item)
-                continue
-            o.insert(self._list_position(o, t, item, rule.key, ours_added), item)
-        for item in renumber:
-            old = _key_of(item, rule.key)
-            assert old is not None
-            new = _next_id(old, [*bm, *om, *tm, *(_key_of(x, rule.key) or "" for x in o)])
-            if new is None:
-                o.append(self.conflict(MISSING, item, None, f"{rule.noun} {old}", (*loc, len(o))))
-                continue
-            item[rule.key] = new
-            self.renumbered[old] = new
-            o.append(item)
-        return o
-
-    @staticmethod
-    def _index(seq: Any, item: Any) -> int:
-        for i, x in enumerate(seq):
-            if x is item:
-                return i
-        raise ValueError("entry not in list")  # pragma: no cover - taken from the list just now
-
-    @staticmethod
-    def _list_position(o: Any, t: Any, item: Any, key: str, ours_added: set[str]) -> int:
-        """After the entry theirs has before it (and any entries ours added there); else first."""
-        keys_o = [_key_of(x, key) for x in o]
-        pos = 0
-        for x in t:
-            if x is item:
-                break
-            k = _key_of(x, key)
-            if k in keys_o:
-                pos = keys_o.index(k) + 1
-        while pos < len(keys_o) and keys_o[pos] in ours_added:
-            pos += 1
-        return pos
-
-    @staticmethod
-    def _followed(bm: dict[str, Any], om: dict[str, Any], tm: dict[str, Any]) -> dict[str, str]:
-        """Problems renumbered on ours' side since the base: base id -> ours' id, recognised by
-        what does not change (raised_on and title), where ours' entry under the base id is another."""
-        follow: dict[str, str] = {}
-        for k, bv in bm.items():
-            if k not in tm or k not in om or _identity(om[k]) == _identity(bv):
-                continue
-            for ok, ov in om.items():
-                if ok not in bm and _identity(ov) == _identity(bv):
-                    follow[k] = ok
-                    break
-        return follow
-
-
-def _identity(item: Any) -> tuple[str, str]:
-    return (str(to_plain(item.get("raised_on"))), str(to_plain(item.get("title"))))
-
-
-def _renamed(item: Any, key: str, new: str) -> Any:
-    if item is MISSING or not isinstance(item, dict):
-        return item
-    copy = type(item)()
-    for k, v in item.items():
-        copy[k] = new if k == key else v
-    return copy
-
-
-def _next_id(old: str, taken: list[str]) -> str | None:
-    m = re.match(r"^(.*?)([0-9]+)$", old)
-    if m is None:
-        return None
-    prefix, width = m.group(1), len(m.group(2))
-    numbers = [int(x[len(prefix) :]) for x in taken if x.startswith(prefix) and x[len(prefix) :].isdigit()]
-    return f"{prefix}{max(numbers, default=0) + 1:0{width}d}"
-
-
 # --------------------------------------------------------------------------- text in, text out
 
 
-def _load(text: str, side: str, allow_empty: bool = False) -> Any:
+def _read(text: str, side: str, allow_empty: bool = False) -> tuple[Any, Node | None]:
+    """One side as plain data with its node tree, by yunhe's fast reader; Unmergeable when yunhe
+    cannot read it (not YAML, a tag, an anchor, not a mapping)."""
     from yunhe_cli.store.yamlio import parse_text
 
     if not text.strip():
-        if allow_empty:
-            return {}
+        if allow_empty:  # added on both sides: nothing in the base
+            return {}, None
         raise Unmergeable(f"{side} is empty")
     parsed = parse_text(text, Path(side))
     if parsed.problems:
@@ -419,6 +123,12 @@ def _load(text: str, side: str, allow_empty: bool = False) -> Any:
         raise Unmergeable(f"{side} is not YAML yunhe reads ({first.code} {first.message}, line {first.line})")
     if not isinstance(parsed.data, dict):
         raise Unmergeable(f"{side} is not a mapping")
+    return parsed.data, parsed.root
+
+
+def _load(text: str, side: str) -> Any:
+    """Ours as the round-trip writer keeps it: the document the merge changes."""
+    _read(text, side)
     try:
         return round_trip_yaml().load(text)
     except Exception as exc:  # ruamel's own errors have no common base worth naming
@@ -442,11 +152,11 @@ def merge_file(base: str, ours: str, theirs: str, rel: str, display: Path | None
     path = display or Path(rel)
     if kind is None:
         raise Unmergeable(f"{rel} is not a kind of file yunhe knows")
-    b = _load(base, "base", allow_empty=True)
+    b = _read(base, "base", allow_empty=True)[0]
     o = _load(ours, "ours")
-    t = _load(theirs, "theirs")
+    t, t_root = _read(theirs, "theirs")
     pb, po, pt = to_plain(b), to_plain(o), to_plain(t)
-    merger = _Merger(kind, _label(kind))
+    merger = Merger(kind, _label(kind), Adopter(theirs, t, t_root))
     if theirs == base or ours == theirs:
         text = ours
     elif ours == base:
@@ -495,7 +205,7 @@ def _render(key: str | None, value: Any, lead: str) -> list[str]:
     return [(lead if i == 0 else " " * len(lead)) + line for i, line in enumerate(lines)]
 
 
-def _mark(text: str, conflicts: list[_Conflict], path: Path) -> tuple[str, list[MergeProblem]]:
+def _mark(text: str, conflicts: list[Conflict], path: Path) -> tuple[str, list[MergeProblem]]:
     """Replace each conflict's token line by git's markers around ours' and theirs' versions."""
     by_token = {c.token: c for c in conflicts}
     out: list[str] = []
