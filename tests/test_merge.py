@@ -399,6 +399,54 @@ def test_renumbered_problem_is_followed_afterwards() -> None:
     assert result.text == expected
 
 
+def test_a_change_to_a_problem_ours_gave_away_is_a_conflict() -> None:
+    """Ours holds another problem under the id theirs changed, and its renumbered one is not
+    recognised (title edited): theirs' closing is a conflict, not a closing of ours' problem."""
+    theirs_own = entries("""
+      - id: p01-003
+        title: 资金缺口
+        owner: 县财政局
+        raised_on: 2024-09-01
+        due: 2024-12-01
+        status: open
+    """)
+    ours_own = entries("""
+      - id: p01-003
+        title: 用地指标不足
+        owner: 县发改局
+        raised_on: 2024-08-01
+        due: 2024-12-01
+    """)
+    base = PROBLEMS + theirs_own
+    ours = PROBLEMS + ours_own + theirs_own.replace("p01-003", "p01-004").replace("资金缺口", "专项资金缺口")
+    theirs = PROBLEMS + theirs_own.replace(
+        "status: open", "status: closed\n    closed_on: 2024-10-01\n    resolution: 已拨付"
+    )
+    result = merge_file(base, ours, theirs, "issues/p01.yaml")
+    assert [str(p) for p in result.conflicts] == [
+        "issues/p01.yaml:21:1: M801 merge-conflict: problem p01-003: ours' entry under this id is "
+        "another problem; theirs changed the one it had"
+    ]
+    assert result.text == PROBLEMS + d("""
+        <<<<<<< ours
+          - id: p01-003
+            title: 用地指标不足
+            owner: 县发改局
+            raised_on: 2024-08-01
+            due: 2024-12-01
+        =======
+          - id: p01-003
+            title: 资金缺口
+            owner: 县财政局
+            raised_on: 2024-09-01
+            due: 2024-12-01
+            status: closed
+            closed_on: 2024-10-01
+            resolution: 已拨付
+        >>>>>>> theirs
+        """) + theirs_own.replace("p01-003", "p01-004").replace("资金缺口", "专项资金缺口")
+
+
 def test_not_ours_to_merge() -> None:
     with pytest.raises(Unmergeable):
         merge_file("a: 1\n", "a: 2\n", "a: 1\n", "notes/readme.yaml")

@@ -217,10 +217,9 @@ def _mark(text: str, conflicts: list[Conflict], path: Path) -> tuple[str, list[M
             continue
         c = by_token[found.group(0)]
         lead = line[: found.start()]
-        if c.key is not None:
-            lead = lead.removesuffix(f"{c.key}:").removesuffix(f"{c.key}: ")
-            if lead.endswith(f"{c.key}:") or lead.endswith(f"{c.key}: "):  # pragma: no cover
-                lead = lead[: lead.rindex(c.key)]
+        if c.key is not None:  # `<lead><key>: TOKEN`: each side is written as `<lead><key>: value`
+            at = lead.rfind(f"{c.key}:")
+            lead = lead[:at] if at >= 0 else lead
         placed.append(MergeProblem(path, "M801", c.message, c.loc, len(out) + 1, 1))
         out.append("<" * MARKER_SIZE + " ours")
         out.extend(_render(c.key, c.ours, lead))
@@ -287,15 +286,23 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _git_merge_file(ours: Path, base: Path, theirs: Path) -> int:
     labels = ["-L", "ours", "-L", "base", "-L", "theirs"]
-    run = subprocess.run(
-        ["git", "merge-file", "--stdout", *labels, str(ours), str(base), str(theirs)],
-        capture_output=True,
-        check=False,
-    )
-    if run.returncode < 0 or run.returncode > 127:
+    try:
+        run = subprocess.run(
+            ["git", "merge-file", "--stdout", *labels, str(ours), str(base), str(theirs)],
+            capture_output=True,
+            check=False,
+        )
+    except OSError as exc:  # no git to run: %A is left as it was
+        print(f"yunhe merge-file: cannot run git merge-file ({exc})", file=sys.stderr)
+        return 2
+    if run.returncode < 0 or run.returncode > 127:  # git's error, not a count of conflicts
         sys.stderr.write(run.stderr.decode("utf-8", "replace"))
         return 2
-    atomic_write(ours, run.stdout)
+    try:
+        atomic_write(ours, run.stdout)  # all at once: never half a merged file in %A
+    except Exception as exc:  # WriteRefused: the system refused; %A is left as it was
+        print(f"yunhe merge-file: cannot write {ours} ({exc})", file=sys.stderr)
+        return 2
     return 1 if run.returncode else 0
 
 

@@ -37,9 +37,13 @@ class Merger:
     def _token(self) -> str:
         return f"YUNHEMERGECONFLICT{len(self.conflicts):05d}X"
 
-    def conflict(self, ours: Any, theirs: Any, key: str | None, what: str, loc: Loc) -> str:
+    def conflict(
+        self, ours: Any, theirs: Any, key: str | None, what: str, loc: Loc, why: str | None = None
+    ) -> str:
         token = self._token()
-        if key is None:
+        if why is not None:
+            message = f"{what}: {why}"
+        elif key is None:
             message = f"{what}: changed on one side and removed on the other"
         else:
             message = f"{what}: {key} changed on both sides (ours {show(ours)}, theirs {show(theirs)})"
@@ -160,7 +164,13 @@ class Merger:
             tk, bk = pairs[k]
             what = f"{rule.noun} {k}"
             index = self._index(o, item)
-            if tk is not None:
+            if tk is not None and tk == k and bk is not None and rule.renumber and _another(bm[bk], item):
+                # ours' entry under this id is another problem (renumbered since, and changed so
+                # that it is not recognised): theirs' change cannot be matched to it
+                if not same(tm[tk], bm[bk]):
+                    why = "ours' entry under this id is another problem; theirs changed the one it had"
+                    o[index] = self.conflict(item, tm[tk], None, what, (*loc, index), why)
+            elif tk is not None:
                 bv = bm[bk] if bk is not None else MISSING
                 t_item = tm[tk]
                 if tk != k:  # renumbered on ours' side since: compare under ours' id
@@ -238,6 +248,13 @@ class Merger:
 
 def _identity(item: Any) -> tuple[str, str]:
     return (str(to_plain(item.get("raised_on"))), str(to_plain(item.get("title"))))
+
+
+def _another(base: Any, ours: Any) -> bool:
+    """Ours' entry is not the base's under the same id: both its date raised and its title differ
+    (one of them alone is an edit of the same problem)."""
+    (b_raised, b_title), (o_raised, o_title) = _identity(base), _identity(ours)
+    return b_raised != o_raised and b_title != o_title
 
 
 def _renamed(item: Any, key: str, new: str) -> Any:
