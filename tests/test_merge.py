@@ -547,7 +547,7 @@ def _next_month(path: Path, submitted_on: str, figure: tuple[str, str]) -> str:
 
 
 def _office(top: Path) -> None:
-    from yunhe_cli.edits.operations import add_problem, reopen_problem
+    from yunhe_cli.edits.problems import add_problem, reopen_problem
 
     data = top / "data"
     title, owner, raised = ADDED["office"]
@@ -567,7 +567,7 @@ def _office(top: Path) -> None:
 
 
 def _fgj(top: Path) -> None:
-    from yunhe_cli.edits.operations import add_problem, close_problem
+    from yunhe_cli.edits.problems import add_problem, close_problem
 
     data = top / "data"
     title, owner, raised = ADDED["fgj"]
@@ -583,7 +583,7 @@ def _fgj(top: Path) -> None:
 
 
 def _czj(top: Path) -> None:
-    from yunhe_cli.edits.operations import add_problem
+    from yunhe_cli.edits.problems import add_problem
 
     data = top / "data"
     title, owner, raised = ADDED["czj"]
@@ -708,7 +708,7 @@ def test_a_month_merged_in_every_order(month: Path, order: tuple[str, ...]) -> N
 
 
 def test_a_true_conflict_through_git_is_one_placed_line(month: Path) -> None:
-    from yunhe_cli.edits.operations import close_problem
+    from yunhe_cli.edits.problems import close_problem
 
     top = month
     data = top / "data"

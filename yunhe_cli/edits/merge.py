@@ -5,7 +5,7 @@ own branch both get the next free id of the list they see, so both add `p01-004`
 between ids that two branches cannot both take (made of the date and the author, say) and
 renumbering at the merge; yunhe renumbers. Problem ids are what people say and write in meetings,
 minutes and commit messages ("p01-004 is crossed off"), so they stay short and counted within the
-project, as `yunhe issue add` makes them (edits/operations.py `next_problem_id`, unchanged);
+project, as `yunhe issue add` makes them (edits/problems.py `next_problem_id`, unchanged);
 ids of a date and an author would be long, still collide when one person works on two branches,
 and change every existing file's convention. Renumbering is safe because nothing else in the data
 refers to a problem id: the model has no field holding one outside `issues/<project>.yaml`
@@ -45,18 +45,15 @@ committed, so every clone routes the files to the driver) and `merge.yunhe.name`
 `merge.yunhe.driver` to the clone's own `.git/config` (git never takes a command from a
 committed file, so each clone runs it once; without it git merges line by line as before).
 
-Problem codes of this module (to be added to core/problems.py CODES and the README's table):
-
-    M801 merge-conflict   a field (or a whole entry) changed on both sides to different values;
-                          markers are left around it
-    M802 merge-invalid    the merged file would not validate as a file of its kind
+Problem codes of this module (registered in core/problems.py CODES, listed in the README):
+M801 merge-conflict (a field or a whole entry changed on both sides), M802 merge-invalid (the
+merged file would not validate as a file of its kind).
 """
 
 from __future__ import annotations
 
 import io
 import re
-import subprocess
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -65,17 +62,14 @@ from typing import Any
 
 from yaml.nodes import Node
 
-from yunhe_cli.core.problems import Loc
+from yunhe_cli.core.problems import CODES, Loc
 from yunhe_cli.edits.merge_engine import Conflict, Merger
 from yunhe_cli.edits.merge_values import MISSING, Adopter
 from yunhe_cli.store.layout import classify
 from yunhe_cli.store.write import atomic_write, decode_text, dump, encode_text
 from yunhe_cli.store.yamlio import round_trip_yaml, to_plain
 
-MERGE_CODES: dict[str, tuple[str, str]] = {
-    "M801": ("merge-conflict", "a field (or a whole entry) changed on both sides to different values"),
-    "M802": ("merge-invalid", "the merged file would not validate as a file of its kind"),
-}
+MERGE_CODES: dict[str, tuple[str, str]] = {code: CODES[code] for code in ("M801", "M802")}
 DRIVER_NAME = "yunhe: semantic merge of plan data files"
 DRIVER_COMMAND = "yunhe merge-file %O %A %B %P"
 MARKER_SIZE = 7
@@ -296,14 +290,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _git_merge_file(ours: Path, base: Path, theirs: Path) -> int:
+    from yunhe_cli.store.git import GitError, run_git
+
     labels = ["-L", "ours", "-L", "base", "-L", "theirs"]
+    paths = [str(p.resolve()) for p in (ours, base, theirs)]
     try:
-        run = subprocess.run(
-            ["git", "merge-file", "--stdout", *labels, str(ours), str(base), str(theirs)],
-            capture_output=True,
-            check=False,
-        )
-    except OSError as exc:  # no git to run: %A is left as it was
+        run = run_git(Path.cwd(), "merge-file", "--stdout", *labels, *paths)
+    except (OSError, GitError) as exc:  # no git to run: %A is left as it was
         print(f"yunhe merge-file: cannot run git merge-file ({exc})", file=sys.stderr)
         return 2
     if run.returncode < 0 or run.returncode > 127:  # git's error, not a count of conflicts
@@ -323,19 +316,21 @@ def setup_repository(top: Path, command: str = DRIVER_COMMAND, data: str = "data
     (every clone runs this once). Returns what was changed, one line each; [] when all was there."""
     changed: list[str] = []
     attributes = top / ".gitattributes"
-    line = f"{data}/**/*.yaml merge=yunhe"
+    line = f"{data}/**/*.yaml merge=yunhe" if data not in ("", ".") else "**/*.yaml merge=yunhe"
     existing = attributes.read_text(encoding="utf-8") if attributes.is_file() else ""
     if line not in (x.strip() for x in existing.splitlines()):
         sep = "" if not existing or existing.endswith("\n") else "\n"
         atomic_write(attributes, f"{existing}{sep}{line}\n")
         changed.append(f".gitattributes: {line}")
+    from yunhe_cli.store.git import GitError, run_git
+
     for key, value in (("merge.yunhe.name", DRIVER_NAME), ("merge.yunhe.driver", command)):
-        current = subprocess.run(
-            ["git", "config", "--local", "--get", key], cwd=top, capture_output=True, text=True, check=False
-        )
-        if current.returncode == 0 and current.stdout.rstrip("\n") == value:
+        current = run_git(top, "config", "--local", "--get", key)
+        if current.returncode == 0 and current.stdout.decode("utf-8").rstrip("\n") == value:
             continue
-        subprocess.run(["git", "config", "--local", key, value], cwd=top, check=True, capture_output=True)
+        done = run_git(top, "config", "--local", key, value)
+        if done.returncode != 0:
+            raise GitError(f"git config {key}: {done.stderr.decode('utf-8', 'replace').strip()}")
         changed.append(f"git config {key} {value!r}")
     return changed
 
