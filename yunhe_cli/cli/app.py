@@ -11,7 +11,8 @@
     publish.py    export xlsx|csv|parquet, site
     edits.py      report new, issue add|close|reopen, fmt
     forms.py      form, import
-    setup.py      init, schema, owners
+    setup.py      init, schema, owners, setup, merge-file
+    mechanism.py  remind
 
 Commands are registered here, in the order `yunhe --help` lists them. Heavy modules are imported
 inside the commands, so that `yunhe --help` and a small command start fast.
@@ -25,7 +26,7 @@ from typing import Annotated
 
 import typer
 
-from yunhe_cli.cli import edits, forms, history, publish, reports, setup, validate
+from yunhe_cli.cli import edits, forms, history, mechanism, publish, reports, setup, validate
 
 app = typer.Typer(
     name="yunhe",
@@ -84,6 +85,7 @@ app.command()(reports.dispatch)
 app.command()(reports.quarter)
 app.command()(reports.annual)
 app.command()(reports.history)
+app.command()(mechanism.remind)
 
 app.command("log")(history.log_command)
 app.command("diff")(history.diff_command)
@@ -101,6 +103,8 @@ app.command()(setup.init)
 app.command()(edits.fmt)
 app.command()(setup.schema)
 app.command()(setup.owners)
+app.command("setup")(setup.setup_command)
+app.command("merge-file")(setup.merge_file)
 
 
 def main() -> None:

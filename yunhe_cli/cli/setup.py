@@ -59,7 +59,8 @@ def init(
     for path in written:
         sys.stdout.write(f"wrote {safe_text(str(path))}\n")
     command = yunhe_command()
-    sys.stdout.write(f"next: cd {shell_word(str(target))} && git init && {command} status\n")
+    started = "" if (target / ".git").is_dir() else "git init && "
+    sys.stdout.write(f"next: cd {shell_word(str(target))} && {started}{command} status\n")
 
 
 def yunhe_command() -> str:
@@ -163,3 +164,45 @@ def owners(
         return
     atomic_write(target, text)
     sys.stdout.write(f"wrote {target}\n")
+
+
+def merge_file(
+    base: Annotated[
+        Path, typer.Argument(metavar="BASE", help="共同祖先版本 (%O). The common ancestor's version.")
+    ],
+    ours: Annotated[
+        Path,
+        typer.Argument(metavar="OURS", help="本方版本，结果写回此处 (%A). Ours; the result is written here."),
+    ],
+    theirs: Annotated[Path, typer.Argument(metavar="THEIRS", help="对方版本 (%B). Theirs.")],
+    path: Annotated[
+        str,
+        typer.Argument(metavar="PATH", help="文件在仓库中的路径 (%P). The file's path in the repository."),
+    ],
+) -> None:
+    """The merge driver git calls for data files: merged by meaning (problems by id, figures by
+    indicator), conflicts only where both sides changed one field (合并数据文件)."""
+    from yunhe_cli.edits.merge import main as merge_main
+
+    raise typer.Exit(merge_main([str(base), str(ours), str(theirs), path]))
+
+
+def setup_command(
+    data: DataOption = None,
+) -> None:
+    """Register yunhe's merge driver in this clone (git does not clone it): .gitattributes for the data
+    files and the driver in .git/config; safe to run again (配置合并驱动)."""
+    from yunhe_cli.edits.merge import setup_repository
+    from yunhe_cli.outputs.problem_printer import safe_text
+    from yunhe_cli.store.git import GitError, open_repository
+
+    root = data_root(data)
+    try:
+        git, prefix = open_repository(root)
+        changed = setup_repository(git.top, data=prefix.rstrip("/"))
+    except GitError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--data") from None
+    for line in changed:
+        sys.stdout.write(safe_text(line) + "\n")
+    if not changed:
+        sys.stdout.write("the merge driver is set up already\n")

@@ -126,6 +126,9 @@ CODES: dict[str, tuple[str, str]] = {
     "X706": ("formula-without-value", "a formula in an input cell has no saved value"),
     "X707": ("empty-form", "nothing was filled in"),
     "X708": ("submitted-month", "the month's report is submitted; a form changes it only with --revise"),
+    # yunhe merge-file (the merge driver git calls for data files)
+    "M801": ("merge-conflict", "a field (or a whole entry) changed on both sides to different values"),
+    "M802": ("merge-invalid", "the merged file would not validate as a file of its kind"),
 }
 
 

@@ -244,7 +244,25 @@ def init(target: Path, first_period: str, org: str | None = None, lang: str = "z
         path.parent.mkdir(parents=True, exist_ok=True)
         atomic_write(path, content)
         written.append(path)
+    written += start_git(target)
     return written
+
+
+def start_git(target: Path) -> list[Path]:
+    """`git init` in the new folder and yunhe's merge driver registered in it (.gitattributes for the
+    data files, the driver in .git/config), so that concurrent changes merge by meaning from the first
+    commit. Nothing when git is not installed: README tells to run `git init` and `yunhe setup`."""
+    import shutil
+
+    from yunhe_cli.edits.merge import setup_repository
+    from yunhe_cli.store.git import run_git
+
+    if shutil.which("git") is None:
+        return []
+    if run_git(target, "init", "-q").returncode != 0:
+        return []
+    setup_repository(target)
+    return [target / ".git", target / ".gitattributes"]
 
 
 def _set_first_period(text: str, first_period: str) -> str:
