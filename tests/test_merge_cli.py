@@ -116,3 +116,22 @@ def test_remind_ics_parses_with_one_event_per_item() -> None:
     count = sum(len(u["items"]) for u in items["units"])
     assert len(events) == count > 0
     assert len({str(e["UID"]) for e in events}) == count
+
+
+def test_conflict_markers_left_in_a_file_are_a_placed_problem(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    subprocess.run(["cp", "-r", str(SAMPLE), str(data)], check=True)
+    path = data / "issues" / "p03.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    at = next(i for i, line in enumerate(lines) if "due: 2025-08-15" in line)
+    lines[at : at + 1] = ["<<<<<<< ours\n", "    due: 2025-08-15\n", "=======\n", "    due: 2025-09-15\n"]
+    lines.insert(at + 4, ">>>>>>> theirs\n")
+    path.write_text("".join(lines), encoding="utf-8")
+    result = runner.invoke(app, ["validate", "--data", str(data), "--as-of", "2026-11-15"])
+    assert result.exit_code == 1
+    placed = [line for line in result.stderr.splitlines() if " Y017 " in line]
+    assert placed == [
+        f"{path}:{at + 1}:1: Y017 a merge conflict is left in the file (<<<<<<< … ======= … >>>>>>>): keep "
+        "the right value, delete the three marker lines, then run yunhe validate; `yunhe setup` makes git "
+        "merge these files by meaning"
+    ]

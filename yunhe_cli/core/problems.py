@@ -35,6 +35,7 @@ CODES: dict[str, tuple[str, str]] = {
     "Y013": ("missing-file", "a file that every data repository needs is missing"),
     "Y014": ("bad-link", "a symbolic link that loops (to itself, or to a folder above it) or leads nowhere"),
     "Y015": ("not-a-file", "a pipe, socket or device where a file belongs; it is never opened"),
+    "Y017": ("merge-conflict-left", "a merge conflict's markers (<<<<<<< … >>>>>>>) are left in the file"),
     "Y016": (
         "bad-lock",
         "the lock file .yunhe.lock is a link, a folder or another non-file; writes refuse it",

@@ -237,10 +237,31 @@ def has_anchor_or_alias(text: str) -> tuple[int, int] | None:
     return None
 
 
+_CONFLICT_START = re.compile(r"^<{7}(?: .*)?$", re.MULTILINE)
+
+
+def conflict_markers(text: str, path: Path) -> list[Problem]:
+    """A problem at each conflict git (or a person's merge) left in the file: `<<<<<<<` … `>>>>>>>`."""
+    found = []
+    for match in _CONFLICT_START.finditer(text):
+        line = text.count("\n", 0, match.start()) + 1
+        message = (
+            "a merge conflict is left in the file (<<<<<<< … ======= … >>>>>>>): keep the right "
+            "value, delete the three marker lines, then run yunhe validate; `yunhe setup` makes "
+            "git merge these files by meaning"
+        )
+        found.append(Problem(path, "Y017", message, (), line, 1))
+    return found
+
+
 def parse_text(text: str, path: Path) -> Parsed:
     """Parse one document. Never raises for bad input."""
     if not text.strip():  # a file of comments only is found empty below (no document)
         return Parsed(None, None, [Problem(path, "Y007", "the file is empty", (), 1, 1)])
+    if "<<<<<<<" in text or ">>>>>>>" in text:  # cheap first: the search only where one may be
+        conflicts = conflict_markers(text, path)
+        if conflicts:
+            return Parsed(None, None, conflicts)
     try:
         anchor_at = has_anchor_or_alias(text)
         if anchor_at is not None:
