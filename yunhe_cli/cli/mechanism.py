@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from enum import StrEnum
 from typing import Annotated
 
 import typer
@@ -10,7 +11,16 @@ import typer
 from yunhe_cli.cli.loading import load_repo
 from yunhe_cli.cli.options import AsOfOption, AtOption, DataOption, LangOption, ReportOptions
 from yunhe_cli.outputs.labels import Lang
-from yunhe_cli.outputs.reminder_views import ReminderFormat
+
+
+class RemindFormat(StrEnum):
+    """The formats of `yunhe remind` (outputs.reminder_views.ReminderFormat, named here so that the
+    command's help does not import the reports)."""
+
+    text = "text"
+    markdown = "markdown"
+    json = "json"
+    ics = "ics"
 
 
 def remind(
@@ -28,12 +38,12 @@ def remind(
         ),
     ] = 14,
     output_format: Annotated[
-        ReminderFormat,
+        RemindFormat,
         typer.Option(
             "--format",
             help="输出格式。 text (one chat message per unit), markdown, json, or ics (an iCalendar feed).",
         ),
-    ] = ReminderFormat.text,
+    ] = RemindFormat.text,
     data: DataOption = None,
     as_of: AsOfOption = None,
     lang: LangOption = None,
@@ -49,9 +59,9 @@ def remind(
         result = reminders(repo, options.today, within, unit)
     except UnknownName as exc:
         raise typer.BadParameter(str(exc), param_hint="--unit") from None
-    from yunhe_cli.outputs.reminder_views import render_reminders
+    from yunhe_cli.outputs.reminder_views import ReminderFormat, render_reminders
 
     # bytes: the calendar's CRLF line ends must reach the file as they are
-    sys.stdout.buffer.write(render_reminders(result, output_format, lang or Lang.zh))
+    sys.stdout.buffer.write(render_reminders(result, ReminderFormat(output_format.value), lang or Lang.zh))
     sys.stdout.flush()
     raise typer.Exit(code)
