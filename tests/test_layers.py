@@ -102,3 +102,15 @@ def test_no_module_is_too_long_to_read(path: Path) -> None:
     assert lines <= MAX_LINES, (
         f"{path.relative_to(PACKAGE.parent)} has {lines} lines; split it by what it holds"
     )
+
+
+def test_the_command_line_starts_without_the_models() -> None:
+    # `yunhe --help` and every command's own start import the commands only: the models, pydantic and
+    # the reports come with the command that needs them (a report's format enum once pulled them in)
+    import subprocess
+    import sys
+
+    heavy = ("pydantic", "yunhe_cli.core.model", "openpyxl", "jinja2")
+    probe = f"import sys; import yunhe_cli.cli.app; print(','.join(m for m in {heavy!r} if m in sys.modules))"
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == ""
