@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
-# The version has one home, the package metadata (pyproject.toml's `version`); it is read on first
-# use so that a command that never asks pays nothing for importlib.metadata.
+# The version has one home, pyproject.toml's `version`: the build writes it into `built_version.py` (a
+# file git ignores); a source tree that was never built asks the package metadata, else says so.
 
 
 def __getattr__(name: str) -> str:
     if name == "__version__":
+        try:
+            from yunhe_cli import built_version
+
+            return str(built_version.__version__)
+        except ImportError:
+            pass
         from importlib.metadata import PackageNotFoundError, version
 
         try:
