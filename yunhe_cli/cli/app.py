@@ -10,6 +10,7 @@
     history.py    log, diff
     publish.py    export xlsx|csv|parquet, site
     edits.py      report new, issue add|close|reopen, fmt
+    mechanism.py  assess, supervise add|feedback|close|return
     forms.py      form, import
     setup.py      init, schema, owners
 
@@ -25,7 +26,7 @@ from typing import Annotated
 
 import typer
 
-from yunhe_cli.cli import edits, forms, history, publish, reports, setup, validate
+from yunhe_cli.cli import edits, forms, history, mechanism, publish, reports, setup, validate
 
 app = typer.Typer(
     name="yunhe",
@@ -93,6 +94,8 @@ app.command()(publish.site)
 
 app.add_typer(edits.report_app, name="report")
 app.add_typer(edits.issue_app, name="issue")
+app.command()(mechanism.assess)
+app.add_typer(mechanism.supervise_app, name="supervise")
 
 app.command("form")(forms.form_command)
 app.command("import")(forms.import_command)
