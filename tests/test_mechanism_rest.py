@@ -679,3 +679,20 @@ def test_init_makes_the_three_folders_and_assess_fills_one(tmp_path: Path) -> No
     assert first == "# yaml-language-server: $schema=../../schemas/assessments.schema.json"
     assert (county / "schemas" / "assessments.schema.json").is_file()
     assert invoke("validate", "--data", str(data), "--as-of", "2024-04-12")[0] == 0
+
+
+def test_supervise_add_due_before_issued_is_refused_with_d302(make_repo: RepoMaker) -> None:
+    root = make_repo()
+    code, out, err = invoke(
+        "supervise", "add", "-p", "p01", "--unit", "fgj", "--due", "2023-10-31", "--requirement", "r",
+        "--issued-on", "2023-11-01", "--data", str(root), "--as-of", "2023-11-20",
+    )  # fmt: skip
+    path = root / "supervision/p01.yaml"
+    assert (code, out) == (1, "")
+    assert err == (
+        f"{path}:7:10: W505 the change would leave supervision/p01.yaml with 1 problem, placed below in the "
+        "text it would have had\n"
+        f"{path}:7:10: D302 due 2023-10-31 is before it was issued (2023-11-01)\n"
+        "nothing was written\n"
+    )
+    assert not path.exists()
