@@ -250,6 +250,149 @@ def write_problems(out: Path, project: dict[str, Any], rng: random.Random) -> No
     (out / "issues" / f"{pid}.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
+# --------------------------------------------------------------------------- 形势研判, 督查督办, 经验推广
+# Appended after everything above, with an RNG of their own, so that the files above stay as they were.
+MECHANISM_SEED = SEED + 25
+# The quarter's judgement of each project (形势研判), SYNTHETIC. p07's lead unit judges 红 while its
+# figures' mean score is green (a disagreement `yunhe quarter` flags); p03, p05, p09 have none.
+JUDGED = {
+    "2026-Q2": {"p01": "绿", "p02": "绿", "p04": "绿", "p06": "黄", "p07": "黄", "p08": "绿", "p10": "黄"},
+    "2026-Q3": {"p01": "绿", "p02": "绿", "p04": "黄", "p06": "黄", "p07": "红", "p08": "绿", "p10": "绿"},
+}
+NARRATIVE = {
+    "绿": (
+        "各项指标按计划推进，重点任务节点如期完成。",
+        "个别项目要素保障仍需跟进。",
+        "继续按月调度，确保完成年度目标。",
+    ),
+    "黄": (
+        "主要指标基本达到序时进度，部分任务进度偏慢。",
+        "资金和用地要素保障存在缺口。",
+        "专题协调要素保障，加快滞后任务。",
+    ),
+    "红": (
+        "土地整治项目立项和复垦进度明显滞后。",
+        "指标缺口较大，跨乡镇项目协调难度大。",
+        "提请总专班专题研究，倒排工期推进。",
+    ),
+}
+SUPERVISION = [
+    # project, unit (lead unless given), issued, due, requirement, problem index, task index, fate
+    ("p01", None, "2026-08-05", "2026-10-31", "督促加快重大项目开工前期工作，按期报送进展", 2, 0, "overdue"),
+    ("p03", None, "2026-06-10", "2026-09-30", "协调解决科创平台建设用房问题", 1, None, "closed"),
+    ("p07", None, "2026-07-20", "2026-10-15", "加快土地综合整治项目复垦验收", None, 0, "returned"),
+    ("p06", None, "2026-10-20", "2026-12-15", "推进城镇污水管网改造，按月反馈", None, 1, "open"),
+]
+PRACTICES = [
+    (
+        "p02",
+        "2025-11-20",
+        "2025-Q4",
+        "“链长制”精准招商",
+        "围绕特色产业链，县领导挂帅、部门包链，建立招商项目全流程跟踪机制。",
+    ),
+    (
+        "p06",
+        "2026-04-18",
+        "2026-Q2",
+        "“共富工坊”带动村集体增收",
+        "依托闲置村级用房建设共富工坊，吸纳农村劳动力就近就业。",
+    ),
+    (
+        "p08",
+        "2026-08-26",
+        "2026-Q3",
+        "文旅融合“一码游”",
+        "整合全县景区票务和民宿资源，游客扫码即可预订和导览。",
+    ),
+]
+
+
+def mechanism_banner(kind: str) -> list[str]:
+    return [schema_line(kind, 1), BANNER]
+
+
+def write_mechanism(out: Path, projects: list[dict[str, Any]], rng: random.Random) -> None:
+    """SYNTHETIC assessments, supervision items and good practices (the rest of the 工作机制)."""
+    by_id = {p["id"]: p for p in projects}
+    boards = {"2026-Q2": dt.date(2026, 7, 10), "2026-Q3": dt.date(2026, 10, 10)}
+    (out / "assessments").mkdir(parents=True, exist_ok=True)
+    for pid in sorted(by_id):
+        quarters = [q for q in sorted(JUDGED) if pid in JUDGED[q]]
+        if not quarters:
+            continue
+        lines = [*mechanism_banner("assessments"), f"project: {pid}", "assessments:"]
+        for q in quarters:
+            rating = JUDGED[q][pid]
+            progress, risks, steps = NARRATIVE[rating]
+            written = boards[q] - dt.timedelta(days=rng.randint(0, 9))  # by the board day
+            lines += [
+                f"  - quarter: {q}",
+                f"    written_on: {written.isoformat()}",
+                f"    written_by: {by_id[pid]['lead_unit']}",
+                f"    rating: {rating}",
+                f"    progress: {progress}",
+                f"    risks: {risks}",
+                f"    next_steps: {steps}",
+            ]
+        (out / "assessments" / f"{pid}.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (out / "supervision").mkdir(parents=True, exist_ok=True)
+    for pid in sorted({s[0] for s in SUPERVISION}):
+        lines = [*mechanism_banner("supervision"), f"project: {pid}", "items:"]
+        for n, (_, unit, issued, due, requirement, problem, task, fate) in enumerate(
+            (s for s in SUPERVISION if s[0] == pid), 1
+        ):
+            issued_on = dt.date.fromisoformat(issued)
+            lines += [
+                f"  - id: {pid}-s{n:03d}",
+                f"    unit: {unit or by_id[pid]['lead_unit']}",
+                f"    issued_on: {issued}",
+                f"    due: {due}",
+                f"    requirement: {requirement}",
+            ]
+            if problem is not None:
+                lines.append(f"    problem: {pid}-{problem:03d}")
+            if task is not None:
+                lines.append(f"    task: {by_id[pid]['tasks'][task]['id']}")
+            status = {"overdue": "open", "open": "open", "closed": "closed", "returned": "returned"}[fate]
+            lines.append(f"    status: {status}")
+            if fate != "open":
+                answered = issued_on + dt.timedelta(days=rng.randint(20, 40))
+                lines += [
+                    "    feedback:",
+                    f"      - on: {answered.isoformat()}",
+                    "        text: 已召开专题协调会，明确责任分工和完成时限",
+                    "        evidence:",
+                    "          - 协调会议纪要",
+                ]
+            if fate == "returned":
+                lines += [
+                    "    returns:",
+                    f"      - on: {(answered + dt.timedelta(days=7)).isoformat()}",
+                    "        reason: 办理情况未见实质进展，请补充佐证材料",
+                ]
+            if fate == "closed":
+                lines += [
+                    f"    closed_on: {(answered + dt.timedelta(days=10)).isoformat()}",
+                    "    conclusion: 经现场核查，问题已解决，予以办结",
+                ]
+        (out / "supervision" / f"{pid}.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (out / "practices").mkdir(parents=True, exist_ok=True)
+    for pid in sorted({p[0] for p in PRACTICES}):
+        lines = [*mechanism_banner("practices"), f"project: {pid}", "practices:"]
+        for _, on, quarter, title, summary in (p for p in PRACTICES if p[0] == pid):
+            lines += [
+                f"  - title: {title}",
+                f"    unit: {by_id[pid]['lead_unit']}",
+                f"    on: {on}",
+                f"    summary: {summary}",
+                "    evidence:",
+                "      - 经验材料",
+                f"    presented_at: {quarter}",
+            ]
+        (out / "practices" / f"{pid}.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
 README = """# examples/sample — 合成示例 / synthetic example
 
 **The monthly reports and problems here are SYNTHETIC: invented figures, not Yunhe County's.**
@@ -271,6 +414,7 @@ def generate(out: Path) -> None:
         write_reports(out, project, rng)
         write_problems(out, project, rng)
     (out / "README.md").write_text(README, encoding="utf-8")
+    write_mechanism(out, projects, random.Random(MECHANISM_SEED))
 
 
 if __name__ == "__main__":

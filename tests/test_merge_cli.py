@@ -97,7 +97,7 @@ def test_remind_through_the_command_line() -> None:
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[0] == (
-        "【催报】县交通运输局：截至2026-11-15，你单位有逾期事项2项、14天内到期事项0项，请抓紧办理："
+        "【催报】县交通运输局：截至2026-11-15，你单位有逾期事项3项、14天内到期事项0项，请抓紧办理："
     )
     unknown = runner.invoke(app, ["remind", "--data", str(SAMPLE), "--unit", "不存在"])
     assert unknown.exit_code == 2 and "--unit" in unknown.output

@@ -72,7 +72,9 @@ def test_sample_what_each_unit_owes(sample: Repository) -> None:
     # 县发改局 leads p09, whose October report (due 10 November, the default due day) is missing:
     # 5 days overdue. It owns p09's task 制定实施方案, due 2023-04-15 and not done: 3 years
     # (365 + 366 + 365 = 1096 days) to 2026-04-15, then 15 + 31 + 30 + 31 + 31 + 30 + 31 + 15 = 214:
-    # 1310 days. Its open problems, each from its due day to 15 November.
+    # 1310 days. Its open problems, each from its due day to 15 November. As p09's lead unit it
+    # owes the assessment of 2026-Q3 (形势研判), due on the quarter's board day 2026-10-10
+    # (21 + 15 = 36 days ago); supervision item p01-s001 was due 2026-10-31 (15 days ago).
     assert owed(r, "县发改局") == [
         ("task/p09/implementation-plan", 1310, 0),
         ("problem/p01/p01-002", 1015, 0),  # due 2024-02-04
@@ -80,14 +82,18 @@ def test_sample_what_each_unit_owes(sample: Repository) -> None:
         ("problem/p08/p08-004", 708, 0),  # due 2024-12-07
         ("problem/p03/p03-003", 75, 0),  # due 2026-09-01: 29 + 31 + 15
         ("problem/p04/p04-004", 58, 0),  # due 2026-09-18: 12 + 31 + 15
+        ("assessment/p09/2026-Q3", 36, 0),
         ("problem/p05/p05-003", 35, 0),  # due 2026-10-11: 20 + 15
+        ("supervision/p01/p01-s001", 15, 0),
         ("report/p09/2026-10", 5, 0),
     ]
     # p07 (县自然资源和规划局) has reported nothing since August: September's report is due on
-    # 10 October (21 + 15 = 36 days ago), October's on 10 November; it also owns p09-001.
+    # 10 October (21 + 15 = 36 days ago), October's on 10 November; it also owns p09-001, and
+    # supervision item p07-s001, due 15 October (16 + 15 = 31 days ago).
     assert owed(r, "县自然资源和规划局") == [
         ("problem/p09/p09-001", 367, 0),
         ("report/p07/2026-09", 36, 0),
+        ("supervision/p07/p07-s001", 31, 0),
         ("report/p07/2026-10", 5, 0),
     ]
     # p10 (县民政局) never sent 2023-08 and 2025-01: due 2023-09-10 and 2025-02-10; from
@@ -148,16 +154,17 @@ def test_sample_text_is_chinese_by_default(sample: Repository) -> None:
     text = render_reminders(r).decode("utf-8")
     assert text == reminders_text(r, Lang.zh)
     assert text == (
-        "【催报】县交通运输局：截至2026-11-15，你单位有逾期事项2项、14天内到期事项0项，请抓紧办理：\n"
+        "【催报】县交通运输局：截至2026-11-15，你单位有逾期事项3项、14天内到期事项0项，请抓紧办理：\n"
         "1. 【逾期1021天】问题p05-001销号：招商项目未落地（工程5：交通强县建设工程；时限2024-01-29）\n"
-        "2. 【逾期5天】报送2026-10月报（工程5：交通强县建设工程；时限2026-11-10）\n"
+        "2. 【逾期36天】报送2026-Q3形势研判（工程5：交通强县建设工程；时限2026-10-10）\n"
+        "3. 【逾期5天】报送2026-10月报（工程5：交通强县建设工程；时限2026-11-10）\n"
         "请按时限办理，办结后及时报送进展。\n"
     )
     english = render_reminders(r, ReminderFormat.text, Lang.en).decode("utf-8")
     assert english.splitlines()[0] == (
-        "[Reminder] Transport Bureau: as of 2026-11-15, 2 overdue and 0 due within 14 days:"
+        "[Reminder] Transport Bureau: as of 2026-11-15, 3 overdue and 0 due within 14 days:"
     )
-    assert "2. [5 days overdue] Submit the monthly report for 2026-10 (project 5: " in english
+    assert "3. [5 days overdue] Submit the monthly report for 2026-10 (project 5: " in english
 
 
 def test_sample_one_message_per_unit(sample: Repository) -> None:
@@ -185,7 +192,7 @@ def test_sample_json(sample: Repository) -> None:
     assert (first["unit"], first["unit_en"], first["overdue"], first["upcoming"]) == (
         "县发改局",
         "Development and Reform Bureau",
-        8,
+        10,  # 8, and p09's assessment of 2026-Q3 and supervision item p01-s001
         0,
     )
     assert first["items"][0] == {

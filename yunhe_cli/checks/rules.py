@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from yunhe_cli.checks.mechanism_checks import check_mechanism
 from yunhe_cli.core import model as m
 from yunhe_cli.core.index import Index
 from yunhe_cli.core.kinds import LEVEL, IndicatorKind, kind_of
@@ -520,6 +521,7 @@ CHECKS: tuple[tuple[str, Check], ...] = (
     ("values", check_values),
     ("plausibility", check_plausibility),
     ("members", check_members),
+    ("mechanism", check_mechanism),
 )
 
 

@@ -10,9 +10,9 @@
     history.py    log, diff
     publish.py    export xlsx|csv|parquet, site
     edits.py      report new, issue add|close|reopen, fmt
+    mechanism.py  assess, supervise add|feedback|close|return, remind
     forms.py      form, import
     setup.py      init, schema, owners, setup, merge-file
-    mechanism.py  remind
 
 Commands are registered here, in the order `yunhe --help` lists them. Heavy modules are imported
 inside the commands, so that `yunhe --help` and a small command start fast.
@@ -95,6 +95,8 @@ app.command()(publish.site)
 
 app.add_typer(edits.report_app, name="report")
 app.add_typer(edits.issue_app, name="issue")
+app.command()(mechanism.assess)
+app.add_typer(mechanism.supervise_app, name="supervise")
 
 app.command("form")(forms.form_command)
 app.command("import")(forms.import_command)

@@ -246,7 +246,15 @@ def dispatch(
     # A past month's dispatch is read on the day its reports fell due, unless --as-of says otherwise.
     when = as_of if as_of is not None else dispatch_as_of(repo, month, today)
     result = run_dispatch(repo, month, when)
-    emit_document(dispatch_views(result, options.lang), dispatch_json(result), options.output_format)
+    views, doc = dispatch_views(result, options.lang), dispatch_json(result)
+    if repo.supervision_lists:  # 督查督办: the items overdue, once the folder keeps them
+        from yunhe_cli.outputs.mechanism_rest_views import supervision_json, supervision_view
+        from yunhe_cli.reports.mechanism_rest import overdue_supervision
+
+        overdue = overdue_supervision(repo, when)
+        views.append(supervision_view(overdue, options.lang))
+        doc["supervision"] = supervision_json(overdue)
+    emit_document(views, doc, options.output_format)
     raise typer.Exit(code)
 
 
@@ -282,7 +290,15 @@ def quarter(
     except OutsidePlan as exc:
         raise typer.BadParameter(str(exc), param_hint="YYYY-Qn") from None
     result = run_quarter(repo, year, q, options.as_of)
-    emit_document(quarter_views(result, options.lang), quarter_json(result), options.output_format)
+    views, doc = quarter_views(result, options.lang), quarter_json(result)
+    if repo.assessment_lists:  # 形势研判: judged beside computed, once the folder keeps assessments
+        from yunhe_cli.outputs.mechanism_rest_views import judged_json, judged_view
+        from yunhe_cli.reports.mechanism_rest import judged
+
+        rows = judged(repo, result)
+        views.append(judged_view(rows, options.lang))
+        doc["assessments"] = judged_json(rows)
+    emit_document(views, doc, options.output_format)
     raise typer.Exit(code)
 
 
@@ -316,7 +332,15 @@ def annual(
     except OutsidePlan as exc:
         raise typer.BadParameter(str(exc), param_hint="YYYY") from None
     result = run_annual(repo, year, options.as_of)
-    emit_document(annual_views(result, options.lang), annual_json(result), options.output_format)
+    views, doc = annual_views(result, options.lang), annual_json(result)
+    if repo.practice_lists:  # 经验推广: the year's good practices, once the folder keeps them
+        from yunhe_cli.outputs.mechanism_rest_views import practices_json, practices_view
+        from yunhe_cli.reports.mechanism_rest import practices_of_year
+
+        found = practices_of_year(repo, year, result.as_of)
+        views.append(practices_view(year, found, options.lang))
+        doc["practices"] = practices_json(found)
+    emit_document(views, doc, options.output_format)
     raise typer.Exit(code)
 
 

@@ -43,6 +43,7 @@ from yunhe_cli.core.fields import (
     Unit,
     UnitRef,
 )
+from yunhe_cli.core.mechanism_records import AssessmentList, PracticeList, SupervisionList
 from yunhe_cli.core.periods import DEFAULT_DUE_DAY, PERIOD_PATTERN
 from yunhe_cli.core.records import (
     FIGURE_FIELDS,
@@ -66,6 +67,7 @@ __all__ = [  # re-exported: every file's model is asked for here (`model.X`)
     "REPORT_FIELDS",
     "TASK_FIELDS",
     "UNITS",
+    "AssessmentList",
     "Comparator",
     "Id",
     "Kind",
@@ -75,6 +77,7 @@ __all__ = [  # re-exported: every file's model is asked for here (`model.X`)
     "OldValue",
     "PersonRef",
     "PlanProblem",
+    "PracticeList",
     "ProblemList",
     "ProblemSource",
     "ProblemStatus",
@@ -83,6 +86,7 @@ __all__ = [  # re-exported: every file's model is asked for here (`model.X`)
     "ReportedValue",
     "Revision",
     "Strict",
+    "SupervisionList",
     "TaskStatus",
     "TaskUpdate",
     "Text",
@@ -450,4 +454,7 @@ FILE_MODELS: dict[str, type[Strict]] = {
     "report": MonthlyReport,
     "problems": ProblemList,
     "members": Members,
+    "assessments": AssessmentList,
+    "supervision": SupervisionList,
+    "practices": PracticeList,
 }

@@ -25,6 +25,8 @@ PERIOD_PATTERN = rf"^{_FILE_YEAR}-{_MONTH}$"  # a month as a data file writes it
 PERIOD_FILE = re.compile(rf"^{_FILE_YEAR}-{_MONTH}\.yaml$")  # indicators/<project>/<YYYY-MM>.yaml
 # A month inside a form's file name as clerks write it: 2026-10, 2026_10, 2026.10, 2026年10, 202610.
 PERIOD_IN_NAME = re.compile(rf"(?<!\d)({_FILE_YEAR})[-_.年]?{_MONTH}(?!\d)")
+# A quarter as a data file writes it (2026-Q3): an assessment's or a practice's quarter.
+QUARTER_PATTERN = rf"^{_FILE_YEAR}-Q[1-4]$"
 FIRST_INDEX = 1 * 12  # 0001-01
 LAST_INDEX = 9999 * 12 + 11  # 9999-12
 
@@ -106,3 +108,13 @@ def month_before(day: dt.date) -> dt.date:
         return dt.date.min
     year, month = (day.year - 1, 12) if day.month == 1 else (day.year, day.month - 1)
     return dt.date(year, month, min(day.day, days_in_month(year, month)))
+
+
+def quarter_periods(quarter: str) -> tuple[str, str]:
+    """The first and last month of a quarter written YYYY-Qn (2026-Q3: 2026-07, 2026-09)."""
+    year, number = int(quarter[:4]), int(quarter[-1])
+    return f"{year:04d}-{number * 3 - 2:02d}", f"{year:04d}-{number * 3:02d}"
+
+
+def quarter_of_date(day: dt.date) -> str:
+    return f"{day.year:04d}-Q{(day.month - 1) // 3 + 1}"

@@ -88,6 +88,13 @@ CODES: dict[str, tuple[str, str]] = {
     "W507": ("unformatted", "the file is not in yunhe's canonical layout (run yunhe fmt)"),
     "W508": ("locked", "another yunhe is writing in the data folder; its lock was not released in time"),
     "W509": ("cannot-write", "the system refused the write (read-only folder, no permission, ...)"),
+    # The rest of the working mechanism: 形势研判, 督查督办 (yunhe assess, yunhe supervise)
+    "W510": ("item-closed", "the supervision item is closed (办结) already"),
+    "W511": ("unknown-item", "there is no supervision item with that id"),
+    "W512": ("assessed-already", "the project has an assessment of that quarter already"),
+    "R209": ("duplicate-assessment", "a project's quarter is assessed twice"),
+    "R210": ("not-lead-unit", "an assessment written by a unit other than the project's lead unit"),
+    "R211": ("unknown-problem-ref", "a supervision item names a problem the project's list does not have"),
     # The audit trail (yunhe validate --base REV): what was committed does not change quietly
     "A601": (
         "unrecorded-revision",

@@ -40,12 +40,23 @@ class Repository:
     reports: list[Loaded[m.MonthlyReport]] = field(default_factory=list)
     problem_lists: list[Loaded[m.ProblemList]] = field(default_factory=list)
     members: Loaded[m.Members] | None = None
+    assessment_lists: list[Loaded[m.AssessmentList]] = field(default_factory=list)
+    supervision_lists: list[Loaded[m.SupervisionList]] = field(default_factory=list)
+    practice_lists: list[Loaded[m.PracticeList]] = field(default_factory=list)
     files: list[SourceFile] = field(default_factory=list)
 
     def loaded(self) -> list[Loaded[Any]]:
         """Every file's model, whatever its kind (the inverse of `attach`)."""
         single = [x for x in (self.plan, self.units, self.people, self.members) if x is not None]
-        return [*single, *self.projects, *self.reports, *self.problem_lists]
+        return [
+            *single,
+            *self.projects,
+            *self.reports,
+            *self.problem_lists,
+            *self.assessment_lists,
+            *self.supervision_lists,
+            *self.practice_lists,
+        ]
 
     def project(self, ref: str) -> Loaded[m.Project] | None:
         """A project by id or by its number ("p03", "3")."""
@@ -71,3 +82,9 @@ def attach(repo: Repository, source: SourceFile, model: BaseModel) -> None:
         repo.problem_lists.append(Loaded(model, source))
     elif isinstance(model, m.Members):
         repo.members = Loaded(model, source)
+    elif isinstance(model, m.AssessmentList):
+        repo.assessment_lists.append(Loaded(model, source))
+    elif isinstance(model, m.SupervisionList):
+        repo.supervision_lists.append(Loaded(model, source))
+    elif isinstance(model, m.PracticeList):
+        repo.practice_lists.append(Loaded(model, source))

@@ -219,6 +219,13 @@ def init(target: Path, first_period: str, org: str | None = None, lang: str = "z
     text = plan.read_text(encoding="utf-8")
     text = _set_first_period(text, first_period)
     atomic_write(plan, text)
+    # The folders of the rest of the working mechanism (形势研判, 督查督办, 经验推广): each project's
+    # list is made by the first `yunhe assess` or `yunhe supervise add`, or by hand.
+    for folder in ("assessments", "supervision", "practices"):
+        keep = target / "data" / folder / ".gitkeep"
+        if not keep.parent.exists():
+            keep.parent.mkdir()
+            atomic_write(keep, "")
     written += [target / "data", target / "schemas"]
     repo, _ = load_repository(target / "data")
     rules = rules_of(repo)

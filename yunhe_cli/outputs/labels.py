@@ -357,6 +357,32 @@ LABELS: dict[str, tuple[str, str]] = {
         "A date from {start} to {end}, e.g. 2026-05-03",
     ),
     "form.valid.choice": ("请从下拉列表中选择", "Choose from the list"),
+    # 形势研判, 督查督办, 经验推广
+    "title.quarter.judged": ("形势研判：研判结论与指标灯", "Assessments: judged against the figures"),
+    "quarter.judged.lead": (
+        "研判与指标灯相反（判绿而指标为红，或判红而指标为绿）{disagree}个；应交未交研判{missing}个。",
+        "{disagree} judged the opposite of the figures (green against red, or red against green); "
+        "{missing} assessments missing.",
+    ),
+    "title.dispatch.supervision": ("督查督办逾期事项", "Supervision items overdue"),
+    "title.annual.practices": ("{year}年好做法好经验", "Good practices of {year}"),
+    "col.computed": ("指标灯", "Figures"),
+    "col.judged": ("研判", "Judged"),
+    "col.written_on": ("研判日期", "Written"),
+    "col.agreement": ("一致性", "Agreement"),
+    "col.requirement": ("督办要求", "Requirement"),
+    "col.issued_on": ("交办日期", "Issued"),
+    "col.unit": ("承办单位", "Unit"),
+    "col.feedback": ("反馈次数", "Feedback"),
+    "col.practice": ("经验", "Practice"),
+    "col.summary": ("主要做法", "Summary"),
+    "col.presented_at": ("交流季度", "Presented"),
+    "judged.disagrees": ("相反", "opposite"),
+    "judged.missing": ("未交", "missing"),
+    "judged.draft": ("未填结论", "not rated"),
+    "judged.not_due": ("未到期", "not yet due"),
+    "supervision.returned": ("（曾退回）", " (sent back)"),
+    "site.mechanism": ("形势研判、督查督办与经验推广", "Assessments, supervision and good practices"),
 }
 
 # A text marker per status, so that a table reads without colour (ASCII: no ambiguous widths).

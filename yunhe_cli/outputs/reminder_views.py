@@ -67,6 +67,8 @@ LABELS: dict[str, tuple[str, str]] = {
         "Reach the milestone “{title}” of “{parent}”",
     ),
     "what.problem": ("问题{ref}销号：{title}", "Cross off problem {ref}: {title}"),
+    "what.supervision": ("办理督办事项{ref}：{title}", "Act on supervision item {ref}: {title}"),
+    "what.assessment": ("报送{title}形势研判", "Write the assessment of {title}"),
     "what.other": ("{title}", "{title}"),
     "summary": ("【催报】{unit}：{what}", "[Reminder] {unit}: {what}"),
     "description": (

@@ -27,6 +27,7 @@ from yunhe_cli.outputs.charts import BAND_COLOURS, Chart, chart, svg
 from yunhe_cli.outputs.labels import MARKERS, Lang, t
 from yunhe_cli.outputs.meeting_views import history_json, quarter_json, quarter_views
 from yunhe_cli.outputs.views import (
+    TableView,
     indicators_json,
     indicators_view,
     problems_json,
@@ -180,6 +181,7 @@ def site_context(repo: Repository, as_of: dt.date, lang: Lang) -> dict[str, Any]
         }
     plan = repo.plan.model if repo.plan else None
     return {
+        "mechanism": mechanism_views(repo, as_of, which, lang),
         "lang": lang.value,
         "as_of": as_of.isoformat(),
         "plan_title": (plan.title if lang is Lang.zh or not plan.title_en else plan.title_en) if plan else "",
@@ -197,6 +199,24 @@ def site_context(repo: Repository, as_of: dt.date, lang: Lang) -> dict[str, Any]
         "band_colours": BAND_COLOURS,
         "markers": MARKERS,
     }
+
+
+def mechanism_views(
+    repo: Repository, as_of: dt.date, which: tuple[int, int] | None, lang: Lang
+) -> list[TableView]:
+    """形势研判 (the last quarter's), 督查督办 (overdue) and 经验推广 (the year's), for the folders
+    that keep them; the same tables `quarter`, `dispatch` and `annual` print."""
+    from yunhe_cli.outputs.mechanism_rest_views import judged_view, practices_view, supervision_view
+    from yunhe_cli.reports.mechanism_rest import judged, overdue_supervision, practices_of_year
+
+    views = []
+    if repo.assessment_lists and which is not None:
+        views.append(judged_view(judged(repo, quarter(repo, *which)), lang))
+    if repo.supervision_lists:
+        views.append(supervision_view(overdue_supervision(repo, as_of), lang))
+    if repo.practice_lists:
+        views.append(practices_view(as_of.year, practices_of_year(repo, as_of.year, as_of), lang))
+    return views
 
 
 def render_site(context_: dict[str, Any], lang: Lang) -> str:

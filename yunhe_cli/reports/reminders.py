@@ -23,7 +23,7 @@ from yunhe_cli.core import model as m
 from yunhe_cli.core.index import Index
 from yunhe_cli.core.periods import report_due
 from yunhe_cli.core.repository import Repository
-from yunhe_cli.reports.meetings import due_day
+from yunhe_cli.reports.meetings import due_day, previous_quarter, quarter_as_of
 from yunhe_cli.reports.query import resolve_unit
 from yunhe_cli.reports.rollup import (
     ProjectStatus,
@@ -39,7 +39,9 @@ DEFAULT_WITHIN = 14
 # The kinds of thing owed, in the order they are listed when everything else is equal.
 # report: a month's report of a project the unit leads; task: a key task's own deadline;
 # milestone: a dated milestone of a key task; problem: an open problem to cross off (销号).
-SOURCES: tuple[str, ...] = ("report", "task", "milestone", "problem")
+# supervision: an item the supervision office issued (督查督办), owed by its unit; assessment: the
+# quarter's assessment (形势研判), owed by the lead unit by the quarter's board day.
+SOURCES: tuple[str, ...] = ("report", "task", "milestone", "problem", "supervision", "assessment")
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,9 +220,52 @@ def open_problems(w: Window) -> Iterable[Due]:
                 yield w.due("problem", q.owner, p, q.id, q.title, q.due)
 
 
+def supervision_items(w: Window) -> Iterable[Due]:
+    """Supervision items (督查督办) issued by `as_of`, not closed then, and due by `until`, owed by
+    the unit they were issued to."""
+    index = Index.build(w.repo)
+    by_id = {p.id: p for p in w.status.projects}
+    for lst in w.repo.supervision_lists:
+        p = by_id.get(lst.model.project)
+        if p is None:
+            continue
+        for item in lst.model.items:
+            if item.issued_on <= w.as_of and not item.closed_by(w.as_of) and item.due <= w.until:
+                unit = index.unit(item.unit)
+                yield w.due(
+                    "supervision", unit.name if unit else item.unit, p, item.id, item.requirement, item.due
+                )
+
+
+def quarter_assessments(w: Window) -> Iterable[Due]:
+    """The latest quarter whose board day (the day its last reports fall due) comes by `until`, not
+    assessed (形势研判) by `as_of`, owed by the lead unit; only once the folder keeps assessments."""
+    if not w.repo.assessment_lists:
+        return
+    year, q = w.until.year, (w.until.month - 1) // 3 + 1
+    while quarter_as_of(w.repo, year, q) > w.until:  # back to the last quarter whose board day came
+        year, q = previous_quarter(year, q)
+    name, board = f"{year:04d}-Q{q}", quarter_as_of(w.repo, year, q)
+    done = {
+        lst.model.project
+        for lst in w.repo.assessment_lists
+        for a in lst.model.assessments
+        if a.quarter == name and a.written_on <= w.as_of
+    }
+    for p in sorted(w.status.projects, key=lambda p: p.number):
+        if p.id not in done:
+            yield w.due("assessment", p.lead_unit, p, name, name, board)
+
+
 # One collector per kind of thing owed (a collector may give more than one kind: tasks give
-# task and milestone). Supervision items and the quarter's assessment come as collectors here.
-COLLECTORS: tuple[Collector, ...] = (monthly_reports, key_tasks, open_problems)
+# task and milestone).
+COLLECTORS: tuple[Collector, ...] = (
+    monthly_reports,
+    key_tasks,
+    open_problems,
+    supervision_items,
+    quarter_assessments,
+)
 
 
 # --------------------------------------------------------------------------- reminders

@@ -82,6 +82,7 @@ READERS = (  # paths below yunhe_cli/: the loader and everything it imports (a t
     "core/model.py",
     "core/fields.py",
     "core/records.py",
+    "core/mechanism_records.py",
     "core/periods.py",
     "core/numbers.py",
     "core/problems.py",

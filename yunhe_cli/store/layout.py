@@ -6,6 +6,9 @@ people.yaml                       people registry          (model.PeopleRegistry
 projects/<project>.yaml           one per project          (model.Project)
 indicators/<project>/<YYYY-MM>.yaml  monthly reports       (model.MonthlyReport)
 issues/<project>.yaml             problem closure list     (model.ProblemList)
+assessments/<project>.yaml        quarterly assessments    (model.AssessmentList, 形势研判)
+supervision/<project>.yaml        supervision items        (model.SupervisionList, 督查督办)
+practices/<project>.yaml          good practices           (model.PracticeList, 经验推广)
 members.yaml                      optional: who commits for each unit (model.Members)
 """
 
@@ -21,7 +24,14 @@ REQUIRED = ("plan.yaml", "units.yaml", "people.yaml")
 # more than the parse saves; with the cache, a warm run parses little at all.
 
 # Folders that hold only yunhe's files: anything else in them is reported.
-OWN_FOLDERS = ("projects", "issues", "indicators")
+OWN_FOLDERS = ("projects", "issues", "indicators", "assessments", "supervision", "practices")
+# The folders of one list per project (<folder>/<project>.yaml) and the kind of file each holds.
+PROJECT_LISTS = {
+    "issues": "problems",
+    "assessments": "assessments",
+    "supervision": "supervision",
+    "practices": "practices",
+}
 # The writers' lock (see write.py); hidden, so it is never read as data.
 LOCK_NAME = ".yunhe.lock"
 
@@ -38,8 +48,8 @@ def classify(rel: str) -> str | None:
         }.get(parts[0])
     if len(parts) == 2 and parts[0] == "projects" and parts[1].endswith(".yaml"):
         return "project"
-    if len(parts) == 2 and parts[0] == "issues" and parts[1].endswith(".yaml"):
-        return "problems"
+    if len(parts) == 2 and parts[0] in PROJECT_LISTS and parts[1].endswith(".yaml"):
+        return PROJECT_LISTS[parts[0]]
     if len(parts) == 3 and parts[0] == "indicators" and PERIOD_FILE.match(parts[2]):
         return "report"
     return None

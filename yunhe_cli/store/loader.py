@@ -33,6 +33,7 @@ from pydantic import BaseModel, ValidationError
 from yaml.nodes import Node
 
 from yunhe_cli.core import model as m
+from yunhe_cli.core.periods import QUARTER_PATTERN
 from yunhe_cli.core.problems import Loc, Problem
 from yunhe_cli.core.repository import Repository, SourceFile, attach
 from yunhe_cli.store import cache as cache_mod
@@ -320,6 +321,8 @@ def _schema_problem(
     if kind == "string_pattern_mismatch":
         if loc and loc[-1] == "period":
             return Problem(path, "S107", f"{where}: {shown} is not a month written YYYY-MM", loc)
+        if ctx.get("pattern") == QUARTER_PATTERN:
+            return Problem(path, "S107", f"{where}: {shown} is not a quarter written YYYY-Qn (2026-Q3)", loc)
         return Problem(
             path,
             "S106",
