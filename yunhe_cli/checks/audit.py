@@ -9,7 +9,9 @@ Compared with the repository at REV (the main branch, or HEAD before a commit):
 - a closing is never rewritten or dropped: it stays as it was, or a reopening keeps it
   (A604), and the reopenings recorded stay as they were;
 - a new closing is not dated more than `plan.yaml`'s `audit.backdate_days` before the day it is
-  recorded (A603).
+  recorded, nor after it (A603): the day of the commit that recorded it (`recorded.py`), or the
+  day checked for a closing not committed yet; a reopening that keeps a closing, followed by a new
+  closing, is history, not a rewrite.
 
 Pure: two loaded repositories in, problems out (placed later by the caller).
 """
@@ -17,8 +19,10 @@ Pure: two loaded repositories in, problems out (placed later by the caller).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
+from yunhe_cli.checks.recorded import Closing, Recorded
 from yunhe_cli.core import model as m
 from yunhe_cli.core.problems import Loc, Problem
 from yunhe_cli.core.repository import Loaded, Repository
@@ -35,10 +39,33 @@ def _show(value: Any) -> str:
     return str(value)
 
 
-def audit(base: Repository, head: Repository, recorded_on: dt.date, base_name: str) -> list[Problem]:
-    """Every change from `base` to `head` that the audit rules refuse."""
+def audit(
+    base: Repository,
+    head: Repository,
+    recorded_on: dt.date,
+    base_name: str,
+    recorded: Mapping[Closing, Recorded] | None = None,
+) -> list[Problem]:
+    """Every change from `base` to `head` that the audit rules refuse. A closing is judged by the
+    commit that recorded it (`recorded`, from `recorded.closings_recorded`); one in no commit by
+    `recorded_on`, the day checked."""
     days = head.plan.model.audit.backdate_days if head.plan else m.Audit().backdate_days
-    return [*_reports(base, head, base_name), *_problems(base, head, recorded_on, days, base_name)]
+    judged = _Days(recorded_on, recorded or {})
+    return [*_reports(base, head, base_name), *_problems(base, head, judged, days, base_name)]
+
+
+class _Days:
+    """The day each closing was recorded, and how to say it."""
+
+    def __init__(self, checked_on: dt.date, recorded: Mapping[Closing, Recorded]) -> None:
+        self.checked_on = checked_on
+        self.recorded = recorded
+
+    def of(self, closing: Closing) -> tuple[dt.date, str]:
+        found = self.recorded.get(closing)
+        if found is None:
+            return self.checked_on, f"{self.checked_on}"
+        return found.committed, found.describe()
 
 
 # --------------------------------------------------------------------------- submitted months
@@ -125,9 +152,7 @@ def locked_changes(old: m.MonthlyReport, new: m.MonthlyReport) -> list[tuple[Loc
 # --------------------------------------------------------------------------- problems
 
 
-def _problems(
-    base: Repository, head: Repository, recorded_on: dt.date, days: int, base_name: str
-) -> list[Problem]:
+def _problems(base: Repository, head: Repository, judged: _Days, days: int, base_name: str) -> list[Problem]:
     now: dict[str, tuple[Loaded[m.ProblemList], int, m.PlanProblem]] = {}
     for lst in head.problem_lists:
         for i, q in enumerate(lst.model.problems):
@@ -150,10 +175,20 @@ def _problems(
         newly_closed = q.status == "closed" and (
             old is None or old.status != "closed" or old.closed_on != q.closed_on
         )
-        if newly_closed and q.closed_on is not None and (recorded_on - q.closed_on).days > days:
+        if not newly_closed or q.closed_on is None:
+            continue
+        recorded_on, said = judged.of((pid, q.closed_on))
+        late = (recorded_on - q.closed_on).days
+        if late > days:
             message = (
-                f"{pid} is crossed off as of {q.closed_on}, {(recorded_on - q.closed_on).days} days before "
-                f"it is recorded ({recorded_on}); plan.yaml allows {days} (audit.backdate_days)"
+                f"{pid} is crossed off as of {q.closed_on}, {late} days before "
+                f"it is recorded ({said}); plan.yaml allows {days} (audit.backdate_days)"
+            )
+            out.append(Problem(path, "A603", message, ("problems", i, "closed_on")))
+        elif late < 0 and (pid, q.closed_on) in judged.recorded:  # uncommitted: D304 says it
+            message = (
+                f"{pid} is crossed off as of {q.closed_on}, {-late} days after it is recorded ({said}); "
+                "a closing cannot be dated after the day it is recorded"
             )
             out.append(Problem(path, "A603", message, ("problems", i, "closed_on")))
     return out
@@ -169,8 +204,15 @@ def _closings_kept(
         out.append(Problem(path, "A604", message, ("problems", i, "reopened")))
     if old.status != "closed":
         return out
+    undone = [
+        r
+        for r in new.reopened[len(old.reopened) :]
+        if r.closed_on == old.closed_on and r.resolution == old.resolution
+    ]
     if new.status == "closed":
         same = new.closed_on == old.closed_on and new.resolution == old.resolution
+        if undone:
+            return out  # reopened, keeping the closing, and closed again: history, not a rewrite
         if not same or not set(old.evidence) <= set(new.evidence):
             message = (
                 f"{new.id} was crossed off on {old.closed_on} ({old.resolution}) in {base_name}; the closing "
@@ -178,11 +220,6 @@ def _closings_kept(
             )
             out.append(Problem(path, "A604", message, ("problems", i, "closed_on")))
         return out
-    undone = [
-        r
-        for r in new.reopened[len(old.reopened) :]
-        if r.closed_on == old.closed_on and r.resolution == old.resolution
-    ]
     if not undone:
         message = (
             f"{new.id} was crossed off on {old.closed_on} in {base_name}; it is open now without a reopened: "

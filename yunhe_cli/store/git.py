@@ -205,6 +205,16 @@ class Git:
             hint = " (this clone is shallow: fetch the history with `git fetch --unshallow`)"
             raise GitError(f"{a} and {b} have no common commit{hint if self.is_shallow() else ''}") from None
 
+    def is_ancestor(self, ancestor: str, commit: str) -> bool:
+        """Whether `ancestor` is in the history of `commit` (`git merge-base --is-ancestor`)."""
+        done = run_git(
+            self.top, "merge-base", "--is-ancestor", check_revision(ancestor), check_revision(commit)
+        )
+        if done.returncode not in (0, 1):
+            message = done.stderr.decode("utf-8", "replace").strip().splitlines()
+            raise GitError(message[-1] if message else "git merge-base failed")
+        return done.returncode == 0
+
     # ----------------------------------------------------------------- trees and blobs
 
     def tree(self, commit: str, prefix: str) -> list[tuple[str, str, str]]:

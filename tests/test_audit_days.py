@@ -1,0 +1,132 @@
+"""`validate --base REV` judges each change by the commit that made it (issue #24).
+
+On the SYNTHETIC six-commit history of tests/test_audit.py (C1 … C6, April to August 2025), each
+test adds commits with fixed author and commit dates and audits them long after, as a CI run on
+an old branch or a yearly review would.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from tests.test_audit import ISSUE_CLOSED, ISSUE_OPEN, ISSUE_REOPENED, LI, WANG, History, history, run
+from yunhe_cli.checks.recorded import Recorded, closings_recorded
+from yunhe_cli.store.git import Git
+
+__all__ = ["history"]  # the fixture, used by name
+
+
+def commit_at(h: History, message: str, authored: str, committed: str) -> str:
+    """A commit by 李四 with its own author date and commit date (GIT_AUTHOR_DATE, GIT_COMMITTER_DATE)."""
+    env = {
+        "GIT_AUTHOR_NAME": LI[0],
+        "GIT_AUTHOR_EMAIL": LI[1],
+        "GIT_AUTHOR_DATE": f"{authored}T10:00:00+08:00",
+        "GIT_COMMITTER_NAME": LI[0],
+        "GIT_COMMITTER_EMAIL": LI[1],
+        "GIT_COMMITTER_DATE": f"{committed}T18:00:00+08:00",
+    }
+    h.git("add", "-A", ".")
+    h.git("commit", "-q", "--no-gpg-sign", "-m", message, env=env)
+    return h.git("rev-parse", "HEAD").strip()
+
+
+def closed_on(day: str, resolution: str = "已解决") -> str:
+    return ISSUE_OPEN + f"    status: closed\n    closed_on: {day}\n    resolution: {resolution}\n"
+
+
+def test_an_honest_closing_audited_a_year_later_is_clean(history: History) -> None:
+    # C5 crosses p01-001 off as of 2025-07-05 and is committed on 2025-07-08: 3 days. Audited on
+    # 2026-07-08, 368 days after the closing's date, it used to be A603; the commit's day decides.
+    history.git("checkout", "-q", history.shas[4])
+    code, out, err = run(history, "validate", "--base", history.shas[3], "--as-of", "2026-07-08")
+    assert (code, out, err) == (0, "7 files, no problems\n", "")
+
+
+def test_a_closing_recorded_86_days_after_its_date_is_a603(history: History) -> None:
+    # From C4 (p01-001 open), a commit of 2025-09-04 closes it as of 2025-06-10:
+    # 20 days left of June + 31 (July) + 31 (August) + 4 = 86 days, more than the default 40.
+    history.git("checkout", "-q", "-b", "late", history.shas[3])
+    history.write("issues/p01.yaml", closed_on("2025-06-10"))
+    late = commit_at(history, "p01-001 销号", "2025-09-04", "2025-09-04")
+    code, _, err = run(history, "validate", "--base", history.shas[3], "--as-of", "2026-09-04")
+    assert code == 1
+    assert err == (
+        f"{history.data}/issues/p01.yaml:9:16: A603 p01-001 is crossed off as of 2025-06-10, 86 days "
+        f"before it is recorded (2025-09-04 by commit {late[:10]}); plan.yaml allows 40 "
+        "(audit.backdate_days)\n1 problem in 7 files\n"
+    )
+
+
+def test_the_commit_date_decides_and_the_author_date_is_shown(history: History) -> None:
+    # The author date says 2025-06-12 (two days after the closing), the commit 2025-09-04: the
+    # change entered the history on 2025-09-04, so it is 86 days late; the author day is shown.
+    history.git("checkout", "-q", "-b", "late", history.shas[3])
+    history.write("issues/p01.yaml", closed_on("2025-06-10"))
+    late = commit_at(history, "p01-001 销号", "2025-06-12", "2025-09-04")
+    assert closings_recorded(Git(history.top), "data", history.shas[3]) == {
+        ("p01-001", dt.date(2025, 6, 10)): Recorded(late, dt.date(2025, 9, 4), dt.date(2025, 6, 12))
+    }
+    _, _, err = run(history, "validate", "--base", history.shas[3], "--as-of", "2026-09-04")
+    assert f"86 days before it is recorded (2025-09-04 by commit {late[:10]}, authored 2025-06-12); " in err
+
+
+def test_a_closing_dated_after_its_commit_is_a603(history: History) -> None:
+    # Committed on 2025-06-20 as of 2025-06-25: five days in the future of its own commit. The
+    # audit runs later (2026), when the date is no longer in the future of the day checked.
+    history.git("checkout", "-q", "-b", "early", history.shas[3])
+    history.write("issues/p01.yaml", closed_on("2025-06-25"))
+    early = commit_at(history, "p01-001 销号", "2025-06-20", "2025-06-20")
+    code, _, err = run(history, "validate", "--base", history.shas[3], "--as-of", "2026-01-10")
+    assert code == 1
+    assert err == (
+        f"{history.data}/issues/p01.yaml:9:16: A603 p01-001 is crossed off as of 2025-06-25, 5 days "
+        f"after it is recorded (2025-06-20 by commit {early[:10]}); a closing cannot be dated after the "
+        "day it is recorded\n1 problem in 7 files\n"
+    )
+
+
+def test_reopen_then_close_is_legitimate_history(history: History) -> None:
+    # C5 closed p01-001 as of 2025-07-05, C6 reopened it keeping that closing (2025-08-01); a commit of
+    # 2025-08-22 closes it again as of 2025-08-20 (2 days). Against C5 that used to be A604 ("the
+    # closing is rewritten") and, audited a year later, A603 as well.
+    history.write(
+        "issues/p01.yaml",
+        ISSUE_REOPENED.replace("    status: open\n", closed_on("2025-08-20", "已协调")[len(ISSUE_OPEN) :]),
+    )
+    commit_at(history, "p01-001 再次销号", "2025-08-22", "2025-08-22")
+    code, out, err = run(history, "validate", "--base", history.shas[4], "--as-of", "2026-08-22")
+    assert (code, out, err) == (0, "7 files, no problems\n", "")
+    # Closing it again *without* the reopening that keeps the first closing is still a rewrite.
+    history.write("issues/p01.yaml", closed_on("2025-08-20", "已协调"))
+    code, _, err = run(history, "validate", "--base", history.shas[4], "--as-of", "2026-08-22")
+    assert code == 1 and " A604 p01-001 was crossed off on 2025-07-05 (已解决) in " in err
+
+
+def test_a_base_that_is_not_an_ancestor_is_a_rewritten_history(history: History) -> None:
+    # C6 (the reopening) is pushed, then main is put back to C5 and a different C6' pushed by force.
+    c5, c6 = history.shas[4], history.shas[5]
+    history.git("reset", "-q", "--hard", c5)
+    history.write(
+        "issues/p01.yaml", ISSUE_CLOSED.replace("      - 会议纪要\n", "      - 会议纪要\n      - 照片\n")
+    )
+    c6b = history.commit("p01-001 补充佐证", WANG, "2025-08-02")
+    code, _, err = run(history, "validate", "--base", c6, "--as-of", "2025-08-02")
+    assert code == 1
+    first = err.splitlines()[0]
+    assert first == (
+        f"{c6b[:10]}:data:1:1: A607 the history was rewritten: {c6[:10]} is not an ancestor of "
+        f"HEAD ({c6b[:10]}); the two part at {c5[:10]}. Commits of {c6[:10]} were replaced or removed "
+        f"(a rebase, an amend or a forced push); see git log {c6[:10]}...{c6b[:10]}"
+    )
+    # The audit still compares the data with C6: its reopening is gone (A604).
+    assert " A604 p01-001: the reopenings recorded in " in err
+    # A base given by name is named, with its commit.
+    history.git("tag", "pushed", c6)
+    code, _, err = run(history, "validate", "--base", "pushed", "--as-of", "2025-08-02")
+    assert (
+        code == 1
+        and f" A607 the history was rewritten: pushed ({c6[:10]}) is not an ancestor of HEAD " in err
+    )
+    # The same base, an ancestor again once the history holds it: no A607.
+    assert run(history, "validate", "--base", c5, "--as-of", "2025-08-02")[0] == 0
