@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from tests.test_audit import ISSUE_CLOSED, ISSUE_OPEN, ISSUE_REOPENED, LI, WANG, History, history, run
 from yunhe_cli.checks.recorded import Recorded, closings_recorded
-from yunhe_cli.store.git import Git
+from yunhe_cli.store.git import Git, author_ident
 
 __all__ = ["history"]  # the fixture, used by name
 
@@ -130,3 +132,27 @@ def test_a_base_that_is_not_an_ancestor_is_a_rewritten_history(history: History)
     )
     # The same base, an ancestor again once the history holds it: no A607.
     assert run(history, "validate", "--base", c5, "--as-of", "2025-08-02")[0] == 0
+
+
+def test_issue_reopen_records_gits_author_as_git_resolves_it(
+    history: History, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # At C5 p01-001 is closed. No global configuration (the fixture): the repository's own
+    # user.name is the author; GIT_AUTHOR_NAME, as for `git commit`, comes before it.
+    history.git("checkout", "-q", history.shas[4])
+    history.git("config", "user.name", "王芳")
+    history.git("config", "user.email", WANG[1])
+    issues = history.data / "issues" / "p01.yaml"
+    before = issues.read_text(encoding="utf-8")
+    args = ["issue", "reopen", "p01-001", "--reason", "复核未通过", "--on", "2025-08-01"]
+    code, _, err = run(history, *args, "--as-of", "2025-08-01")
+    assert (code, err) == (0, "")
+    assert "      - on: 2025-08-01\n        by: 王芳\n        reason: 复核未通过\n" in issues.read_text(
+        encoding="utf-8"
+    )
+    issues.write_text(before, encoding="utf-8")
+    monkeypatch.setenv("GIT_AUTHOR_NAME", "赵六")
+    code, _, err = run(history, *args, "--as-of", "2025-08-01")
+    assert (code, err) == (0, "")
+    assert "        by: 赵六\n" in issues.read_text(encoding="utf-8")
+    assert author_ident(history.data) == ("赵六", WANG[1])
