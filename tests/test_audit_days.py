@@ -11,7 +11,17 @@ import datetime as dt
 
 import pytest
 
-from tests.test_audit import ISSUE_CLOSED, ISSUE_OPEN, ISSUE_REOPENED, LI, WANG, History, history, run
+from tests.test_audit import (
+    ISSUE_CLOSED,
+    ISSUE_OPEN,
+    ISSUE_REOPENED,
+    LI,
+    REPORT_05,
+    WANG,
+    History,
+    history,
+    run,
+)
 from yunhe_cli.checks.recorded import Recorded, closings_recorded
 from yunhe_cli.store.git import Git, author_ident
 
@@ -156,3 +166,61 @@ def test_issue_reopen_records_gits_author_as_git_resolves_it(
     assert (code, err) == (0, "")
     assert "        by: 赵六\n" in issues.read_text(encoding="utf-8")
     assert author_ident(history.data) == ("赵六", WANG[1])
+
+
+REVISED_05 = REPORT_05.replace("value: 61", "value: 58.5")
+
+
+def revision(on: str, by: str) -> str:
+    return (
+        f"revisions:\n  - on: {on}\n    by: {by}\n    reason: 统计局核定数\n    indicator: share\n"
+        "    old: 61\n"
+    )
+
+
+def test_a_revision_is_dated_between_the_submission_and_its_commit(history: History) -> None:
+    report = f"{history.data}/indicators/p01/2025-05.yaml"
+    # 2025-05 was submitted on 2025-06-06: a revision dated 2025-06-01 is before that (line 16, after
+    # the 14 lines of the report and `revisions:`; the value of `on:` starts at column 9).
+    history.write("indicators/p01/2025-05.yaml", REVISED_05 + revision("2025-06-01", "赵六"))
+    code, _, err = run(history, "validate", "--base", "HEAD", "--as-of", "2025-08-10")
+    assert (code, err) == (
+        1,
+        f"{report}:16:9: A608 p01 2025-05: the revision is dated 2025-06-01, before the month was "
+        "submitted (2025-06-06)\n1 problem in 7 files\n",
+    )
+    # Dated 2025-08-20, committed on 2025-08-10: after the commit that records it (audited later).
+    history.write("indicators/p01/2025-05.yaml", REVISED_05 + revision("2025-08-20", "赵六"))
+    sha = commit_at(history, "p01 2025-05 修订", "2025-08-10", "2025-08-10")
+    code, _, err = run(history, "validate", "--base", history.shas[5], "--as-of", "2026-01-10")
+    assert (code, err) == (
+        1,
+        f"{report}:16:9: A608 p01 2025-05: the revision is dated 2025-08-20, after it is recorded "
+        f"(2025-08-10 by commit {sha[:10]})\n1 problem in 7 files\n",
+    )
+    # Dated on the day of its commit: clean.
+    history.write("indicators/p01/2025-05.yaml", REVISED_05 + revision("2025-08-10", "赵六"))
+    commit_at(history, "p01 2025-05 修订", "2025-08-10", "2025-08-10")
+    assert run(history, "validate", "--base", history.shas[5], "--as-of", "2026-01-10")[:3:2] == (0, "")
+
+
+def test_a_revision_is_by_a_unit_or_a_member_of_the_lead_unit_or_the_office(history: History) -> None:
+    # members.yaml: 赵六 is in 县发改局 (p01's lead unit and the office), 李四 in 县人力社保局.
+    members = (
+        "units:\n  - unit: 县发改局\n    people:\n"
+        "      - name: 赵六\n        email: zhao.liu@example.invalid\n"
+        "  - unit: 县人力社保局\n    people:\n      - name: 李四\n        email: li.si@example.invalid\n"
+    )
+    history.write("members.yaml", members)
+    args = ("validate", "--base", "HEAD", "--as-of", "2025-08-10")
+    for by in ("赵六", "县发改局", "rsj", "zhao.liu@example.invalid"):
+        history.write("indicators/p01/2025-05.yaml", REVISED_05 + revision("2025-08-10", by))
+        assert run(history, *args)[:3:2] == (0, ""), by
+    history.write("indicators/p01/2025-05.yaml", REVISED_05 + revision("2025-08-10", "李四"))
+    code, _, err = run(history, *args)
+    assert (code, err) == (
+        1,
+        f"{history.data}/indicators/p01/2025-05.yaml:17:9: A608 p01 2025-05: the revision of 2025-08-10 is "
+        "by 李四, who is not a unit in units.yaml nor, in members.yaml, a member of the project's lead unit "
+        "or of the office\n1 problem in 8 files\n",
+    )

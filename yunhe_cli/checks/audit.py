@@ -19,10 +19,10 @@ Pure: two loaded repositories in, problems out (placed later by the caller).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
 from typing import Any
 
-from yunhe_cli.checks.recorded import Closing, Recorded
+from yunhe_cli.checks.members import unit_lookup
+from yunhe_cli.checks.recorded import Closing, Recorded, Records, RevisionKey
 from yunhe_cli.core import model as m
 from yunhe_cli.core.problems import Loc, Problem
 from yunhe_cli.core.repository import Loaded, Repository
@@ -44,25 +44,32 @@ def audit(
     head: Repository,
     recorded_on: dt.date,
     base_name: str,
-    recorded: Mapping[Closing, Recorded] | None = None,
+    recorded: Records | None = None,
 ) -> list[Problem]:
-    """Every change from `base` to `head` that the audit rules refuse. A closing is judged by the
-    commit that recorded it (`recorded`, from `recorded.closings_recorded`); one in no commit by
-    `recorded_on`, the day checked."""
+    """Every change from `base` to `head` that the audit rules refuse. A closing or a revision is
+    judged by the commit that recorded it (`recorded`, from `recorded.changes_recorded`); one in no
+    commit by `recorded_on`, the day checked."""
     days = head.plan.model.audit.backdate_days if head.plan else m.Audit().backdate_days
-    judged = _Days(recorded_on, recorded or {})
-    return [*_reports(base, head, base_name), *_problems(base, head, judged, days, base_name)]
+    judged = _Days(recorded_on, recorded or Records({}, {}))
+    return [*_reports(base, head, judged, base_name), *_problems(base, head, judged, days, base_name)]
 
 
 class _Days:
-    """The day each closing was recorded, and how to say it."""
+    """The day each closing and revision was recorded, and how to say it."""
 
-    def __init__(self, checked_on: dt.date, recorded: Mapping[Closing, Recorded]) -> None:
+    def __init__(self, checked_on: dt.date, recorded: Records) -> None:
         self.checked_on = checked_on
-        self.recorded = recorded
+        self.recorded = recorded.closings
+        self.revisions = recorded.revisions
 
     def of(self, closing: Closing) -> tuple[dt.date, str]:
-        found = self.recorded.get(closing)
+        return self._said(self.recorded.get(closing))
+
+    def of_revision(self, key: RevisionKey) -> tuple[dt.date, str, bool]:
+        found = self.revisions.get(key)
+        return (*self._said(found), found is not None)
+
+    def _said(self, found: Recorded | None) -> tuple[dt.date, str]:
         if found is None:
             return self.checked_on, f"{self.checked_on}"
         return found.committed, found.describe()
@@ -71,7 +78,7 @@ class _Days:
 # --------------------------------------------------------------------------- submitted months
 
 
-def _reports(base: Repository, head: Repository, base_name: str) -> list[Problem]:
+def _reports(base: Repository, head: Repository, judged: _Days, base_name: str) -> list[Problem]:
     now = {(r.model.project, r.model.period): r for r in head.reports}
     out: list[Problem] = []
     for old in base.reports:
@@ -87,6 +94,7 @@ def _reports(base: Repository, head: Repository, base_name: str) -> list[Problem
             out.append(Problem(path, "A605", message, (), 1, 1))
             continue
         out.extend(_revisions_kept(old, new, where, base_name))
+        out.extend(_new_revisions(old, new, head, judged, where))
         recorded = [r for r in new.model.revisions if r not in old.model.revisions]
         for loc, what, field, before, after in locked_changes(old.model, new.model):
             matching = [
@@ -123,6 +131,56 @@ def _revisions_kept(
             loc: Loc = ("revisions", i) if i < len(kept) else ("revisions",)
             return [Problem(new.source.path, "A606", message, loc)]
     return []
+
+
+def _revisers(head: Repository, project: str) -> frozenset[str] | None:
+    """Who a revisions: entry may name as `by`: any unit (id, name, alias), or a member (name or
+    email) of the project's lead unit or of the office; None without members.yaml (no people known)."""
+    if head.members is None:
+        return None
+    lookup = unit_lookup(head.units.model if head.units else None)
+    proj = head.project(project)
+    keepers = {
+        unit.id
+        for ref in (
+            proj.model.lead_unit if proj else None,
+            head.plan.model.office_unit if head.plan else None,
+        )
+        if ref is not None and (unit := lookup.get(ref)) is not None
+    }
+    names = set(lookup)
+    for group in head.members.model.units:
+        unit = lookup.get(group.unit)
+        if unit is not None and unit.id in keepers:
+            names.update(n for person in group.people for n in (person.name, person.email) if n)
+    return frozenset(names)
+
+
+def _new_revisions(
+    old: Loaded[m.MonthlyReport], new: Loaded[m.MonthlyReport], head: Repository, judged: _Days, where: str
+) -> list[Problem]:
+    """A608: a new revisions: entry by someone who does not answer for the month, dated before the
+    month was submitted, or dated after the commit that records it."""
+    submitted = old.model.submitted_on
+    allowed = _revisers(head, old.model.project)
+    out: list[Problem] = []
+    for j, r in enumerate(new.model.revisions):
+        if r in old.model.revisions:
+            continue
+        if allowed is not None and r.by not in allowed:
+            message = (
+                f"{where}: the revision of {r.on} is by {r.by}, who is not a unit in units.yaml nor, in "
+                "members.yaml, a member of the project's lead unit or of the office"
+            )
+            out.append(Problem(new.source.path, "A608", message, ("revisions", j, "by")))
+        day, said, committed = judged.of_revision((old.model.project, old.model.period, r.on, r.by, r.reason))
+        if submitted is not None and r.on < submitted:
+            message = f"{where}: the revision is dated {r.on}, before the month was submitted ({submitted})"
+            out.append(Problem(new.source.path, "A608", message, ("revisions", j, "on")))
+        elif committed and r.on > day:
+            message = f"{where}: the revision is dated {r.on}, after it is recorded ({said})"
+            out.append(Problem(new.source.path, "A608", message, ("revisions", j, "on")))
+    return out
 
 
 def locked_changes(old: m.MonthlyReport, new: m.MonthlyReport) -> list[tuple[Loc, str | None, str, Any, Any]]:

@@ -46,6 +46,15 @@ class Recorded:
 
 
 Closing = tuple[str, dt.date]  # a problem's id and the day it is crossed off as of
+RevisionKey = tuple[str, str, dt.date, str, str]  # project, period, on, by, reason of a revisions: entry
+
+
+@dataclass(frozen=True, slots=True)
+class Records:
+    """The commit that recorded each closing and each revision since REV."""
+
+    closings: dict[Closing, Recorded]
+    revisions: dict[RevisionKey, Recorded]
 
 
 def _day(value: object) -> dt.date | None:
@@ -59,44 +68,64 @@ def _day(value: object) -> dt.date | None:
         return None
 
 
-def closings_recorded(git: Git, prefix: str, base_sha: str) -> dict[Closing, Recorded]:
-    """Every closing (problem id, closed_on) that a commit since `base_sha` holds, with the oldest
-    such commit (parents before children)."""
-    folder = f"{prefix}/issues" if prefix else "issues"
-    history = git.log(["HEAD", f"^{base_sha}"], folder)
-    history.reverse()  # oldest first: the first commit holding a closing recorded it
+def changes_recorded(git: Git, prefix: str, base_sha: str) -> Records:
+    """Every closing (problem id, closed_on) and every revisions: entry that a commit since
+    `base_sha` holds, each with the oldest such commit (parents before children)."""
+    history = git.log(["HEAD", f"^{base_sha}"], prefix)
+    history.reverse()  # oldest first: the first commit holding a change recorded it
     inside = f"{prefix}/" if prefix else ""
     wanted = [
-        (commit, change.path[len(inside) :], change.new)
+        (commit, rel, kind, change.new)
         for commit, changes in history
         for change in changes
-        if change.new != ZERO
-        and change.path.startswith(inside)
-        and classify(change.path[len(inside) :]) == "problems"
+        if change.new != ZERO and change.path.startswith(inside)
+        for rel in [change.path[len(inside) :]]
+        for kind in [classify(rel)]
+        if kind in ("problems", "report")
     ]
-    blobs = git.blobs(sha for _c, _rel, sha in wanted)
-    found: dict[Closing, Recorded] = {}
-    parsed: dict[str, list[Closing]] = {}
-    for commit, rel, sha in wanted:
+    blobs = git.blobs(sha for _c, _rel, _kind, sha in wanted)
+    records = Records({}, {})
+    parsed: dict[str, tuple[list[Closing], list[RevisionKey]]] = {}
+    for commit, rel, kind, sha in wanted:
         if sha not in parsed:
-            parsed[sha] = _closings(blobs[sha], rel)
-        for closing in parsed[sha]:
-            if closing not in found:
-                found[closing] = Recorded(commit.sha, commit.committer_date.date(), commit.author_date.date())
-    return found
+            parsed[sha] = _held(blobs[sha], rel, kind)
+        recorded = Recorded(commit.sha, commit.committer_date.date(), commit.author_date.date())
+        closings, revisions = parsed[sha]
+        for closing in closings:
+            records.closings.setdefault(closing, recorded)
+        for revision in revisions:
+            records.revisions.setdefault(revision, recorded)
+    return records
 
 
-def _closings(raw: bytes, rel: str) -> list[Closing]:
+def closings_recorded(git: Git, prefix: str, base_sha: str) -> dict[Closing, Recorded]:
+    """The commit that recorded each closing since `base_sha` (`changes_recorded`)."""
+    return changes_recorded(git, prefix, base_sha).closings
+
+
+def _held(raw: bytes, rel: str, kind: str | None) -> tuple[list[Closing], list[RevisionKey]]:
+    """The closings (id, closed_on) and the revisions: entries one version of a file holds."""
     text, _problem = decode(raw, Path(rel))
-    if text is None or "closed" not in text:
-        return []
+    if text is None or ("closed" if kind == "problems" else "revisions") not in text:
+        return [], []
     data = parse_text(text, Path(rel)).data
-    out = []
-    for key, fields in facts_of(rel, data).items():
-        day = _day(fields.get("closed_on"))
-        if fields.get("status") == "closed" and day is not None:
-            out.append((key[-1], day))
-    return out
+    if kind == "problems":
+        closings = []
+        for key, fields in facts_of(rel, data).items():
+            day = _day(fields.get("closed_on"))
+            if fields.get("status") == "closed" and day is not None:
+                closings.append((key[-1], day))
+        return closings, []
+    if not isinstance(data, dict) or not isinstance(data.get("revisions"), list):
+        return [], []
+    parts = rel.split("/")
+    project, period = str(data.get("project") or parts[1]), str(data.get("period") or parts[2][:7])
+    revisions = []
+    for entry in data["revisions"]:
+        on = _day(entry.get("on")) if isinstance(entry, dict) else None
+        if on is not None:
+            revisions.append((project, period, on, str(entry.get("by")), str(entry.get("reason"))))
+    return [], revisions
 
 
 def rewritten_history(git: Git, prefix: str, base: str, base_sha: str) -> list[Problem]:

@@ -102,6 +102,11 @@ CODES: dict[str, tuple[str, str]] = {
     "A605": ("deleted-report", "a submitted report that was committed is deleted"),
     "A606": ("rewritten-revision", "a committed revisions: entry is changed or removed"),
     "A607": ("rewritten-history", "validate --base REV: REV is not an ancestor of HEAD (history rewritten)"),
+    "A608": (
+        "unaccountable-revision",
+        "a new revisions: entry by no unit and no member of the lead unit or the office, or dated before "
+        "the month's submitted_on or after the commit that records it",
+    ),
     # Ownership (yunhe validate --base REV with a members.yaml; yunhe owners --check)
     "P701": (
         "not-owner",
