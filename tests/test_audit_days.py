@@ -22,10 +22,11 @@ from tests.test_audit import (
     history,
     run,
 )
+from tests.test_owners import county, problems_of
 from yunhe_cli.checks.recorded import Recorded, closings_recorded
 from yunhe_cli.store.git import Git, author_ident
 
-__all__ = ["history"]  # the fixture, used by name
+__all__ = ["county", "history"]  # the fixtures, used by name
 
 
 def commit_at(h: History, message: str, authored: str, committed: str) -> str:
@@ -223,4 +224,28 @@ def test_a_revision_is_by_a_unit_or_a_member_of_the_lead_unit_or_the_office(hist
         f"{history.data}/indicators/p01/2025-05.yaml:17:9: A608 p01 2025-05: the revision of 2025-08-10 is "
         "by 李四, who is not a unit in units.yaml nor, in members.yaml, a member of the project's lead unit "
         "or of the office\n1 problem in 8 files\n",
+    )
+
+
+def test_p701_judges_the_committer_as_well_as_the_author(county: History) -> None:
+    from tests.test_owners import LI as TRANSPORT  # 县交通运输局, lead of p01
+    from tests.test_owners import SUN, WANG, report, short
+
+    h = county
+    # 1: authored by 李四 (p01's lead unit), committed by 王芳 of the office, who may change it too.
+    h.write("indicators/p01/2025-04.yaml", report("p01", "30.5"))
+    h.commit("p01 月报（代提交）", TRANSPORT, "2025-05-08", committer=WANG)
+    # 2: authored in 李四's name, committed by 孙八, who is in no unit.
+    h.write("indicators/p01/2025-04.yaml", report("p01", "31"))
+    h.commit("p01 月报", TRANSPORT, "2025-05-09", committer=SUN)
+    code, lines = problems_of(h, "--as-of", "2025-05-09")
+    s2 = short(h, 2)
+    assert (code, lines) == (
+        1,
+        [
+            f"{s2}:data/indicators/p01/2025-04.yaml:1:1: P701 {s2} by 李四 <li.si@example.invalid>, "
+            "committed by 孙八 <sun.ba@example.invalid>, changes data/indicators/p01/2025-04.yaml; a commit "
+            "made on 县交通运输局's behalf is accepted only when its committer may change the file too; "
+            "sun.ba@example.invalid is not in members.yaml"
+        ],
     )
