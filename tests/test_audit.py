@@ -389,7 +389,12 @@ def test_diff_between_two_commits(history: History) -> None:
         history, "diff", f"{c4}..{c5}", "--as-of", "2025-07-10", "--format", "markdown", "--lang", "en"
     )
     assert (code, err) == (0, "")
+    # It opens with the counts: one figure revised (investment 30.5 -> 32.0), one problem closed.
     assert md_rows(out) == csv_rows(
+        "what,count\nfigures revised,1\nstatuses moved,0\ntasks done,0\nproblems opened,0\n"
+        "problems closed,1\nproblems reopened,0\nreports submitted,0\n"
+    )
+    assert md_rows(out, 1) == csv_rows(
         "event,item,period,field,old,new\n"
         "changed,p01.investment,2025-04,value,30.5,32.0\n"
         "closed,p01-001,,status,open,closed\n"

@@ -8,6 +8,7 @@ an old branch or a yearly review would.
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 
@@ -249,3 +250,48 @@ def test_p701_judges_the_committer_as_well_as_the_author(county: History) -> Non
             "sun.ba@example.invalid is not in members.yaml"
         ],
     )
+
+
+def test_diff_opens_with_the_counts_and_reads_in_chinese(history: History) -> None:
+    # C4..C5: April's investment revised 30.5 -> 32.0 and p01-001 crossed off; nothing else.
+    c4, c5 = history.shas[3], history.shas[4]
+    code, out, err = run(
+        history, "diff", f"{c4}..{c5}", "--as-of", "2025-07-10", "--format", "markdown", "--lang", "zh"
+    )
+    assert (code, err) == (0, "")
+    assert out == (
+        f"# 数据变更：{c4} → {c5}\n\n"
+        "| 事项           |   数量 |\n"
+        "|:---------------|-------:|\n"
+        "| 修订的数值     |      1 |\n"
+        "| 状态变化的指标 |      0 |\n"
+        "| 完成的任务     |      0 |\n"
+        "| 新增的问题     |      0 |\n"
+        "| 销号的问题     |      1 |\n"
+        "| 重新打开的问题 |      0 |\n"
+        "| 报送的月报     |      0 |\n\n"
+        "## 变更明细\n\n"
+        "| 事项   | 对象           | 月份    | 字段     | 原值   | 新值       |\n"
+        "|:-------|:---------------|:--------|:---------|:-------|:-----------|\n"
+        "| 修改   | p01.investment | 2025-04 | 数值     | 30.5   | 32.0       |\n"
+        "| 销号   | p01-001        |         | 状态     | 未销号 | 已销号     |\n"
+        "| 新增   | p01-001        |         | 销号日期 | —      | 2025-07-05 |\n"
+        "| 新增   | p01-001        |         | 解决情况 | —      | 已解决     |\n"
+        "| 新增   | p01-001        |         | 佐证材料 | —      | 会议纪要   |\n\n"
+        "## 指标状态变化（截至2025-07-10）\n\n"
+        "| 指标   | 名称   | 原状态   | 现状态   |\n"
+        "|--------|--------|----------|----------|\n"
+    )
+    # The work tree is named in Chinese too, and the JSON document carries the counts.
+    code, out, _ = run(history, "diff", "--as-of", "2025-08-10", "--format", "markdown", "--lang", "zh")
+    assert out.startswith("# 数据变更：HEAD → 工作区\n")
+    code, out, _ = run(history, "diff", f"{c4}..{c5}", "--as-of", "2025-07-10", "--format", "json")
+    assert json.loads(out)["counts"] == {
+        "figures_revised": 1,
+        "statuses_moved": 0,
+        "tasks_done": 0,
+        "problems_opened": 0,
+        "problems_closed": 1,
+        "problems_reopened": 0,
+        "reports_submitted": 0,
+    }

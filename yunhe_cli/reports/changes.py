@@ -196,6 +196,19 @@ class Diff:
     moves: list[StatusMove]
     problems: list[Problem]  # in the target state
 
+    def counts(self) -> dict[str, int]:
+        """How many of each thing a meeting asks about, in the order `diff` opens with them."""
+        events = [(c.kind, c.event) for c in self.changes]
+        return {
+            "figures_revised": sum(1 for c in self.changes if c.kind == "figure" and c.event == "changed"),
+            "statuses_moved": len(self.moves),
+            "tasks_done": events.count(("task", "done")),
+            "problems_opened": events.count(("problem", "opened")),
+            "problems_closed": events.count(("problem", "closed")),
+            "problems_reopened": events.count(("problem", "reopened")),
+            "reports_submitted": events.count(("report", "submitted")),
+        }
+
 
 def diff_states(base: Any, target: Any, base_name: str, target_name: str, as_of: dt.date) -> Diff:
     """What changed from `base` to `target` (two `snapshot.Snapshot`s), with the indicator statuses
