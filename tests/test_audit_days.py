@@ -21,6 +21,7 @@ from tests.test_audit import (
     WANG,
     History,
     history,
+    md_rows,
     run,
 )
 from tests.test_owners import county, problems_of
@@ -295,3 +296,39 @@ def test_diff_opens_with_the_counts_and_reads_in_chinese(history: History) -> No
         "problems_reopened": 0,
         "reports_submitted": 0,
     }
+
+
+def test_issues_show_how_often_and_when_a_problem_was_reopened(history: History) -> None:
+    # At C6 p01-001 (raised 2025-06-01, due 2025-07-31) was reopened on 2025-08-01 by 李四: on
+    # 2025-08-10 it is open, 70 days old (30 in June, 31 in July, 9 in August), 10 days overdue.
+    code, out, err = run(history, "issues", "--as-of", "2025-08-10", "--format", "markdown", "--lang", "zh")
+    assert (code, err) == (0, "")
+    assert md_rows(out) == [
+        [
+            "1",
+            "p01-001",
+            "用地指标不足",
+            "县发改局",
+            "",
+            "2025-06-01",
+            "2025-07-31",
+            "!! 逾期未销号",
+            "",
+            "70",
+            "10",
+            "",
+            "1",
+            "2025-08-01 由李四重新打开：复核未通过",
+        ]
+    ]
+    assert [c.strip() for c in out.splitlines()[2].split("|")[-3:-1]] == ["重新打开次数", "最近一次重新打开"]
+    code, out, _ = run(history, "issues", "--as-of", "2025-08-10", "--format", "json")
+    assert json.loads(out)["problems"][0]["reopened"] == [
+        {"on": "2025-08-01", "by": "李四", "reason": "复核未通过"}
+    ]
+    # Before the reopening (closed on 2025-07-05, as of 2025-07-20) nothing was reopened yet: the
+    # table has no such columns and the JSON an empty list.
+    code, out, _ = run(history, "issues", "--as-of", "2025-07-20", "--format", "markdown", "--lang", "zh")
+    assert "重新打开" not in out and len(md_rows(out)[0]) == 12
+    code, out, _ = run(history, "issues", "--as-of", "2025-07-20", "--format", "json")
+    assert json.loads(out)["problems"][0]["reopened"] == []
