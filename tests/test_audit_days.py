@@ -254,7 +254,8 @@ def test_p701_judges_the_committer_as_well_as_the_author(county: History) -> Non
 
 
 def test_diff_opens_with_the_counts_and_reads_in_chinese(history: History) -> None:
-    # C4..C5: April's investment revised 30.5 -> 32.0 and p01-001 crossed off; nothing else.
+    # C4..C5: April's investment revised 30.5 -> 32.0 (announced by C5's revision: 统计局核定数, 赵六)
+    # and p01-001 crossed off; nothing else.
     c4, c5 = history.shas[3], history.shas[4]
     code, out, err = run(
         history, "diff", f"{c4}..{c5}", "--as-of", "2025-07-10", "--format", "markdown", "--lang", "zh"
@@ -272,13 +273,13 @@ def test_diff_opens_with_the_counts_and_reads_in_chinese(history: History) -> No
         "| 重新打开的问题 |      0 |\n"
         "| 报送的月报     |      0 |\n\n"
         "## 变更明细\n\n"
-        "| 事项   | 对象           | 月份    | 字段     | 原值   | 新值       |\n"
-        "|:-------|:---------------|:--------|:---------|:-------|:-----------|\n"
-        "| 修改   | p01.investment | 2025-04 | 数值     | 30.5   | 32.0       |\n"
-        "| 销号   | p01-001        |         | 状态     | 未销号 | 已销号     |\n"
-        "| 新增   | p01-001        |         | 销号日期 | —      | 2025-07-05 |\n"
-        "| 新增   | p01-001        |         | 解决情况 | —      | 已解决     |\n"
-        "| 新增   | p01-001        |         | 佐证材料 | —      | 会议纪要   |\n\n"
+        "| 事项   | 对象           | 月份    | 字段     | 原值   | 新值       | 修订说明                     |\n"  # noqa: E501
+        "|:-------|:---------------|:--------|:---------|:-------|:-----------|:-----------------------------|\n"
+        "| 修改   | p01.investment | 2025-04 | 数值     | 30.5   | 32.0       | 已说明：统计局核定数（赵六） |\n"  # noqa: E501
+        "| 销号   | p01-001        |         | 状态     | 未销号 | 已销号     |                              |\n"  # noqa: E501
+        "| 新增   | p01-001        |         | 销号日期 | —      | 2025-07-05 |                              |\n"  # noqa: E501
+        "| 新增   | p01-001        |         | 解决情况 | —      | 已解决     |                              |\n"  # noqa: E501
+        "| 新增   | p01-001        |         | 佐证材料 | —      | 会议纪要   |                              |\n\n"  # noqa: E501
         "## 指标状态变化（截至2025-07-10）\n\n"
         "| 指标   | 名称   | 原状态   | 现状态   |\n"
         "|--------|--------|----------|----------|\n"
@@ -287,7 +288,12 @@ def test_diff_opens_with_the_counts_and_reads_in_chinese(history: History) -> No
     code, out, _ = run(history, "diff", "--as-of", "2025-08-10", "--format", "markdown", "--lang", "zh")
     assert out.startswith("# 数据变更：HEAD → 工作区\n")
     code, out, _ = run(history, "diff", f"{c4}..{c5}", "--as-of", "2025-07-10", "--format", "json")
-    assert json.loads(out)["counts"] == {
+    doc = json.loads(out)
+    assert [(c.get("announced"), c.get("revision")) for c in doc["changes"]] == [
+        (True, {"reason": "统计局核定数", "by": "赵六"}),
+        *[(None, None)] * 4,
+    ]
+    assert doc["counts"] == {
         "figures_revised": 1,
         "statuses_moved": 0,
         "tasks_done": 0,

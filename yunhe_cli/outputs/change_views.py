@@ -144,21 +144,25 @@ def diff_views(d: Diff, lang: Lang) -> list[TableView]:
         ),
         keys=count_keys,
     )
-    change_keys = ("event", "item", "period", "field", "old", "new")
+    change_keys: tuple[str, ...] = ("event", "item", "period", "field", "old", "new")
+    rows: list[tuple[Cell, ...]] = [
+        (
+            Cell(t(f"event.{c.event}", lang)),
+            Cell(item_text(c)),
+            Cell(c.period or ""),
+            Cell(t(f"field.{c.field}", lang)),
+            Cell(diff_value(c, c.old, lang)),
+            Cell(diff_value(c, c.new, lang)),
+        )
+        for c in d.changes
+    ]
+    if d.announced:  # a submitted month changed: say whether a revisions: entry announces it
+        change_keys = (*change_keys, "announced")
+        rows = [(*row, Cell(_announced(d, i, lang))) for i, row in enumerate(rows)]
     changes = TableView(
         t("title.diff.changes", lang),
         tuple(t(f"col.diff.{k}", lang) for k in change_keys),
-        tuple(
-            (
-                Cell(t(f"event.{c.event}", lang)),
-                Cell(item_text(c)),
-                Cell(c.period or ""),
-                Cell(t(f"field.{c.field}", lang)),
-                Cell(diff_value(c, c.old, lang)),
-                Cell(diff_value(c, c.new, lang)),
-            )
-            for c in d.changes
-        ),
+        tuple(rows),
         keys=change_keys,
     )
     move_keys = ("indicator", "name", "old", "new")
@@ -179,6 +183,25 @@ def diff_views(d: Diff, lang: Lang) -> list[TableView]:
     return [counts, changes, moves]
 
 
+def _announced(d: Diff, i: int, lang: Lang) -> str:
+    if i not in d.announced:
+        return ""
+    found = d.announced[i]
+    if found is None:
+        return t("diff.unannounced", lang)
+    return t("diff.announced", lang, reason=found[0], by=found[1])
+
+
+def _announced_json(d: Diff, i: int) -> dict[str, Any]:
+    if i not in d.announced:
+        return {}
+    found = d.announced[i]
+    return {
+        "announced": found is not None,
+        "revision": {"reason": found[0], "by": found[1]} if found else None,
+    }
+
+
 def diff_json(d: Diff) -> dict[str, Any]:
     return {
         "version": JSON_VERSION,
@@ -186,7 +209,7 @@ def diff_json(d: Diff) -> dict[str, Any]:
         "base": d.base,
         "target": d.target,
         "counts": d.counts(),
-        "changes": [change_json(c) for c in d.changes],
+        "changes": [{**change_json(c), **_announced_json(d, i)} for i, c in enumerate(d.changes)],
         "statuses": [
             {"project": m.project, "indicator": m.indicator, "old": m.old, "new": m.new} for m in d.moves
         ],
