@@ -389,13 +389,19 @@ def test_diff_between_two_commits(history: History) -> None:
         history, "diff", f"{c4}..{c5}", "--as-of", "2025-07-10", "--format", "markdown", "--lang", "en"
     )
     assert (code, err) == (0, "")
+    # It opens with the counts: one figure revised (investment 30.5 -> 32.0), one problem closed.
     assert md_rows(out) == csv_rows(
-        "event,item,period,field,old,new\n"
-        "changed,p01.investment,2025-04,value,30.5,32.0\n"
-        "closed,p01-001,,status,open,closed\n"
-        "added,p01-001,,closed on,—,2025-07-05\n"
-        "added,p01-001,,resolution,—,已解决\n"
-        "added,p01-001,,evidence,—,会议纪要\n"
+        "what,count\nfigures revised,1\nstatuses moved,0\ntasks done,0\nproblems opened,0\n"
+        "problems closed,1\nproblems reopened,0\nreports submitted,0\n"
+    )
+    # April was submitted: its revised figure is announced by C5's revisions: entry.
+    assert md_rows(out, 1) == csv_rows(
+        "event,item,period,field,old,new,announced\n"
+        "changed,p01.investment,2025-04,value,30.5,32.0,announced: 统计局核定数 (赵六)\n"
+        "closed,p01-001,,status,open,closed,\n"
+        "added,p01-001,,closed on,—,2025-07-05,\n"
+        "added,p01-001,,resolution,—,已解决,\n"
+        "added,p01-001,,evidence,—,会议纪要,\n"
     )
     # April's figure is not the latest (May's is), so no status moved: the document has no
     # status changes (the CSV, its projection, has only figure and problem rows).
@@ -411,7 +417,8 @@ def test_diff_of_the_work_tree_shows_a_status_that_moves(history: History) -> No
     assert code == 0
     # 350 by the end of 2027 from 0 at the start of 2023 is 5.83 a month; 41.2 by the end of May
     # 2025 (29 months: 169.2 expected) is under 0.85 of the path, off track; 200 is above it.
-    assert "| changed | p01.investment | 2025-05 | value   | 41.2  | 200   |" in out
+    # May was submitted and its figure changed without a revisions: entry: unannounced.
+    assert "| changed | p01.investment | 2025-05 | value   | 41.2  | 200   | unannounced |" in out
     assert out.startswith("# Data changes: HEAD → (work tree)\n")
     assert "| p01.investment | 有效投资 | !! off track | + on track |" in out
 

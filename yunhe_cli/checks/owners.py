@@ -206,8 +206,24 @@ def _member_of(rules: Rules, email: str) -> frozenset[str]:
 
 
 def _may_change(rules: Rules, entry: CommitDiffs, change: FileChange, prefix: str) -> bool:
-    """Whether the author may change this file whatever the change (the office, or the owner)."""
-    units = _member_of(rules, entry.commit.author_email)
+    """Whether the author, and the committer too when another person, may change this file whatever
+    the change (the office, or the owner): a commit made on a unit's behalf is accepted only when
+    whoever committed it may change the file as well."""
+    commit = entry.commit
+    return _keeper(rules, commit.author_email, change, prefix) and _committer_may(
+        rules, entry, change, prefix
+    )
+
+
+def _committer_may(rules: Rules, entry: CommitDiffs, change: FileChange, prefix: str) -> bool:
+    commit = entry.commit
+    if commit.committer_email.casefold() == commit.author_email.casefold():
+        return True
+    return _keeper(rules, commit.committer_email, change, prefix)
+
+
+def _keeper(rules: Rules, email: str, change: FileChange, prefix: str) -> bool:
+    units = _member_of(rules, email)
     if rules.office is not None and rules.office in units:
         return True
     owner = rules.owner(_inside(prefix, change.path) or "")
@@ -235,6 +251,14 @@ def _judge(
         rel = _inside(prefix, change.path) or change.path
         shown = Path(f"{commit.short}:{inside}{rel}")
         owner = rules.owner(rel)
+        if _keeper(rules, commit.author_email, change, prefix):  # the committer may not
+            message = (
+                f"{by}, committed by {commit.committer} <{commit.committer_email}>, changes {inside}{rel}; "
+                f"a commit made on {rules.name(owner) if owner else office}'s behalf is accepted only when "
+                f"its committer may change the file too; {_who(rules, commit.committer_email)}"
+            )
+            out.append(Problem(shown, "P701", message, (), 1, 1))
+            continue
         if classify(rel) == "problems" and change.old != ZERO and change.new != ZERO:
             closings, other = _problem_changes(rules, commit.author_email, change, blobs, rel, owner)
             for pid, title, problem_owner, loc, (line, col) in closings:

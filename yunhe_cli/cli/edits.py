@@ -162,7 +162,9 @@ def issue_reopen(
     ] = None,
     by: Annotated[
         str | None,
-        typer.Option("--by", help="由谁重新打开。 Who reopens it (default: git's user.name, if set)."),
+        typer.Option(
+            "--by", help="由谁重新打开。 Who reopens it (default: git's author, git var GIT_AUTHOR_IDENT)."
+        ),
     ] = None,
     data: DataOption = None,
     as_of: AsOfOption = None,
@@ -178,7 +180,7 @@ def issue_reopen(
     root = data_root(data)
     who = by or user_name(root)
     if not who:
-        raise typer.BadParameter("say who reopens it (git has no user.name here)", param_hint="--by")
+        raise typer.BadParameter("say who reopens it (git has no author identity here)", param_hint="--by")
     elsewhere: list[Problem] = []
     try:
         path = reopen_problem(root, problem_id, on or today, reason, today, who, lock_timeout, elsewhere)

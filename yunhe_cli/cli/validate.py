@@ -82,6 +82,7 @@ def validate(
     if staged or base is not None:
         from yunhe_cli.checks.audit import audit
         from yunhe_cli.checks.owners import check_commits
+        from yunhe_cli.checks.recorded import changes_recorded, rewritten_history
         from yunhe_cli.checks.validation import load_snapshot
         from yunhe_cli.store.git import GitError
         from yunhe_cli.store.snapshot import at_revision, snapshot_texts
@@ -99,8 +100,10 @@ def validate(
                 texts = {}
             if base is not None and (base != "HEAD" or git.has_commits()):
                 base_repo, _ = load_snapshot(at_revision(git, prefix, base))
-                audited = audit(base_repo, repo, checked_on, base)
-                problems = sorted([*problems, *place(audited, texts)], key=lambda p: p.sort_key())
+                base_sha = git.resolve(base)
+                rewritten = rewritten_history(git, prefix, base, base_sha)
+                audited = audit(base_repo, repo, checked_on, base, changes_recorded(git, prefix, base_sha))
+                problems = rewritten + sorted([*problems, *place(audited, texts)], key=lambda p: p.sort_key())
                 problems += check_commits(git, prefix, base, require_signed)  # oldest commit first
         except GitError as exc:
             raise typer.BadParameter(str(exc), param_hint="--base") from None

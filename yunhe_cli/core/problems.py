@@ -103,11 +103,18 @@ CODES: dict[str, tuple[str, str]] = {
     "A602": ("deleted-problem", "a problem that was committed is deleted"),
     "A603": (
         "backdated-closing",
-        "a closing dated further before the day it is recorded than plan.yaml's audit.backdate_days",
+        "a closing dated further before the day it is recorded than plan.yaml's audit.backdate_days, "
+        "or after it",
     ),
     "A604": ("rewritten-closing", "a committed closing is changed or dropped without a reopening keeping it"),
     "A605": ("deleted-report", "a submitted report that was committed is deleted"),
     "A606": ("rewritten-revision", "a committed revisions: entry is changed or removed"),
+    "A607": ("rewritten-history", "validate --base REV: REV is not an ancestor of HEAD (history rewritten)"),
+    "A608": (
+        "unaccountable-revision",
+        "a new revisions: entry by no unit and no member of the lead unit or the office, or dated before "
+        "the month's submitted_on or after the commit that records it",
+    ),
     # Ownership (yunhe validate --base REV with a members.yaml; yunhe owners --check)
     "P701": (
         "not-owner",

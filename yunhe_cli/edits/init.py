@@ -63,6 +63,9 @@ if [ -z "$BASE" ] || [ "$BASE" = "$ZERO" ]; then
   fi
 fi
 if [ -n "$BASE" ]; then
+  # A commit a forced push dropped is in no branch of this clone: fetch it by its id, so that
+  # validate names the rewrite (A607) instead of not finding the revision.
+  git cat-file -e "$BASE^{{commit}}" 2>/dev/null || git fetch -q --no-tags origin "$BASE" || true
   yunhe validate --data data --format {problems} --base "$BASE"
 else
   echo "yunhe: no commit before this push (the repository's first push): validated without a base"

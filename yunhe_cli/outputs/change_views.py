@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from yunhe_cli.outputs.labels import MARKERS, Lang, t
+from yunhe_cli.outputs.labels import LABELS, MARKERS, Lang, t
 from yunhe_cli.outputs.views import JSON_VERSION, Cell, TableView
 from yunhe_cli.reports.changes import Diff, Log
 from yunhe_cli.store.facts import Change
@@ -121,22 +121,48 @@ def _status(status: str, lang: Lang) -> str:
     return f"{MARKERS[status]} {t('status.' + status, lang)}"
 
 
+def diff_value(c: Change, value: Any, lang: Lang) -> str:
+    """A value of `diff` in the reader's language: a problem's or a task's status, yes or no."""
+    if c.field == "status" and c.kind in ("problem", "task") and f"{c.kind}.{value}" in LABELS:
+        return t(f"{c.kind}.{value}", lang)
+    if isinstance(value, bool):
+        return t("yes" if value else "no", lang)
+    return value_text(value)
+
+
+def _state_name(name: str, lang: Lang) -> str:
+    return {"(work tree)": t("state.work_tree", lang), "(staged)": t("state.staged", lang)}.get(name, name)
+
+
 def diff_views(d: Diff, lang: Lang) -> list[TableView]:
-    change_keys = ("event", "item", "period", "field", "old", "new")
-    changes = TableView(
-        t("title.diff", lang, base=d.base, target=d.target),
-        tuple(t(f"col.diff.{k}", lang) for k in change_keys),
+    count_keys = ("what", "count")
+    counts = TableView(
+        t("title.diff", lang, base=_state_name(d.base, lang), target=_state_name(d.target, lang)),
+        tuple(t(f"col.count.{k}", lang) for k in count_keys),
         tuple(
-            (
-                Cell(t(f"event.{c.event}", lang)),
-                Cell(item_text(c)),
-                Cell(c.period or ""),
-                Cell(t(f"field.{c.field}", lang)),
-                Cell(value_text(c.old)),
-                Cell(value_text(c.new)),
-            )
-            for c in d.changes
+            (Cell(t(f"count.{k}", lang)), Cell(str(n), numeric=True, value=n)) for k, n in d.counts().items()
         ),
+        keys=count_keys,
+    )
+    change_keys: tuple[str, ...] = ("event", "item", "period", "field", "old", "new")
+    rows: list[tuple[Cell, ...]] = [
+        (
+            Cell(t(f"event.{c.event}", lang)),
+            Cell(item_text(c)),
+            Cell(c.period or ""),
+            Cell(t(f"field.{c.field}", lang)),
+            Cell(diff_value(c, c.old, lang)),
+            Cell(diff_value(c, c.new, lang)),
+        )
+        for c in d.changes
+    ]
+    if d.announced:  # a submitted month changed: say whether a revisions: entry announces it
+        change_keys = (*change_keys, "announced")
+        rows = [(*row, Cell(_announced(d, i, lang))) for i, row in enumerate(rows)]
+    changes = TableView(
+        t("title.diff.changes", lang),
+        tuple(t(f"col.diff.{k}", lang) for k in change_keys),
+        tuple(rows),
         keys=change_keys,
     )
     move_keys = ("indicator", "name", "old", "new")
@@ -154,7 +180,26 @@ def diff_views(d: Diff, lang: Lang) -> list[TableView]:
         ),
         keys=move_keys,
     )
-    return [changes, moves]
+    return [counts, changes, moves]
+
+
+def _announced(d: Diff, i: int, lang: Lang) -> str:
+    if i not in d.announced:
+        return ""
+    found = d.announced[i]
+    if found is None:
+        return t("diff.unannounced", lang)
+    return t("diff.announced", lang, reason=found[0], by=found[1])
+
+
+def _announced_json(d: Diff, i: int) -> dict[str, Any]:
+    if i not in d.announced:
+        return {}
+    found = d.announced[i]
+    return {
+        "announced": found is not None,
+        "revision": {"reason": found[0], "by": found[1]} if found else None,
+    }
 
 
 def diff_json(d: Diff) -> dict[str, Any]:
@@ -163,7 +208,8 @@ def diff_json(d: Diff) -> dict[str, Any]:
         "as_of": d.as_of.isoformat(),
         "base": d.base,
         "target": d.target,
-        "changes": [change_json(c) for c in d.changes],
+        "counts": d.counts(),
+        "changes": [{**change_json(c), **_announced_json(d, i)} for i, c in enumerate(d.changes)],
         "statuses": [
             {"project": m.project, "indicator": m.indicator, "old": m.old, "new": m.new} for m in d.moves
         ],

@@ -496,7 +496,7 @@ def problem_state_cell(q: ProblemProgress, lang: Lang) -> Cell:
 def problems_view(report: StatusReport, rows: Sequence[ProblemProgress], lang: Lang) -> TableView:
     projects = {p.id: p for p in report.projects}
     columns = tuple(t("col.problem_due" if k == "due" else f"col.{k}", lang) for k in PROBLEM_KEYS)
-    out = []
+    out: list[tuple[Cell, ...]] = []
     for q in rows:
         project = projects.get(q.project)
         out.append(
@@ -518,9 +518,21 @@ def problems_view(report: StatusReport, rows: Sequence[ProblemProgress], lang: L
             )
         )
     title = f"{t('title.issues', lang)}  {t('as_of', lang)} {report.as_of.isoformat()}"
-    return TableView(
-        title, columns, tuple(out), None, PROBLEM_KEYS, None, frozenset({"problem", "owner", "resolution"})
-    )
+    keys: tuple[str, ...] = PROBLEM_KEYS
+    if any(q.reopened for q in rows):  # how often, and the last time: only when a problem was reopened
+        keys = (*keys, "reopened", "last_reopened")
+        columns = (*columns, t("col.reopened", lang), t("col.last_reopened", lang))
+        out = [(*row, *_reopened_cells(q, lang)) for row, q in zip(out, rows, strict=True)]
+    wrap = frozenset({"problem", "owner", "resolution", "last_reopened"})
+    return TableView(title, columns, tuple(out), None, keys, None, wrap)
+
+
+def _reopened_cells(q: ProblemProgress, lang: Lang) -> tuple[Cell, Cell]:
+    if not q.reopened:
+        return Cell("", numeric=True), Cell("")
+    on, by, reason = q.reopened[-1]
+    said = t("reopened.last", lang, on=fmt_date(on), by=by or "?", reason=reason)
+    return Cell(str(len(q.reopened)), numeric=True, value=len(q.reopened)), Cell(said)
 
 
 def problems_json(report: StatusReport, rows: Sequence[ProblemProgress]) -> dict[str, Any]:
@@ -543,6 +555,9 @@ def problems_json(report: StatusReport, rows: Sequence[ProblemProgress]) -> dict
                 "overdue": q.overdue,
                 "age_days": q.age_days,
                 "days_overdue": q.days_overdue,
+                "reopened": [
+                    {"on": fmt_date(on), "by": by, "reason": reason} for on, by, reason in q.reopened
+                ],
             }
             for q in rows
         ],

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -195,6 +195,22 @@ class Diff:
     changes: list[Change]
     moves: list[StatusMove]
     problems: list[Problem]  # in the target state
+    # For each change (by its index) of a month submitted in the base: the (reason, by) of the new
+    # revisions: entry that announces it, or None when none does (unannounced).
+    announced: dict[int, tuple[str, str] | None] = field(default_factory=dict)
+
+    def counts(self) -> dict[str, int]:
+        """How many of each thing a meeting asks about, in the order `diff` opens with them."""
+        events = [(c.kind, c.event) for c in self.changes]
+        return {
+            "figures_revised": sum(1 for c in self.changes if c.kind == "figure" and c.event == "changed"),
+            "statuses_moved": len(self.moves),
+            "tasks_done": events.count(("task", "done")),
+            "problems_opened": events.count(("problem", "opened")),
+            "problems_closed": events.count(("problem", "closed")),
+            "problems_reopened": events.count(("problem", "reopened")),
+            "reports_submitted": events.count(("report", "submitted")),
+        }
 
 
 def diff_states(base: Any, target: Any, base_name: str, target_name: str, as_of: dt.date) -> Diff:
@@ -215,4 +231,30 @@ def diff_states(base: Any, target: Any, base_name: str, target_name: str, as_of:
         for i in roll_up(new_repo, as_of).indicators()
         if (i.project, i.indicator) in before and before[(i.project, i.indicator)] != i.status
     ]
-    return Diff(base_name, target_name, as_of, changes, moves, problems)
+    return Diff(
+        base_name, target_name, as_of, changes, moves, problems, announcements(old_repo, new_repo, changes)
+    )
+
+
+def announcements(
+    old_repo: Any, new_repo: Any, changes: Sequence[Change]
+) -> dict[int, tuple[str, str] | None]:
+    """Each change of a month submitted in `old_repo`, with the new revision that announces it."""
+    before = {(r.model.project, r.model.period): r.model for r in old_repo.reports}
+    after = {(r.model.project, r.model.period): r.model for r in new_repo.reports}
+    out: dict[int, tuple[str, str] | None] = {}
+    for i, c in enumerate(changes):
+        old = before.get((c.project, c.period or ""))
+        if c.kind not in ("figure", "task", "report") or old is None or old.submitted_on is None:
+            continue
+        new = after.get((c.project, c.period or ""))
+        recorded = [r for r in (new.revisions if new else []) if r not in old.revisions]
+        matching = [
+            r
+            for r in recorded
+            if r.changed == c.field
+            and r.indicator == (c.item if c.kind == "figure" else None)
+            and r.task == (c.item if c.kind == "task" else None)
+        ]
+        out[i] = (matching[-1].reason, matching[-1].by) if matching else None
+    return out

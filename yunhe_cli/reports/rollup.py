@@ -142,11 +142,13 @@ class ProblemProgress:
     overdue: bool
     age_days: int  # open: days since raised; closed: days it took
     days_overdue: int
+    reopened: tuple[tuple[dt.date, str | None, str], ...] = ()  # (on, by, reason) up to the day, oldest first
 
 
 def problem_progress(project: str, problem: m.PlanProblem, as_of: dt.date, owner: str) -> ProblemProgress:
     # As of a past date, a problem closed later was still open then, and one closed then and
     # reopened later was closed.
+    reopened = tuple((r.on, r.by, r.reason) for r in problem.reopened if r.on <= as_of)
     problem = problem.standing_on(as_of)
     closed = problem.status == "closed" and problem.closed_on is not None and problem.closed_on <= as_of
     end = problem.closed_on if closed and problem.closed_on else as_of
@@ -166,6 +168,7 @@ def problem_progress(project: str, problem: m.PlanProblem, as_of: dt.date, owner
         overdue=overdue,
         age_days=(end - problem.raised_on).days,
         days_overdue=(as_of - problem.due).days if overdue else 0,
+        reopened=reopened,
     )
 
 

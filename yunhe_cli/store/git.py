@@ -93,12 +93,15 @@ def command(where: Path | str, *args: str) -> list[str]:
     return ["git", "-C", str(where), *config, *args]
 
 
-def run_git(where: Path | str, *args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
-    """`git args` in `where`, safely (see above); any exit status. GitError when git is missing."""
+def run_git(
+    where: Path | str, *args: str, stdin: bytes | None = None, keep: Iterable[str] = ()
+) -> subprocess.CompletedProcess[bytes]:
+    """`git args` in `where`, safely (see above); any exit status. GitError when git is missing.
+    `keep`: more of the caller's git variables to pass (only `AUTHOR_VARIABLES`, for `git var`)."""
+    env = _env()
+    env.update({k: os.environ[k] for k in keep if k in AUTHOR_VARIABLES and k in os.environ})
     try:
-        return subprocess.run(
-            command(where, *args), input=stdin, capture_output=True, env=_env(), check=False
-        )
+        return subprocess.run(command(where, *args), input=stdin, capture_output=True, env=env, check=False)
     except FileNotFoundError:
         raise GitError("git is not installed (yunhe reads the history with it)") from None
 
@@ -204,6 +207,16 @@ class Git:
         except GitError:
             hint = " (this clone is shallow: fetch the history with `git fetch --unshallow`)"
             raise GitError(f"{a} and {b} have no common commit{hint if self.is_shallow() else ''}") from None
+
+    def is_ancestor(self, ancestor: str, commit: str) -> bool:
+        """Whether `ancestor` is in the history of `commit` (`git merge-base --is-ancestor`)."""
+        done = run_git(
+            self.top, "merge-base", "--is-ancestor", check_revision(ancestor), check_revision(commit)
+        )
+        if done.returncode not in (0, 1):
+            message = done.stderr.decode("utf-8", "replace").strip().splitlines()
+            raise GitError(message[-1] if message else "git merge-base failed")
+        return done.returncode == 0
 
     # ----------------------------------------------------------------- trees and blobs
 
@@ -401,11 +414,27 @@ def open_repository(data_root: Path) -> tuple[Git, str]:
     return Git(top), "" if prefix == "." else prefix
 
 
-def user_name(folder: Path) -> str | None:
-    """git's user.name where `folder` is (what a commit would record as the author), if set."""
+# The variables by which the caller names the author of the next commit: they choose a name, never
+# what runs or what is read, and `git var GIT_AUTHOR_IDENT` reads them as `git commit` would.
+AUTHOR_VARIABLES = frozenset({"GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_AUTHOR_DATE"})
+_IDENT = re.compile(r"^(?P<name>.*?) <(?P<email>[^<>]*)> \d+ [+-]\d{4}$")
+
+
+def author_ident(folder: Path) -> tuple[str, str] | None:
+    """(name, email) of the author a commit made in `folder` would record, as git resolves it
+    (`git var GIT_AUTHOR_IDENT`: GIT_AUTHOR_NAME/EMAIL, then the repository's user.name/email, the
+    global ones, EMAIL ...); None when git cannot tell (no identity configured)."""
     try:
-        done = run_git(folder, "config", "user.name")
+        done = run_git(folder, "var", "GIT_AUTHOR_IDENT", keep=AUTHOR_VARIABLES)
     except GitError:
         return None
-    name = done.stdout.decode("utf-8", "replace").strip()
-    return name or None
+    found = _IDENT.match(done.stdout.decode("utf-8", "replace").strip()) if done.returncode == 0 else None
+    if found is None or not found.group("name").strip():
+        return None
+    return found.group("name").strip(), found.group("email")
+
+
+def user_name(folder: Path) -> str | None:
+    """The author's name a commit made in `folder` would record (`author_ident`), if git can tell."""
+    ident = author_ident(folder)
+    return ident[0] if ident else None
