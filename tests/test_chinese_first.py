@@ -205,7 +205,7 @@ def test_a_month_13_is_blamed_on_its_month(c_locale: None) -> None:
     assert period_fault("2026/05") == "'2026/05' is not a month written YYYY-MM"
     zh = runner.invoke(app, ["dispatch", "--data", str(DATA), "--period", "2026-13"])
     assert zh.exit_code == 2
-    assert "--period 的值无效：'2026-13' 的月份 13 不在 01–12 之间" in zh.stderr
+    assert "--period 的值无效：'2026-13' 是 YYYY-MM 写法，但月份 13 不在 01–12 之间" in zh.stderr
 
 
 def test_a_year_outside_the_plan_names_the_plans_years(c_locale: None) -> None:
@@ -243,3 +243,17 @@ def test_quarter_and_annual_without_a_period(c_locale: None) -> None:
     annual = runner.invoke(app, ["annual", *args])
     assert annual.stdout == runner.invoke(app, ["annual", "2025", *args]).stdout
     assert "2025年" in annual.stdout.splitlines()[0]
+
+
+def test_outside_a_data_folder_yunhe_says_where_it_looked(
+    c_locale: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["status", "--as-of", AS_OF])
+    assert result.exit_code == 2
+    said = " ".join(line.strip("│ ") for line in result.stderr.splitlines())
+    assert "Invalid value for --data" not in said
+    assert f"no data folder here: {tmp_path} has no plan.yaml or data/plan.yaml" in said
+    zh = runner.invoke(app, ["status", "--as-of", AS_OF, "--lang", "zh"])
+    said = "".join(line.strip("│ ") for line in zh.stderr.splitlines())
+    assert f"这里没有数据目录：{tmp_path} 及其上级目录中都没有 plan.yaml 或 data/plan.yaml。" in said

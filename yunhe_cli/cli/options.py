@@ -297,6 +297,14 @@ def data_root(data: Path | None) -> Path:
     from yunhe_cli.outputs.problem_printer import safe_text
 
     shown = safe_text(str(root))
+    if data is None and not root.is_dir():  # --data not given and none found: say where yunhe looked
+        from typer._click.exceptions import UsageError
+
+        looked = safe_text(str(Path.cwd()))
+        raise UsageError(
+            f"no data folder here: {looked} has no plan.yaml or data/plan.yaml, nor any folder above it. "
+            f"Give --data DIR. {DATA_FOLDER_HELP}"
+        )
     if not root.is_dir():
         raise typer.BadParameter(f"{shown} is not a folder. {DATA_FOLDER_HELP}", param_hint="--data")
     if not any((root / name).exists() for name in ("plan.yaml", "projects", "units.yaml")):

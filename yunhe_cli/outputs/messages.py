@@ -148,7 +148,7 @@ USAGE: list[tuple[str, str]] = [
     (r"(?P<value>'.*?') is not a month written YYYY-MM", "{value} 不是月份，请写成 YYYY-MM"),
     (
         r"(?P<value>'.*?') is written YYYY-MM, but its month (?P<month>\S+) is not 01–12",
-        "{value} 的月份 {month} 不在 01–12 之间",
+        "{value} 是 YYYY-MM 写法，但月份 {month} 不在 01–12 之间",
     ),
     (r"(?P<path>.+?) is not a folder\. (?P<help>.*)", "{path} 不是目录。" + DATA_HELP_ZH),
     (
@@ -156,7 +156,8 @@ USAGE: list[tuple[str, str]] = [
         "{path} 不是 yunhe 数据目录。" + DATA_HELP_ZH,
     ),
     (
-        r"no data folder here: (?P<looked>.+?) has no plan\.yaml, nor any folder above it\. (?P<help>.*)",
+        r"no data folder here: (?P<looked>.+?) has no plan\.yaml or data/plan\.yaml, nor any folder above "
+        r"it\. Give --data DIR\. (?P<help>.*)",
         "这里没有数据目录：{looked} 及其上级目录中都没有 plan.yaml 或 data/plan.yaml。请用 --data 指定。"
         + DATA_HELP_ZH,
     ),
