@@ -257,3 +257,19 @@ def test_outside_a_data_folder_yunhe_says_where_it_looked(
     zh = runner.invoke(app, ["status", "--as-of", AS_OF, "--lang", "zh"])
     said = "".join(line.strip("│ ") for line in zh.stderr.splitlines())
     assert f"这里没有数据目录：{tmp_path} 及其上级目录中都没有 plan.yaml 或 data/plan.yaml。" in said
+
+
+def test_the_percent_hint_only_where_the_unit_is_a_percentage() -> None:
+    from yunhe_cli.forms.cells import Bad, to_number
+    from yunhe_cli.forms.read import Cell
+
+    def said(unit: str) -> str:
+        with pytest.raises(Bad) as caught:
+            to_number(Cell("indicators", "H7", "63%"), unit)
+        return str(caught.value)
+
+    assert said("%") == "'63%' is not a number; write 63 without %: the Unit column says %"
+    assert (
+        said("亿元")
+        == "'63%' is not a number; the figure is in 亿元, not a percentage: write it in 亿元, without %"
+    )
