@@ -89,7 +89,8 @@ def _fill(path: Path, cells: dict[tuple[str, str], Any], out: Path | None = None
 
 
 def _import(data: Path, *forms: Path, extra: tuple[str, ...] = ()) -> Any:
-    args = ["import", *map(str, forms), "--data", str(data), "--as-of", str(AS_OF), *extra]
+    # The messages checked are the English ones (the sample's plan.yaml says language: zh).
+    args = ["import", *map(str, forms), "--data", str(data), "--as-of", str(AS_OF), "--lang", "en", *extra]
     return runner.invoke(app, args)
 
 

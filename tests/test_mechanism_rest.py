@@ -626,7 +626,9 @@ def test_dispatch_lists_the_supervision_items_overdue() -> None:
             "feedback": 1,
         },
     ]
-    code, text, _ = invoke("dispatch", "--data", str(SAMPLE), "--as-of", "2026-11-15", "--format", "plain")
+    code, text, _ = invoke(
+        "dispatch", "--data", str(SAMPLE), "--as-of", "2026-11-15", "--format", "plain", "--lang", "en"
+    )
     assert "Supervision items overdue" in text
     assert "p07-s001" in text and "(sent back)" in text
 

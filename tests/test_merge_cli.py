@@ -54,7 +54,7 @@ def test_setup_registers_the_driver_once(tmp_path: Path) -> None:
 def test_setup_outside_git_is_a_usage_error(tmp_path: Path) -> None:
     outside = tmp_path / "data"
     subprocess.run(["cp", "-r", str(SAMPLE), str(outside)], check=True)
-    result = runner.invoke(app, ["setup", "--data", str(outside)])
+    result = runner.invoke(app, ["--lang", "en", "setup", "--data", str(outside)])
     assert result.exit_code == 2
     flat = "".join(ch for ch in result.output if not ch.isspace() and ch not in "│╭╮╰╯─")
     assert "Invalidvaluefor--data" in flat and "isnotinagitrepository" in flat
@@ -127,7 +127,7 @@ def test_conflict_markers_left_in_a_file_are_a_placed_problem(tmp_path: Path) ->
     lines[at : at + 1] = ["<<<<<<< ours\n", "    due: 2025-08-15\n", "=======\n", "    due: 2025-09-15\n"]
     lines.insert(at + 4, ">>>>>>> theirs\n")
     path.write_text("".join(lines), encoding="utf-8")
-    result = runner.invoke(app, ["validate", "--data", str(data), "--as-of", "2026-11-15"])
+    result = runner.invoke(app, ["validate", "--data", str(data), "--as-of", "2026-11-15", "--lang", "en"])
     assert result.exit_code == 1
     placed = [line for line in result.stderr.splitlines() if " Y017 " in line]
     assert placed == [

@@ -76,9 +76,10 @@ def test_first_period_defaults_to_the_month_init_runs_in(tmp_path: Path) -> None
 
 
 def test_a_month_that_is_not_one_blames_the_option(tmp_path: Path) -> None:
-    result = runner.invoke(app, ["init", str(tmp_path / "c"), "--first-period", "2026-13"])
+    result = runner.invoke(app, ["init", str(tmp_path / "c"), "--first-period", "2026-13", "--lang", "en"])
     assert result.exit_code == 2
-    assert "Invalid value for --first-period" in result.output
+    assert "Invalid value for --first-period: '2026-13' is written YYYY-MM, but its" in result.output
+    assert "month 13 is not 01–12" in result.output
     assert "Invalid value for DIR" not in result.output
 
 

@@ -204,10 +204,14 @@ def test_readme_shows_what_status_prints() -> None:
     assert shown == out
 
 
-def test_language_defaults_from_the_locale(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+def test_language_defaults_from_the_data_then_the_locale(
+    monkeypatch: pytest.MonkeyPatch, make_repo: RepoMaker
+) -> None:
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG", "YUNHE_LANG"):
         monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    monkeypatch.setenv("LC_ALL", "en_US.UTF-8")  # the sample's plan.yaml says language: zh
     assert run("status", "--data", str(SAMPLE), "--as-of", AS_OF, "--format", "plain").startswith("云和县")
-    monkeypatch.setenv("LC_ALL", "en_US.UTF-8")
-    assert run("status", "--data", str(SAMPLE), "--as-of", AS_OF, "--format", "plain").startswith("Ten Major")
+    root = make_repo(dict(MINIMAL))  # no language: the locale decides
+    assert run("status", "--data", str(root), "--as-of", AS_OF, "--format", "plain").startswith("Ten Major")
+    monkeypatch.setenv("LC_ALL", "zh_CN.UTF-8")
+    assert run("status", "--data", str(root), "--as-of", AS_OF, "--format", "plain").startswith("云和县")

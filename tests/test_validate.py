@@ -532,4 +532,4 @@ def test_cli_text_escapes_terminal_controls(make_repo: RepoMaker) -> None:
 def test_cli_finds_data_by_walking_up(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(DATA / "projects")
     result = runner.invoke(app, ["validate"])
-    assert (result.exit_code, result.stdout) == (0, "13 files, no problems\n")
+    assert (result.exit_code, result.stdout) == (0, "13个文件，没有问题\n")  # data/plan.yaml: language: zh

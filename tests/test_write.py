@@ -35,7 +35,8 @@ def sample(tmp_path: Path) -> Path:
 
 
 def invoke(*args: str) -> tuple[int, str, str]:
-    result = runner.invoke(app, list(args))
+    # The messages checked are the English ones (the sample's plan.yaml says language: zh).
+    result = runner.invoke(app, ["--lang", "en", *args])
     return result.exit_code, result.stdout, result.stderr
 
 

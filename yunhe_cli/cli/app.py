@@ -27,9 +27,12 @@ from typing import Annotated
 import typer
 
 from yunhe_cli.cli import edits, forms, history, mechanism, publish, reports, setup, validate
+from yunhe_cli.cli.options import LangOption
+from yunhe_cli.cli.usage import YunheGroup
 
 app = typer.Typer(
     name="yunhe",
+    cls=YunheGroup,
     help="Track Yunhe County's Ten Major Projects plan (云和县“十项重大工程”, 2023–2027) from YAML files.",
     no_args_is_help=True,
     add_completion=False,
@@ -58,18 +61,20 @@ def _run_options(
         typer.Option(
             "--cache-dir",
             file_okay=False,
-            help="Where files read before are remembered (default: $YUNHE_CACHE_DIR, else the user's "
-            "cache folder). The cache never changes an answer; see README.",
+            help="缓存目录。 Where files read before are remembered (default: $YUNHE_CACHE_DIR, "
+            "else the user's cache folder). The cache never changes an answer; see README.",
         ),
     ] = None,
     no_cache: Annotated[
         bool,
         typer.Option(
-            "--no-cache", help="Read every file afresh and remember nothing (also YUNHE_NO_CACHE=1)."
+            "--no-cache",
+            help="不用缓存。 Read every file afresh and remember nothing (also YUNHE_NO_CACHE=1).",
         ),
     ] = False,
+    lang: LangOption = None,
 ) -> None:
-    """Options for every command: yunhe [--cache-dir DIR | --no-cache] COMMAND ..."""
+    """Options for every command: yunhe [--cache-dir DIR | --no-cache] [--lang zh|en] COMMAND ..."""
     from yunhe_cli.store import cache
 
     cache.configure(cache_dir, enabled=not no_cache)

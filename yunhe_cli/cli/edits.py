@@ -14,12 +14,12 @@ from yunhe_cli.cli.options import (
     DataOption,
     LockTimeoutOption,
     PeriodOption,
+    check_month_given,
     data_root,
     date_option,
     parse_date,
 )
-from yunhe_cli.cli.printing import emit_problems, notices, refused
-from yunhe_cli.core.periods import is_period
+from yunhe_cli.cli.printing import emit_problems, notices, refused, run_lang
 from yunhe_cli.outputs.problem_printer import ProblemFormat
 
 if TYPE_CHECKING:
@@ -45,8 +45,7 @@ def report_new(
     from yunhe_cli.store.write import WriteRefused
 
     today = as_of or dt.date.today()
-    if period is not None and not is_period(period):
-        raise typer.BadParameter(f"{period!r} is not a month written YYYY-MM", param_hint="--period")
+    check_month_given(period)
     elsewhere: list[Problem] = []
     try:
         path = write_new_report(
@@ -219,7 +218,7 @@ def fmt(
     root = data_root(data)
     files, problems = discover(root)
     if problems:
-        sys.stderr.write(RENDERERS[ProblemFormat.text](problems, len(files)))
+        sys.stderr.write(RENDERERS[ProblemFormat.text](problems, len(files), run_lang()))
         raise typer.Exit(1)
     known = CanonicalCache(None) if no_cache else CanonicalCache.default()
     changed = []

@@ -10,9 +10,17 @@ from typing import Annotated
 
 import typer
 
-from yunhe_cli.cli.options import AsOfOption, DataOption, PeriodOption, data_root
+from yunhe_cli.cli.options import (
+    AsOfOption,
+    DataOption,
+    LangOption,
+    PeriodOption,
+    check_month_given,
+    data_root,
+    settled_lang,
+)
 from yunhe_cli.cli.printing import export_failed, refused
-from yunhe_cli.outputs.labels import Lang
+from yunhe_cli.outputs.messages import text
 
 
 def form_command(
@@ -21,7 +29,7 @@ def form_command(
     period: PeriodOption = None,
     data: DataOption = None,
     as_of: AsOfOption = None,
-    lang: Annotated[Lang, typer.Option("--lang", help="zh or en (语言). Default: zh.")] = Lang.zh,
+    lang: LangOption = None,
 ) -> None:
     """Write the month's fillable form of a project, for Excel or WPS (月报填报表)."""
     import re
@@ -34,13 +42,14 @@ def form_command(
     from yunhe_cli.store.write import WriteRefused
 
     today = as_of or dt.date.today()
+    check_month_given(period)
     if period is not None and not re.fullmatch(PERIOD_PATTERN, period):
         raise typer.BadParameter(f"{period!r} is not a month written YYYY-MM", param_hint="--period")
     if out.suffix.lower() != ".xlsx":
         raise typer.BadParameter(f"{out} does not end in .xlsx", param_hint="OUT.xlsx")
     root = data_root(data)
     try:
-        write_form(root, project, period or default_period(today), out, today, lang)
+        write_form(root, project, period or default_period(today), out, today, settled_lang(lang, root))
     except WriteRefused as exc:
         raise refused(exc) from None
     except UnknownProject as exc:
@@ -70,6 +79,7 @@ def import_command(
     by: Annotated[
         str | None, typer.Option("--by", help="Who revises (default: the form's 报送单位).")
     ] = None,
+    lang: LangOption = None,
 ) -> None:
     """Read filled forms into the monthly reports and problem lists; the whole batch or nothing (导入)."""
     from yunhe_cli.forms.apply import import_forms
@@ -80,16 +90,18 @@ def import_command(
         raise typer.BadParameter("--revise needs --reason (修订原因)", param_hint="--reason")
     if reason and not revise:
         raise typer.BadParameter("--reason goes with --revise", param_hint="--reason")
+    root = data_root(data)
+    language = settled_lang(lang, root)
     try:
-        result = import_forms(data_root(data), forms, as_of or dt.date.today(), revise, reason, by)
+        result = import_forms(root, forms, as_of or dt.date.today(), revise, reason, by)
     except WriteRefused as exc:
         raise refused(exc) from None
     except ImportRefused as exc:
         for p in exc.problems:
-            sys.stderr.write(p.text() + "\n")
-        sys.stderr.write("nothing was written\n")
+            sys.stderr.write(p.text(language) + "\n")
+        sys.stderr.write(text("nothing_written", language) + "\n")
         raise typer.Exit(1) from None
     for p in result.warnings:
-        sys.stderr.write(p.text() + "\n")
+        sys.stderr.write(p.text(language) + "\n")
     for line in result.actions:
         sys.stdout.write(line + "\n")

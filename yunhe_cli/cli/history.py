@@ -19,13 +19,14 @@ from yunhe_cli.cli.options import (
     DataOption,
     FormatOption,
     LangOption,
+    check_month_given,
     date_option,
     find_data_root,
+    settled_lang,
 )
 from yunhe_cli.cli.printing import emit, emit_document, print_problems
 from yunhe_cli.cli.revisions import log_selection, revision_range
-from yunhe_cli.core.periods import is_period
-from yunhe_cli.outputs.labels import Lang, default_lang
+from yunhe_cli.outputs.labels import Lang
 
 
 def log_command(
@@ -59,8 +60,7 @@ def log_command(
     from yunhe_cli.reports.changes import log as run_log
     from yunhe_cli.store.git import GitError
 
-    if period is not None and not is_period(period):
-        raise typer.BadParameter(f"{period!r} is not a month written YYYY-MM", param_hint="--period")
+    check_month_given(period)
     root = data if data is not None else find_data_root()
     git, prefix = open_git(root)
     selection = log_selection(root, what, period, since, until)
@@ -74,7 +74,7 @@ def log_command(
         raise typer.BadParameter(str(exc), param_hint="--data") from None
     if what and not result.known:
         raise typer.BadParameter(f"nothing in the history of {root} is called {what!r}", param_hint="WHAT")
-    language = lang or default_lang()
+    language = settled_lang(lang, data)
     title = what or ("全部" if language is Lang.zh else "everything")
     emit(log_view(result, language, title), log_json(result, what or ""), output_format)
     print_problems(result.problems)
@@ -123,7 +123,7 @@ def diff_command(
     except GitError as exc:
         raise typer.BadParameter(str(exc), param_hint="REV1..REV2") from None
     result = diff_states(base, target, base_name, target_name, as_of or dt.date.today())
-    emit_document(diff_views(result, lang or default_lang()), diff_json(result), output_format)
+    emit_document(diff_views(result, settled_lang(lang, data)), diff_json(result), output_format)
     errors = [p for p in result.problems if p.severity == "error"]  # warnings are for `yunhe validate`
     print_problems(errors)
     raise typer.Exit(1 if errors else 0)

@@ -12,6 +12,8 @@ folder is when none is given.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
@@ -35,6 +37,15 @@ def parse_date(value: str | None) -> dt.date | None:
         return dt.date.fromisoformat(value)
     except ValueError:
         raise typer.BadParameter(f"{value!r} is not a date; write YYYY-MM-DD") from None
+
+
+def check_month_given(period: str | None, param_hint: str = "--period") -> None:
+    """A month given on the command line, or a usage error saying what is wrong with it."""
+    from yunhe_cli.core.periods import period_fault
+
+    fault = None if period is None else period_fault(period)
+    if fault is not None:
+        raise typer.BadParameter(fault, param_hint=param_hint)
 
 
 def date_option(name: str, help_text: str) -> object:
@@ -86,9 +97,11 @@ FormatOption = Annotated[
         "table (terminal), plain, markdown, csv or json. Default: table on a terminal, else plain.",
     ),
 ]
-LangOption = Annotated[
-    Lang | None, typer.Option("--lang", help="zh or en (语言). Default: from the locale (zh_* gives zh).")
-]
+LANG_HELP = (
+    "语言：zh 或 en。默认取数据 plan.yaml 的 language，其次 YUNHE_LANG，再次系统语言环境。 "
+    "zh or en. Default: plan.yaml's language, then $YUNHE_LANG, then the locale."
+)
+LangOption = Annotated[Lang | None, typer.Option("--lang", metavar="zh|en", help=LANG_HELP)]
 ProjectOption = Annotated[
     str | None,
     typer.Option(
@@ -178,12 +191,13 @@ class ReportOptions:
     ) -> ReportOptions:
         """The bundle from the options as parsed: --counties read, the language settled."""
         given = [data] if isinstance(data, Path) else data
+        folders_ = folders(given, counties_file)
         return cls(
-            tuple(folders(given, counties_file)),
+            tuple(folders_),
             as_of,
             at,
             output_format,
-            lang or default_lang(),
+            settled_lang(lang, folders_[0] if folders_ else None),
             project,
             unit,
             convener,
@@ -200,6 +214,48 @@ class ReportOptions:
     def today(self) -> dt.date:
         """The day reported on: --as-of, else today."""
         return self.as_of or dt.date.today()
+
+
+ARGS: ContextVar[tuple[str, ...]] = ContextVar("yunhe_args", default=())
+
+
+def _values_of(args: Sequence[str], name: str) -> list[str]:
+    """The values typed after `name`, in order (a command's own --lang after yunhe's)."""
+    found = []
+    for i, arg in enumerate(args):
+        if arg == name and i + 1 < len(args):
+            found.append(args[i + 1])
+        elif arg.startswith(name + "="):
+            found.append(arg[len(name) + 1 :])
+    return found
+
+
+def usage_lang(args: Sequence[str] | None = None, data: Path | None = None) -> Lang:
+    """The language of a run from the words typed: --lang (yunhe's or the command's), else the
+    data's own (`language:` in plan.yaml of `data`, of --data, or of the folder yunhe finds),
+    $YUNHE_LANG, the locale. Never fails: a usage error must still be said."""
+    args = ARGS.get() if args is None else args
+    given = [value for value in _values_of(args, "--lang") if value in ("zh", "en")]
+    if given:
+        return Lang(given[-1])
+    from yunhe_cli.store.layout import plan_language
+
+    if data is None:
+        typed = _values_of(args, "--data")
+        data = Path(typed[0]) if typed else None
+    try:
+        return default_lang(plan_language(data if data is not None else find_data_root()))
+    except (OSError, ValueError):
+        return default_lang()
+
+
+def settled_lang(lang: Lang | None, data: Path | None = None) -> Lang:
+    """The language of this run: the command's --lang, else `yunhe --lang`, else the data's own
+    (`language:` in the plan.yaml of `data`, of --data, or of the folder yunhe finds), then
+    $YUNHE_LANG, then the locale."""
+    if lang is not None:
+        return lang
+    return usage_lang(data=data)
 
 
 def folders(data: list[Path] | None, listing: Path | None) -> list[Path]:
@@ -241,6 +297,14 @@ def data_root(data: Path | None) -> Path:
     from yunhe_cli.outputs.problem_printer import safe_text
 
     shown = safe_text(str(root))
+    if data is None and not root.is_dir():  # --data not given and none found: say where yunhe looked
+        from typer._click.exceptions import UsageError
+
+        looked = safe_text(str(Path.cwd()))
+        raise UsageError(
+            f"no data folder here: {looked} has no plan.yaml or data/plan.yaml, nor any folder above it. "
+            f"Give --data DIR. {DATA_FOLDER_HELP}"
+        )
     if not root.is_dir():
         raise typer.BadParameter(f"{shown} is not a folder. {DATA_FOLDER_HELP}", param_hint="--data")
     if not any((root / name).exists() for name in ("plan.yaml", "projects", "units.yaml")):

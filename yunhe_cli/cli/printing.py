@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 import typer
 
 from yunhe_cli.outputs.formats import OutputFormat
+from yunhe_cli.outputs.labels import Lang
+from yunhe_cli.outputs.messages import text
 from yunhe_cli.outputs.problem_printer import ProblemFormat
 
 if TYPE_CHECKING:
@@ -22,6 +24,13 @@ if TYPE_CHECKING:
 
     from yunhe_cli.core.problems import Problem
     from yunhe_cli.outputs.views import TableView
+
+
+def run_lang() -> Lang:
+    """The language of the run (its --lang, else the data's, $YUNHE_LANG, the locale)."""
+    from yunhe_cli.cli.options import settled_lang
+
+    return settled_lang(None)
 
 
 def emit(view: TableView, doc: dict[str, object], output_format: OutputFormat | None) -> None:
@@ -49,7 +58,7 @@ def report_errors(problems: Sequence[Problem], files: int) -> int:
 
     errors = [p for p in problems if p.severity == "error"]
     if errors:
-        sys.stderr.write(render_text(errors, files))
+        sys.stderr.write(render_text(errors, files, run_lang()))
     return 1 if errors else 0
 
 
@@ -57,16 +66,17 @@ def print_problems(problems: Sequence[Problem]) -> None:
     """Problems to stderr, one line each."""
     from yunhe_cli.outputs.problem_printer import problem_line
 
+    lang = run_lang()
     for p in problems:
-        sys.stderr.write(problem_line(p) + "\n")
+        sys.stderr.write(problem_line(p, lang) + "\n")
 
 
 def emit_problems(problems: list[Problem], files: int, output_format: ProblemFormat) -> None:
     """Problems through the one renderer per format: text to stderr, json and github to stdout."""
     from yunhe_cli.outputs.problem_printer import RENDERERS
 
-    text = RENDERERS[output_format](problems, files)
-    (sys.stderr if output_format is ProblemFormat.text else sys.stdout).write(text)
+    out = RENDERERS[output_format](problems, files, run_lang())
+    (sys.stderr if output_format is ProblemFormat.text else sys.stdout).write(out)
 
 
 def refused(exc: Exception) -> typer.Exit:
@@ -75,9 +85,10 @@ def refused(exc: Exception) -> typer.Exit:
     from yunhe_cli.store.write import WriteRefused
 
     assert isinstance(exc, WriteRefused)
+    lang = run_lang()
     for p in exc.problems:
-        sys.stderr.write(problem_line(p) + "\n")
-    sys.stderr.write("nothing was written\n")
+        sys.stderr.write(problem_line(p, lang) + "\n")
+    sys.stderr.write(text("nothing_written", lang) + "\n")
     return typer.Exit(1)
 
 
@@ -86,8 +97,9 @@ def notices(problems: list[Problem]) -> None:
     if problems:
         from yunhe_cli.outputs.problem_printer import problem_line
 
-        sys.stderr.write("written; the data already had these problems elsewhere (run yunhe validate):\n")
-        sys.stderr.write("".join(problem_line(p) + "\n" for p in problems))
+        lang = run_lang()
+        sys.stderr.write(text("notices", lang) + "\n")
+        sys.stderr.write("".join(problem_line(p, lang) + "\n" for p in problems))
 
 
 def export_failed(out: Path, exc: Exception) -> typer.Exit:
@@ -100,5 +112,6 @@ def export_failed(out: Path, exc: Exception) -> typer.Exit:
         if isinstance(exc, WriteRefused)
         else (exc.strerror if isinstance(exc, OSError) and exc.strerror else type(exc).__name__)
     )
-    sys.stderr.write(f"{safe_text(str(out))}: cannot write the export: {safe_text(reason)}\n")
+    message = text("export_failed", run_lang(), out=safe_text(str(out)), reason=safe_text(reason))
+    sys.stderr.write(message + "\n")
     return typer.Exit(1)

@@ -28,10 +28,10 @@ from yunhe_cli.cli.options import (
     ProjectOption,
     ReportOptions,
     UnitOption,
+    check_month_given,
     parse_date,
 )
 from yunhe_cli.cli.printing import emit_document
-from yunhe_cli.core.periods import is_period
 
 if TYPE_CHECKING:
     from yunhe_cli.outputs.views import TableView
@@ -233,8 +233,7 @@ def dispatch(
 
     options = ReportOptions.of(data, as_of=as_of, at=at, output_format=output_format, lang=lang)
     today = options.today
-    if period is not None and not is_period(period):
-        raise typer.BadParameter(f"{period!r} is not a month written YYYY-MM", param_hint="--period")
+    check_month_given(period)
     repo, code = load_repo(options.data, options.at, options.as_of)
     first, last = plan_months(repo)
     # Without --period: last month, held inside the plan's months (before the plan: its first).
@@ -259,7 +258,14 @@ def dispatch(
 
 
 def quarter(
-    which: Annotated[str, typer.Argument(metavar="YYYY-Qn", help="季度。 The quarter, e.g. 2026-Q3.")],
+    which: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="YYYY-Qn",
+            help="季度（默认：最近一个已到报送期的季度）。 "
+            "The quarter, e.g. 2026-Q3. Default: the last quarter whose reports are due.",
+        ),
+    ] = None,
     data: DataOption = None,
     as_of: Annotated[
         dt.date | None,
@@ -275,16 +281,18 @@ def quarter(
     at: AtOption = None,
 ) -> None:
     """季分析 (晾晒): indicators and projects ranked against their paths, with the movement."""
+    from yunhe_cli.core.periods import last_quarter_due
     from yunhe_cli.outputs.meeting_views import quarter_json, quarter_views
-    from yunhe_cli.reports.meetings import OutsidePlan, check_year, parse_quarter
+    from yunhe_cli.reports.meetings import OutsidePlan, check_year, due_day, parse_quarter
     from yunhe_cli.reports.meetings import quarter as run_quarter
 
     options = ReportOptions.of(data, as_of=as_of, at=at, output_format=output_format, lang=lang)
     try:
-        year, q = parse_quarter(which)
+        parsed = parse_quarter(which) if which is not None else None
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="YYYY-Qn") from None
     repo, code = load_repo(options.data, options.at, options.as_of)
+    year, q = parsed or last_quarter_due(options.today, due_day(repo))
     try:
         check_year(repo, year)
     except OutsidePlan as exc:
@@ -303,9 +311,14 @@ def quarter(
 
 
 def annual(
-    year: Annotated[
-        int, typer.Argument(metavar="YYYY", help="年度。 The year, e.g. 2025.", min=2000, max=2100)
-    ],
+    which_year: Annotated[
+        int | None,
+        typer.Argument(
+            metavar="YYYY",
+            help="年度（默认：最近一个已到报送期的年度）。 "
+            "The year, e.g. 2025. Default: the last year whose December reports are due.",
+        ),
+    ] = None,
     data: DataOption = None,
     as_of: Annotated[
         dt.date | None,
@@ -321,12 +334,14 @@ def annual(
     at: AtOption = None,
 ) -> None:
     """年总结: each indicator's year against its target, tasks done, problems raised and closed, next year."""
+    from yunhe_cli.core.periods import last_year_due
     from yunhe_cli.outputs.meeting_views import annual_json, annual_views
-    from yunhe_cli.reports.meetings import OutsidePlan, check_year
+    from yunhe_cli.reports.meetings import OutsidePlan, check_year, due_day
     from yunhe_cli.reports.meetings import annual as run_annual
 
     options = ReportOptions.of(data, as_of=as_of, at=at, output_format=output_format, lang=lang)
     repo, code = load_repo(options.data, options.at, options.as_of)
+    year = which_year if which_year is not None else last_year_due(options.today, due_day(repo))
     try:
         check_year(repo, year)
     except OutsidePlan as exc:

@@ -10,9 +10,8 @@ from typing import Annotated
 
 import typer
 
-from yunhe_cli.cli.options import AsOfOption, DataOption, LangOption, data_root
-from yunhe_cli.cli.printing import report_errors
-from yunhe_cli.outputs.labels import default_lang
+from yunhe_cli.cli.options import AsOfOption, DataOption, LangOption, data_root, settled_lang
+from yunhe_cli.cli.printing import report_errors, run_lang
 
 
 def init(
@@ -50,7 +49,7 @@ def init(
         if sys.stdin.isatty():
             month = typer.prompt("First month reported (首个报送月, YYYY-MM)", default=month)
     try:
-        written = run_init(target, month, org, (lang or default_lang()).value)
+        written = run_init(target, month, org, settled_lang(lang, target).value)
     except InitError as exc:  # the folder was checked above: what is left is the month
         raise typer.BadParameter(str(exc), param_hint="--first-period") from None
     except ShippedDataMissing as exc:
@@ -158,7 +157,7 @@ def owners(
     if check:
         drift = codeowners_drift(target, text)
         if drift:
-            sys.stderr.write(render_text(drift, 1))
+            sys.stderr.write(render_text(drift, 1, run_lang()))
             raise typer.Exit(1)
         sys.stdout.write(f"{target} is up to date\n")
         return

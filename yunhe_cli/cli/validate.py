@@ -11,7 +11,16 @@ from typing import Annotated
 import typer
 
 from yunhe_cli.cli.loading import open_git
-from yunhe_cli.cli.options import CountiesOption, DataFoldersOption, data_root, folders, parse_date
+from yunhe_cli.cli.options import (
+    CountiesOption,
+    DataFoldersOption,
+    LangOption,
+    data_root,
+    folders,
+    parse_date,
+    settled_lang,
+)
+from yunhe_cli.outputs.labels import Lang
 from yunhe_cli.outputs.problem_printer import ProblemFormat
 
 
@@ -62,6 +71,7 @@ def validate(
             "With --base: refuse every commit since REV without a good signature (git verify-commit).",
         ),
     ] = False,
+    lang: LangOption = None,
 ) -> None:
     """Check every data file; report every problem as path:line:col: CODE message (校验数据).
 
@@ -72,10 +82,11 @@ def validate(
 
     found = folders(data, counties_file)
     checked_on = as_of or dt.date.today()
+    language = settled_lang(lang, found[0] if found else None)
     if len(found) > 1:
         if staged or base is not None:
             raise typer.BadParameter("--staged and --base check one data folder; give one --data")
-        validate_counties(found, output_format, strict, checked_on)
+        validate_counties(found, output_format, strict, checked_on, language)
     root = data_root(found[0] if found else None)
     if require_signed and base is None:
         raise typer.BadParameter("--require-signed checks the commits since --base REV; give --base")
@@ -109,14 +120,16 @@ def validate(
             raise typer.BadParameter(str(exc), param_hint="--base") from None
     else:
         repo, problems = run_validate(root, today=checked_on)
-    text = RENDERERS[output_format](problems, len(repo.files))
+    text = RENDERERS[output_format](problems, len(repo.files), language)
     stream = sys.stderr if output_format is ProblemFormat.text and problems else sys.stdout
     stream.write(text)
     failing = [p for p in problems if strict or p.severity == "error"]
     raise typer.Exit(1 if failing else 0)
 
 
-def validate_counties(roots: list[Path], output_format: ProblemFormat, strict: bool, day: dt.date) -> None:
+def validate_counties(
+    roots: list[Path], output_format: ProblemFormat, strict: bool, day: dt.date, lang: Lang = Lang.en
+) -> None:
     """validate over many data folders: each county's problems under its name, one exit status."""
     import json
 
@@ -127,7 +140,7 @@ def validate_counties(roots: list[Path], output_format: ProblemFormat, strict: b
     docs = []
     for county, repo, problems in validate_all(counties(roots), day):  # one county in memory at a time
         failing = failing or any(strict or p.severity == "error" for p in problems)
-        text = RENDERERS[output_format](problems, len(repo.files))
+        text = RENDERERS[output_format](problems, len(repo.files), lang)
         if output_format is ProblemFormat.json:
             docs.append({"county": county.label, **json.loads(text)})
             continue

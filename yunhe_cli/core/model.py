@@ -188,6 +188,12 @@ class Plan(Strict):
     reporting: Annotated[Reporting, Field(description="报送规则 reporting rules")] = Reporting()
     thresholds: Annotated[Thresholds, Field(description="状态阈值 status thresholds")] = Thresholds()
     audit: Annotated[Audit, Field(description="审计规则 rules for changes to what was committed")] = Audit()
+    language: Annotated[
+        Literal["zh", "en"] | None,
+        Field(
+            description="默认语言 the language yunhe speaks for this data unless --lang or YUNHE_LANG says"
+        ),
+    ] = None
 
 
 # --------------------------------------------------------------------------- registries

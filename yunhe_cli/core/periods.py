@@ -41,6 +41,18 @@ def is_period(text: str) -> bool:
     return PERIOD.match(text) is not None and text[:4] != "0000"
 
 
+def period_fault(text: str) -> str | None:
+    """Why `text` is not a month written YYYY-MM (None: it is one), blaming what is wrong."""
+    if is_period(text):
+        return None
+    written = re.fullmatch(r"([0-9]{4})-([0-9]{2})", text)
+    if written and not 1 <= int(written.group(2)) <= 12:
+        return f"{text!r} is written YYYY-MM, but its month {written.group(2)} is not 01–12"
+    if written:
+        return f"{text!r} is written YYYY-MM, but the year 0000 is not a year"
+    return f"{text!r} is not a month written YYYY-MM"
+
+
 def month_index(period: str) -> int:
     """Months since year 0: 2023-01 is 2023 * 12."""
     return int(period[:4]) * 12 + int(period[5:7]) - 1
@@ -99,6 +111,22 @@ def report_due(period: str, due_day: int) -> dt.date:
     if index > LAST_INDEX:
         return dt.date.max
     return dt.date(index // 12, index % 12 + 1, due_day)
+
+
+def last_quarter_due(today: dt.date, due_day: int) -> tuple[int, int]:
+    """The last quarter (year, 1–4) whose reports are due by `today`: its third month's report."""
+    year, q = today.year, (today.month - 1) // 3 + 1
+    while year > 1 and report_due(f"{year:04d}-{3 * q:02d}", due_day) > today:
+        year, q = (year - 1, 4) if q == 1 else (year, q - 1)
+    return year, q
+
+
+def last_year_due(today: dt.date, due_day: int) -> int:
+    """The last year whose reports are due by `today`: its December report."""
+    year = today.year
+    while year > 1 and report_due(f"{year:04d}-12", due_day) > today:
+        year -= 1
+    return year
 
 
 def month_before(day: dt.date) -> dt.date:

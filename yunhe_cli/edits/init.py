@@ -13,7 +13,7 @@ import shutil
 from pathlib import Path
 
 from yunhe_cli import __version__
-from yunhe_cli.core.periods import is_period, period_of_date
+from yunhe_cli.core.periods import period_fault, period_of_date
 from yunhe_cli.store import shipped
 from yunhe_cli.store.write import atomic_write
 
@@ -209,8 +209,9 @@ def init(target: Path, first_period: str, org: str | None = None, lang: str = "z
     from yunhe_cli.checks.owners import render_codeowners, render_protection, rules_of
     from yunhe_cli.store.loader import load_repository
 
-    if not is_period(first_period):
-        raise InitError(f"{first_period!r} is not a month written YYYY-MM")
+    fault = period_fault(first_period)
+    if fault is not None:
+        raise InitError(fault)
     check_target(target)
     source = shipped.plan_data()  # ShippedDataMissing: the installation is broken, not DIR
     schemas = shipped.schemas()
@@ -282,8 +283,10 @@ def _set_first_period(text: str, first_period: str) -> str:
 
     data = load_round_trip(text)
     reporting = data.get("reporting")
-    if reporting is None:
-        data["reporting"] = load_round_trip(f"x:\n  first_period: {first_period}\n")["x"]
+    if reporting is None:  # in the model's order: before thresholds, audit and language
+        keys = list(data)
+        at = min((keys.index(k) for k in ("thresholds", "audit", "language") if k in data), default=len(keys))
+        data.insert(at, "reporting", load_round_trip(f"x:\n  first_period: {first_period}\n")["x"])
     else:
         reporting["first_period"] = first_period
     return dump(data)

@@ -80,8 +80,10 @@ def _number_hint(text: str, unit: str | None) -> str:
         return f"write the figure alone ({digits}); put words such as 约 or 左右 in the note (说明)"
     if "," in text:
         return f"write {digits} without the thousands separator"
-    if text.endswith("%"):
+    if text.endswith("%") and (unit is None or "%" in unit):  # a percent hint only for a percentage
         return f"write {digits} without %{_unit_hint(unit)}"
+    if text.endswith("%"):
+        return f"the figure is in {unit}, not a percentage: write it in {unit}, without %"
     return f"write the figure alone, without units{_unit_hint(unit)}"
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from yunhe_cli.core.problems import CODES, WARNING_CODES
 from yunhe_cli.forms.layout import FORMAT_NAME, LAYOUT, META_SHEET, SHEET_KEYS, digest, iter_records, norm
+from yunhe_cli.outputs.labels import Lang
 
 MAX_FORM_BYTES = 10 * 1024 * 1024
 CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # an OLE compound file: .xls, .et, or an encrypted .xlsx
@@ -39,7 +40,8 @@ class FormProblem:
     def severity(self) -> str:
         return "warning" if self.code in WARNING_CODES else "error"
 
-    def text(self) -> str:
+    def text(self, lang: Lang = Lang.en) -> str:
+        from yunhe_cli.outputs.messages import coded_message
         from yunhe_cli.outputs.problem_printer import safe_text, shown_path
 
         where = shown_path(self.form)
@@ -48,7 +50,7 @@ class FormProblem:
             if self.cell:
                 where += f"!{self.cell}"
         assert self.code in CODES
-        return f"{where}: {self.code} {safe_text(self.message)}"
+        return f"{where}: {self.code} {safe_text(coded_message(self.code, self.message, lang))}"
 
 
 class ImportRefused(Exception):

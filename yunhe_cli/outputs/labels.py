@@ -15,8 +15,14 @@ class Lang(StrEnum):
     en = "en"
 
 
-def default_lang() -> Lang:
-    """From the locale, as gettext reads it: zh_* gives Chinese, anything else English."""
+def default_lang(data_language: str | None = None) -> Lang:
+    """The language when --lang is not given: the data's own (`language:` in plan.yaml), then
+    $YUNHE_LANG, then the locale as gettext reads it (zh_* gives Chinese, anything else English)."""
+    if data_language in ("zh", "en"):
+        return Lang(data_language)
+    chosen = os.environ.get("YUNHE_LANG", "").strip().lower()
+    if chosen[:2] in ("zh", "en"):
+        return Lang(chosen[:2])
     for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
         value = os.environ.get(name)
         if value:

@@ -15,6 +15,8 @@ from enum import StrEnum
 from pathlib import Path
 
 from yunhe_cli.core.problems import Problem
+from yunhe_cli.outputs.labels import Lang
+from yunhe_cli.outputs.messages import problem_message, text
 
 # Control characters, line and paragraph separators, and every format character (Unicode
 # category Cf: bidirectional overrides and isolates U+202A-U+202E, U+2066-U+2069, marks U+200E/F,
@@ -65,25 +67,29 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
-def problem_line(p: Problem) -> str:
+def problem_line(p: Problem, lang: Lang = Lang.en) -> str:
     """path:line:col: CODE message — the one way a problem is written for people."""
-    return f"{safe_text(shown_path(p.path))}:{p.line}:{p.col}: {p.code} {safe_text(p.message)}"
+    message = problem_message(p, lang)
+    return f"{safe_text(shown_path(p.path))}:{p.line}:{p.col}: {p.code} {safe_text(message)}"
 
 
-def render_text(problems: Sequence[Problem], files: int) -> str:
-    lines = [problem_line(p) for p in problems]
+def render_text(problems: Sequence[Problem], files: int, lang: Lang = Lang.en) -> str:
+    lines = [problem_line(p, lang) for p in problems]
     warnings = sum(p.severity == "warning" for p in problems)
     errors = len(problems) - warnings
-    if not problems:
-        lines.append(f"{files} files, no problems")
-    elif not warnings:
-        lines.append(f"{_count(errors, 'problem')} in {files} files")
-    else:
-        lines.append(f"{_count(errors, 'problem')} and {_count(warnings, 'warning')} in {files} files")
+    counts = {
+        "files": files,
+        "errors": errors,
+        "warnings": warnings,
+        "errors_text": _count(errors, "problem"),
+        "warnings_text": _count(warnings, "warning"),
+    }
+    key = "summary.clean" if not problems else "summary.errors" if not warnings else "summary.both"
+    lines.append(text(key, lang, **counts))
     return "\n".join(lines) + "\n"
 
 
-def render_json(problems: Sequence[Problem], files: int) -> str:
+def render_json(problems: Sequence[Problem], files: int, lang: Lang = Lang.en) -> str:
     doc = {
         "version": 1,
         "files": files,
@@ -111,7 +117,7 @@ def _gh_property(text: str) -> str:
     return _gh_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def render_github(problems: Sequence[Problem], files: int) -> str:
+def render_github(problems: Sequence[Problem], files: int, lang: Lang = Lang.en) -> str:
     lines = [
         f"::{p.severity} file={_gh_property(safe_text(shown_path(p.path)))},line={p.line},col={p.col},"
         f"title={_gh_property(p.code + ' ' + p.name)}::{_gh_data(safe_text(p.message))}"
@@ -120,7 +126,9 @@ def render_github(problems: Sequence[Problem], files: int) -> str:
     return "".join(line + "\n" for line in lines)
 
 
-RENDERERS: dict[ProblemFormat, Callable[[Sequence[Problem], int], str]] = {
+# Each takes the problems, the number of files and the language (only text is for people:
+# json and github keep the messages as built, for programs).
+RENDERERS: dict[ProblemFormat, Callable[[Sequence[Problem], int, Lang], str]] = {
     ProblemFormat.text: render_text,
     ProblemFormat.json: render_json,
     ProblemFormat.github: render_github,

@@ -14,6 +14,8 @@ members.yaml                      optional: who commits for each unit (model.Mem
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from yunhe_cli.core.periods import PERIOD_FILE
 
 # Files every repository needs.
@@ -53,3 +55,16 @@ def classify(rel: str) -> str | None:
     if len(parts) == 3 and parts[0] == "indicators" and PERIOD_FILE.match(parts[2]):
         return "report"
     return None
+
+
+def plan_language(folder: Path) -> str | None:
+    """The `language:` plan.yaml sets for its data (zh or en), or None: not set, or not readable
+    (the load reports why)."""
+    from yunhe_cli.store.yamlio import read_file
+
+    path = folder / "plan.yaml"
+    if not path.is_file():
+        return None
+    _, parsed = read_file(path)
+    value = parsed.data.get("language") if isinstance(parsed.data, dict) else None
+    return value if value in ("zh", "en") else None
