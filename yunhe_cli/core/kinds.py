@@ -161,15 +161,22 @@ class Cumulative(IndicatorKind):
             return month_position(ind.baseline.on), ind.baseline.value
         return ctx.start_position, DECIMAL_ZERO
 
+    def _first_year(self, start: Fraction) -> int:
+        """The first year the path runs through: the year the start falls in, or the next one when
+        the start is a year's end (a baseline on 12-31, the plan's first day)."""
+        year = year_of_position(start)
+        return year + 1 if start == year_end_position(year) else year
+
     def year_amounts(self, ind: m.Indicator, ctx: Context) -> tuple[dict[int, Decimal], str] | None:
-        """What each year of the plan adds: its annual target where the plan gives one; the years
-        without one share what remains of the target evenly. None without annual targets."""
+        """What each year from the start (the baseline, else the plan's first day) to the target's
+        year adds: its annual target where the plan gives one; the years without one share what
+        remains of the target above the starting value evenly. None without annual targets."""
         annual = _annual(ind)
         target = ind.target.value
         if not annual or target is None:
             return None
-        years = range(ctx.start_year, ind.target.by.year + 1)
-        _, base = self._base(ind, ctx)
+        start, base = self._base(ind, ctx)
+        years = range(self._first_year(start), ind.target.by.year + 1)
         given = {y: annual[y] for y in years if y in annual}
         missing = [y for y in years if y not in annual]
         amounts = dict(given)
@@ -179,21 +186,25 @@ class Cumulative(IndicatorKind):
         return amounts, ("shared_remainder" if missing else "annual_targets")
 
     def expected(self, ind: m.Indicator, position: Fraction, ctx: Context) -> Expected:
+        """The straight line from the start to the target; with annual targets, the start's value
+        plus what each year adds, spread evenly over the year's months after the start (so a
+        baseline inside a year spreads that year's amount over the months it has left)."""
         target = ind.target.value
         if target is None:
             return Expected(None, None)
         start, base = self._base(ind, ctx)
         end = month_position(ind.target.by)
-        by_year = self.year_amounts(ind, ctx) if ind.baseline is None else None
+        by_year = self.year_amounts(ind, ctx)
         if by_year is None:
             return Expected(_straight(start, base, end, target, position), "straight")
         amounts, rule = by_year
         if position <= start:
             return Expected(base, rule)
-        year = year_of_position(min(position, end))
-        total = base + sum((a for y, a in amounts.items() if y < year), DECIMAL_ZERO)
-        into_year = _clamp((min(position, end) - year * 12) / 12)
-        total += times(amounts.get(year, DECIMAL_ZERO), into_year)
+        reached = min(position, end)
+        total = base
+        for year, amount in amounts.items():
+            begins, ends = max(Fraction(year * 12), start), year_end_position(year)
+            total += times(amount, _clamp((reached - begins) / (ends - begins)))
         return Expected(settle(total), rule)
 
     def year_target(self, ind: m.Indicator, year: int, ctx: Context) -> Decimal | None:
