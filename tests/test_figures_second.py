@@ -114,3 +114,92 @@ def test_a_baseline_inside_a_year_spreads_that_years_target_over_the_months_left
     # Before the baseline the path stands at the baseline; at the target date it reaches 350.
     assert kind.expected(ind, Fraction(2024 * 12), ctx).value == D("100")
     assert kind.expected(ind, Fraction(2028 * 12), ctx).value == D("350")
+
+
+# --------------------------------------------------------------------------- 2. no cascade
+
+from typer.testing import CliRunner  # noqa: E402
+
+from yunhe_cli.cli.app import app  # noqa: E402
+
+from .conftest import MINIMAL  # noqa: E402
+
+runner = CliRunner()
+
+MAY = """\
+    project: p01
+    period: 2023-05
+    submitted_on: 2023-06-05
+    values:
+      - indicator: investment
+        value: 12
+      - indicator: share
+        value: 60
+    """
+
+
+def with_target(figure: str) -> dict[str, str | bytes | None]:
+    project = MINIMAL["projects/p01.yaml"].replace("value: 350", f"value: {figure}")
+    return {"projects/p01.yaml": project, "indicators/p01/2023-05.yaml": MAY}
+
+
+@pytest.mark.parametrize(
+    ("figure", "message"),
+    [
+        (".nan", ".nan is not a number; write the figure"),
+        ("-.inf", "-.inf is not a finite number; write the figure"),
+        ("1e309", "1e309 is too large for a figure; write the figure in its unit"),
+        ("9" * 4000, "a 4,000-digit number is too large for a figure; write the figure in its unit"),
+    ],
+)
+def test_one_bad_target_is_one_problem_placed_in_the_users_words(
+    make_repo: RepoMaker, figure: str, message: str
+) -> None:
+    root = make_repo(with_target(figure))
+    result = runner.invoke(app, ["validate", "--data", str(root), "--as-of", "2023-06-20"])
+    # Line 16 of the dedented project file is `value: …` under investment's target (id 10, name 11,
+    # kind 12, unit 13, comparator 14, target 15), column 14; five files: plan, units, people, p01, May.
+    assert result.exit_code == 1
+    assert result.output == (
+        f"{root}/projects/p01.yaml:16:14: S104 indicators[0].target.value: {message}\n1 problem in 5 files\n"
+    )
+
+
+def test_a_project_with_a_bad_value_still_stands_and_its_reports_exit_1(make_repo: RepoMaker) -> None:
+    root = make_repo(with_target(".nan"))
+    repo, problems = validate(root, today=CHECKED_ON)
+    project = repo.project("p01")
+    assert project is not None
+    # investment is set aside; share and rank stand, and so do the task and the units
+    assert [i.id for i in project.model.indicators] == ["share", "rank"]
+    assert project.model.set_aside("indicators") == frozenset({"investment"})
+    assert [p.code for p in problems] == ["S104"]
+    result = runner.invoke(
+        app, ["indicators", "-p", "p01", "--data", str(root), "--as-of", "2023-06-20", "--format", "json"]
+    )
+    assert result.exit_code == 1
+    assert "R205" not in result.output and "R206" not in result.output
+    shown = [line.strip() for line in result.output.splitlines() if line.startswith('      "id":')]
+    assert shown == ['"id": "share",', '"id": "rank",']
+    assert result.output.endswith(
+        f"{root}/projects/p01.yaml:16:14: S104 indicators[0].target.value: .nan is not a number; write the"
+        " figure\n1 problem in 5 files\n"
+    )
+
+
+def test_a_task_with_a_bad_date_is_set_aside_and_a_report_naming_it_is_no_second_problem(
+    make_repo: RepoMaker,
+) -> None:
+    project = MINIMAL["projects/p01.yaml"].replace("due: 2023-04-15", "due: soon")
+    may = MAY.rstrip(" ") + "    tasks:\n      - task: plan\n        status: done\n"
+    root = make_repo({"projects/p01.yaml": project, "indicators/p01/2023-05.yaml": may})
+    # Run twice: the second run reads the project from the cache, which keeps what was set aside.
+    for _ in range(2):
+        result = runner.invoke(app, ["validate", "--data", str(root), "--as-of", "2023-06-20"])
+        # 18 lines of the first indicator (from line 1), share 19–27, rank 28–32, tasks: 33,
+        # `- id: plan` 34, title 35, due 36; `    due: soon`: the value starts at column 10
+        assert (result.exit_code, result.output) == (
+            1,
+            f"{root}/projects/p01.yaml:36:10: S103 tasks[0].due: 'soon' is not a date; write YYYY-MM-DD\n"
+            "1 problem in 5 files\n",
+        )
