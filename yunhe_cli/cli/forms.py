@@ -70,6 +70,14 @@ def import_command(
     by: Annotated[
         str | None, typer.Option("--by", help="Who revises (default: the form's 报送单位).")
     ] = None,
+    draft: Annotated[
+        bool,
+        typer.Option(
+            "--draft",
+            help="草稿：报送日期可空（该月仍计为未报）。 A form without 报送日期 imports as a draft "
+            "(the month still counts as missing); without --draft it is refused.",
+        ),
+    ] = False,
 ) -> None:
     """Read filled forms into the monthly reports and problem lists; the whole batch or nothing (导入)."""
     from yunhe_cli.forms.apply import import_forms
@@ -81,7 +89,7 @@ def import_command(
     if reason and not revise:
         raise typer.BadParameter("--reason goes with --revise", param_hint="--reason")
     try:
-        result = import_forms(data_root(data), forms, as_of or dt.date.today(), revise, reason, by)
+        result = import_forms(data_root(data), forms, as_of or dt.date.today(), revise, reason, by, draft)
     except WriteRefused as exc:
         raise refused(exc) from None
     except ImportRefused as exc:

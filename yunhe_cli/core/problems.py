@@ -126,6 +126,10 @@ CODES: dict[str, tuple[str, str]] = {
     "X706": ("formula-without-value", "a formula in an input cell has no saved value"),
     "X707": ("empty-form", "nothing was filled in"),
     "X708": ("submitted-month", "the month's report is submitted; a form changes it only with --revise"),
+    "X709": (
+        "no-submission-date",
+        "a form without its submission date (报送日期); a draft only with --draft",
+    ),
 }
 
 
