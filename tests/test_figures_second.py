@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from decimal import Decimal as D
 from fractions import Fraction
 
@@ -203,3 +204,53 @@ def test_a_task_with_a_bad_date_is_set_aside_and_a_report_naming_it_is_no_second
             f"{root}/projects/p01.yaml:36:10: S103 tasks[0].due: 'soon' is not a date; write YYYY-MM-DD\n"
             "1 problem in 5 files\n",
         )
+
+
+# --------------------------------------------------------------------------- 4. missing months
+
+
+def empty_month(period: str) -> str:
+    year, month = int(period[:4]), int(period[5:])
+    submitted = f"{year + (month == 12)}-{month % 12 + 1:02d}-05"
+    return f"project: p01\nperiod: {period}\nsubmitted_on: {submitted}\nvalues: []\n"
+
+
+def missing_cell(root: object, lang: str) -> str:
+    from yunhe_cli.outputs.export import sheets
+    from yunhe_cli.outputs.labels import Lang
+
+    repo, _ = validate(root, today=CHECKED_ON)  # type: ignore[arg-type]
+    (_, summary), *_ = sheets(roll_up(repo, dt.date(2023, 12, 20)), Lang(lang))
+    return summary.rows[0][summary.keys.index("missing")].text
+
+
+@pytest.mark.parametrize(
+    ("present", "zh", "en", "missing", "missing_from"),
+    [
+        # Due by 2023-12-20: May–November (November's report fell due on 10 December).
+        # June is a gap; September–November run on to now.
+        (("2023-05", "2023-07", "2023-08"), "缺 2023-06、2023-09 起", "2023-06, from 2023-09",
+         ["2023-06", "2023-09", "2023-10", "2023-11"], "2023-09"),
+        # Only June is missing and every later month is in: a month, not "since June".
+        (("2023-05", "2023-07", "2023-08", "2023-09", "2023-10", "2023-11"), "缺 2023-06", "2023-06",
+         ["2023-06"], None),
+    ],
+)  # fmt: skip
+def test_missing_months_are_months_and_only_a_run_to_now_is_a_from(
+    make_repo: RepoMaker,
+    present: tuple[str, ...],
+    zh: str,
+    en: str,
+    missing: list[str],
+    missing_from: str | None,
+) -> None:
+    root = make_repo({f"indicators/p01/{p}.yaml": empty_month(p) for p in present})
+    args = ["status", "--data", str(root), "--as-of", "2023-12-20", "--format"]
+    plain_zh = runner.invoke(app, [*args, "plain", "--lang", "zh"]).stdout.splitlines()[4]
+    plain_en = runner.invoke(app, [*args, "plain", "--lang", "en"]).stdout.splitlines()[4]
+    assert plain_zh.endswith(f"  {zh}") and plain_en.endswith(f"  {en}")
+    document = json.loads(runner.invoke(app, [*args, "json"]).stdout)
+    reporting = document["projects"][0]["reporting"]
+    assert (reporting["missing"], reporting["missing_from"]) == (missing, missing_from)
+    # the workbook and the site lay out the same summary table
+    assert (missing_cell(root, "zh"), missing_cell(root, "en")) == (zh, en)

@@ -249,8 +249,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "field.target": ("目标值", "target"),
     "field.by": ("目标日期", "target date"),
     # summaries
-    "missing.count": ("{count}（{first}起）", "{count} (from {first})"),
-    "missing.months": ("{count}（缺{months}）", "{count} ({months})"),
+    "missing.list": ("缺 {months}", "{months}"),
+    "missing.more": ("缺 {months}（共{count}个月）", "{months} ({count} months)"),
+    "missing.from": ("{first} 起", "from {first}"),
     "legend": ("指标状态：", "Indicators:"),
     # yunhe site (the published page)
     "site.title": ("“十项重大工程”推进情况一览", "Ten Major Projects: progress at a glance"),
