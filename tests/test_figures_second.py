@@ -254,3 +254,85 @@ def test_missing_months_are_months_and_only_a_run_to_now_is_a_from(
     assert (reporting["missing"], reporting["missing_from"]) == (missing, missing_from)
     # the workbook and the site lay out the same summary table
     assert (missing_cell(root, "zh"), missing_cell(root, "en")) == (zh, en)
+
+
+# --------------------------------------------------------------------------- 5. the annual summary
+
+COUNTS = """\
+    id: p01
+    number: 1
+    name: 测试工程
+    convener: 张三
+    lead_unit: 县发改局
+    goal: 合成测试
+    indicators:
+      - id: projects
+        name: 实施综合交通项目
+        kind: cumulative
+        unit: 个
+        comparator: ">="
+        target: {value: 38, by: 2027-12-31}
+        reported_as: plan_to_date
+      - id: cross
+        name: 跨乡镇整治工程
+        kind: cumulative
+        unit: 个
+        comparator: ">="
+        target: {value: 1, by: 2027-12-31}
+        reported_as: plan_to_date
+      - id: rank
+        name: 排名提升
+        kind: milestone
+        target: {by: 2027-12-31}
+    """
+
+
+def counts_report(period: str, projects: int, cross: int, achieved: bool) -> str:
+    year, month = int(period[:4]), int(period[5:])
+    lines = [
+        "project: p01",
+        f"period: {period}",
+        f"submitted_on: {year + (month == 12)}-{month % 12 + 1:02d}-05",
+        "values:",
+        f"  - {{indicator: projects, value: {projects}}}",
+        f"  - {{indicator: cross, value: {cross}}}",
+        f"  - {{indicator: rank, achieved: {str(achieved).lower()}}}",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def test_the_annual_summary_counts_whole_things_and_reads_its_own_year(make_repo: RepoMaker) -> None:
+    from yunhe_cli.reports.meetings import annual
+
+    reports = {
+        "2024-12": counts_report("2024-12", 15, 0, False),
+        "2025-12": counts_report("2025-12", 24, 1, False),
+        "2026-03": counts_report("2026-03", 26, 1, True),
+    }
+    root = make_repo(
+        {"projects/p01.yaml": COUNTS, **{f"indicators/p01/{p}.yaml": t for p, t in reports.items()}}
+    )
+    repo, _ = validate(root, today=CHECKED_ON)
+    lines = {x.indicator: x for x in annual(repo, 2025, dt.date(2026, 4, 20)).lines}
+    # 38 projects over 60 months: the path stands at 15.2 at the end of 2024 and 22.8 at the end
+    # of 2025, whole counts 15 and 23: 2025 asks 8 (not 7.6); 2026 ends at 30.4 → 30: asks 7.
+    projects = lines["projects"]
+    assert (projects.year_target, projects.year_actual, projects.met, projects.next_target) == (8, 9, True, 7)
+    # 1 over five years: 0.4 → 0 by the end of 2024, 0.6 → 1 by the end of 2025: 2025 asks 1;
+    # 2026 ends at 0.8 → 1, which adds no whole one: no target (not 0.2).
+    cross = lines["cross"]
+    assert (cross.year_target, cross.year_actual, cross.met, cross.next_target) == (1, 1, True, None)
+    # The milestone was reached in March 2026: the 2025 row reads 2025-12, not 2026-03.
+    rank = lines["rank"]
+    assert (rank.actual_period, rank.met, rank.achieved_on) == ("2025-12", None, None)
+
+
+def test_the_annual_summary_says_its_sentence_first_and_what_is_empty(make_repo: RepoMaker) -> None:
+    root = make_repo({"projects/p01.yaml": COUNTS})
+    args = ["annual", "2025", "--data", str(root), "--as-of", "2026-04-20", "--format", "plain"]
+    zh = runner.invoke(app, [*args, "--lang", "zh"]).stdout
+    en = runner.invoke(app, [*args, "--lang", "en"]).stdout
+    assert zh.startswith("2025年新增问题0个，销号0个；完成重点任务0项。\n\n2025年指标完成情况\n")
+    assert en.startswith("In 2025: 0 problems raised, 0 closed; 0 key tasks done.\n\nIndicators in 2025\n")
+    assert "\n2025年没有完成的重点任务。\n" in zh and "\n2025年没有新增或销号的问题。\n" in zh
+    assert "\nNo key task was done in 2025.\n" in en and "\nNo problem was raised or closed in 2025.\n" in en

@@ -23,7 +23,7 @@ axis are exact fractions (`periods.py`).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from yunhe_cli.core import model as m
@@ -42,6 +42,16 @@ from yunhe_cli.core.readings import (
 
 # Units whose figures are not summed over months (a share, a rate, an age, a span of years).
 NON_ADDITIVE_UNITS = frozenset({"%", "个百分点", "岁", "年"})
+# Units that count whole things: a year's target in one is a whole number (or none).
+COUNT_UNITS = frozenset({"个", "家", "人", "户", "套（间）"})
+
+
+def whole_count(ind: m.Indicator, value: Decimal | None) -> Decimal | None:
+    """A year's target in a count unit as a whole number, rounded half up (7.6 projects → 8);
+    other units as they are."""
+    if value is None or ind.unit not in COUNT_UNITS:
+        return value
+    return value.quantize(Decimal(1), rounding=ROUND_HALF_UP)
 
 
 # --------------------------------------------------------------------------- the kinds
@@ -210,11 +220,15 @@ class Cumulative(IndicatorKind):
     def year_target(self, ind: m.Indicator, year: int, ctx: Context) -> Decimal | None:
         if not ctx.start_year <= year <= ind.target.by.year:
             return None
-        at_end = self.expected(ind, year_end_position(year), ctx).value
-        at_start = self.expected(ind, year_end_position(year - 1), ctx).value
+        # In a count unit, the whole count the path reaches by the year's end less the whole count
+        # by the end of the year before (38 projects over five years: 8, 7, 8, 7, 8); a year that
+        # adds no whole one has no target of its own.
+        at_end = whole_count(ind, self.expected(ind, year_end_position(year), ctx).value)
+        at_start = whole_count(ind, self.expected(ind, year_end_position(year - 1), ctx).value)
         if at_end is None or at_start is None:
             return None
-        return settle(at_end - at_start)
+        amount = settle(at_end - at_start)
+        return None if ind.unit in COUNT_UNITS and amount <= 0 else amount
 
     def year_result(self, ind: m.Indicator, series: Sequence[Reading], year: int, ctx: Context) -> YearResult:
         in_year = _in_year(series, year)
@@ -338,13 +352,13 @@ class Level(IndicatorKind):
             return None
         annual = _annual(ind)
         if year in annual:
-            return annual[year]
+            return whole_count(ind, annual[year])
         expected = self.expected(ind, year_end_position(year), ctx).value
         if expected is None and ind.comparator in ("<=", "~"):
             return ind.target.value  # no path: a ceiling or an about-target holds as it stands
         if expected is None and year == ind.target.by.year:
             return ind.target.value
-        return expected
+        return whole_count(ind, expected)
 
     def year_result(self, ind: m.Indicator, series: Sequence[Reading], year: int, ctx: Context) -> YearResult:
         in_year = _in_year(series, year)
@@ -408,7 +422,7 @@ class HeldEveryYear(IndicatorKind):
     def year_target(self, ind: m.Indicator, year: int, ctx: Context) -> Decimal | None:
         if not ctx.start_year <= year <= ind.target.by.year:
             return None
-        return _annual(ind).get(year, ind.target.value)
+        return whole_count(ind, _annual(ind).get(year, ind.target.value))
 
 
 class Growth(HeldEveryYear):

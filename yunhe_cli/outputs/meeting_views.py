@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -389,7 +390,8 @@ def annual_views(a: Annual, lang: Lang) -> list[TableView]:
             for x in a.lines
         ),
         keys=("number", "indicator", "year_target", "year_actual", "period", "met", "next_target"),
-        legend=t(
+        legend=None if a.lines else t("annual.no_indicators", lang, year=a.year),
+        lead=t(
             "annual.lead",
             lang,
             year=a.year,
@@ -410,8 +412,11 @@ def annual_views(a: Annual, lang: Lang) -> list[TableView]:
             for x in a.tasks_done
         ),
         keys=("number", "task", "done_on"),
+        legend=None if a.tasks_done else t("annual.no_tasks", lang, year=a.year),
     )
     problems = events_view(t("title.annual.problems", lang, year=a.year), a.problem_events, lang)
+    if not a.problem_events:
+        problems = replace(problems, legend=t("annual.no_problems", lang, year=a.year))
     return [indicators, tasks, problems]
 
 

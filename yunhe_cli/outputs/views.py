@@ -50,6 +50,7 @@ class TableView:
     # Keys of the columns whose text may wrap in a narrow table; every other column (numbers,
     # dates, ratios, markers) keeps its cells on one line. Empty: every column may wrap.
     wrap: frozenset[str] = frozenset()
+    lead: str | None = None  # one sentence printed before the table's title (render_document)
 
 
 def status_legend(lang: Lang) -> str:

@@ -427,7 +427,7 @@ class Annual:
 
 
 def _milestone_line(
-    project: m.Project, ind: m.Indicator, progress: IndicatorProgress, year: int
+    project: m.Project, ind: m.Indicator, progress: IndicatorProgress, year: int, period: str | None
 ) -> AnnualLine:
     """A milestone counts in the year it was reached: met that year, not counted in later years,
     and not met in its due year or after if it was not reached by the end of it."""
@@ -456,7 +456,7 @@ def _milestone_line(
         None,
         None,
         None,
-        progress.latest_period,
+        period,
         verdict,
         None,
         progress.achieved_on if reached_year is not None and reached_year <= year else None,
@@ -482,10 +482,14 @@ def annual(repo: Repository, year: int, as_of: dt.date | None = None) -> Annual:
         progress = {i.indicator: i for p in status.projects if p.id == project.id for i in p.indicators}
         for ind in project.indicators:
             kind = kind_of(ind)
-            if kind.qualitative:
-                lines.append(_milestone_line(project, ind, progress[ind.id], year))
-                continue
             series = readings(reports, ind.id)
+            if kind.qualitative:
+                # the month it was last reported in the year summarised, never one of a later year
+                in_year = [r.period for r in series if r.period.startswith(f"{year:04d}-")]
+                lines.append(
+                    _milestone_line(project, ind, progress[ind.id], year, max(in_year, default=None))
+                )
+                continue
             target = kind.year_target(ind, year, ctx)
             result = kind.year_result(ind, series, year, ctx)
             notes = list(result.notes)
