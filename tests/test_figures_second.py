@@ -336,3 +336,27 @@ def test_the_annual_summary_says_its_sentence_first_and_what_is_empty(make_repo:
     assert en.startswith("In 2025: 0 problems raised, 0 closed; 0 key tasks done.\n\nIndicators in 2025\n")
     assert "\n2025年没有完成的重点任务。\n" in zh and "\n2025年没有新增或销号的问题。\n" in zh
     assert "\nNo key task was done in 2025.\n" in en and "\nNo problem was raised or closed in 2025.\n" in en
+
+
+# --------------------------------------------------------------------------- 6. history
+
+
+def test_history_names_unit_and_target_and_shows_the_columns_of_its_kind(make_repo: RepoMaker) -> None:
+    may = MAY.rstrip(" ") + "      - indicator: rank\n        achieved: false\n"
+    root = make_repo({"indicators/p01/2023-05.yaml": may})
+    args = ["--data", str(root), "--as-of", "2023-06-20", "--format", "plain"]
+    investment = runner.invoke(app, ["history", "p01.investment", *args, "--lang", "zh"])
+    # 350 over the 60 months from January 2023: the end of May is 350 × 5/60 = 29.1666… → 29.17
+    assert investment.stdout == (
+        "指标历史：1. 有效投资（单位：亿元；目标：350亿元以上，2027-12-31）\n"
+        "\n"
+        "月份       报送值    实际    预期\n"
+        "-------  --------  ------  ------\n"
+        "2023-05        12      12   29.17\n"
+        "\n"
+        "实际 ▁\n"
+    )
+    rank = runner.invoke(app, ["history", "p01.rank", *args, "--lang", "en"])
+    assert rank.stdout == (
+        "History of 1. 排名提升 (target: done by 2027-12-31)\n\nMonth    Achieved\n-------  ----------\n2023-05  no\n"
+    )

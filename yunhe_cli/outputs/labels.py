@@ -59,6 +59,14 @@ LABELS: dict[str, tuple[str, str]] = {
     "title.annual.tasks": ("{year}年完成的重点任务", "Key tasks done in {year}"),
     "title.annual.problems": ("{year}年问题新增与销号", "Problems raised and closed in {year}"),
     "title.history": ("指标历史：{name}", "History of {name}"),
+    "title.history.figure": (
+        "指标历史：{name}（单位：{unit}；目标：{target}，{by}）",
+        "History of {name} (unit: {unit}; target: {target} by {by})",
+    ),
+    "title.history.milestone": (
+        "指标历史：{name}（目标：{by}前完成）",
+        "History of {name} (target: done by {by})",
+    ),
     "quarter.lead": (
         "截至{as_of}，参与排名指标{ranked}个；红灯{red}个、黄灯{amber}个、绿灯{green}个、无数据{grey}个。",
         "As of {as_of}, {ranked} indicators ranked: "

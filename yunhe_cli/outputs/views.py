@@ -87,8 +87,8 @@ def status_cell(status: str, lang: Lang, side: str | None = None) -> Cell:
 
 
 # How the plan writes a comparator: 350亿元以上, 超过450亿元, 10%以内, 50个左右.
-_ZH_TARGET = {">=": "{n}{u}以上", ">": "超过{n}{u}", "<=": "{n}{u}以内", "~": "{n}{u}左右"}
-_EN_SIGN = {">=": "≥", ">": ">", "<=": "≤", "~": "≈"}
+ZH_TARGET = {">=": "{n}{u}以上", ">": "超过{n}{u}", "<=": "{n}{u}以内", "~": "{n}{u}左右"}
+EN_SIGN = {">=": "≥", ">": ">", "<=": "≤", "~": "≈"}
 
 
 def target_text(i: IndicatorProgress, lang: Lang) -> str:
@@ -98,8 +98,8 @@ def target_text(i: IndicatorProgress, lang: Lang) -> str:
     number = fmt_number(i.target, 4)
     comparator = i.comparator or ">="
     if lang is Lang.zh:
-        return _ZH_TARGET[comparator].format(n=number, u=i.unit or "")
-    sign = _EN_SIGN[comparator]
+        return ZH_TARGET[comparator].format(n=number, u=i.unit or "")
+    sign = EN_SIGN[comparator]
     if i.unit in (None, "%"):
         return f"{sign} {number}{i.unit or ''}"
     return f"{sign} {number} ({unit_text(i.unit, lang)})"
