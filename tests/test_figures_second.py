@@ -358,5 +358,6 @@ def test_history_names_unit_and_target_and_shows_the_columns_of_its_kind(make_re
     )
     rank = runner.invoke(app, ["history", "p01.rank", *args, "--lang", "en"])
     assert rank.stdout == (
-        "History of 1. 排名提升 (target: done by 2027-12-31)\n\nMonth    Achieved\n-------  ----------\n2023-05  no\n"
+        "History of 1. 排名提升 (target: done by 2027-12-31)\n\n"
+        "Month    Achieved\n-------  ----------\n2023-05  no\n"
     )
