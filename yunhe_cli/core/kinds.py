@@ -29,7 +29,7 @@ from fractions import Fraction
 from yunhe_cli.core import model as m
 from yunhe_cli.core.numbers import DECIMAL_ZERO, TWELVE, ratio, root_rate, settle, times
 from yunhe_cli.core.periods import month_position, period_position, year_end_position
-from yunhe_cli.core.plausibility import Warning_, count_fractions, falls, jumps
+from yunhe_cli.core.plausibility import COUNT_UNITS, Warning_, count_fractions, falls, jumps
 from yunhe_cli.core.readings import (
     Context,
     Expected,
@@ -42,8 +42,6 @@ from yunhe_cli.core.readings import (
 
 # Units whose figures are not summed over months (a share, a rate, an age, a span of years).
 NON_ADDITIVE_UNITS = frozenset({"%", "个百分点", "岁", "年"})
-# Units that count whole things: a year's target in one is a whole number (or none).
-COUNT_UNITS = frozenset({"个", "家", "人", "户", "套（间）"})
 
 
 def whole_count(ind: m.Indicator, value: Decimal | None) -> Decimal | None:

@@ -490,7 +490,7 @@ def history_views(
     if kind_named(ind.kind).qualitative:
         title = t("title.history.milestone", lang, name=name, by=fmt_date(ind.target.by))
         keys: tuple[str, ...] = ("period", "achieved")
-        rows = tuple(
+        rows: tuple[tuple[Cell, ...], ...] = tuple(
             (Cell(p.period), Cell("" if p.achieved is None else t("yes" if p.achieved else "no", lang)))
             for p in points
         )
