@@ -361,3 +361,28 @@ def test_history_names_unit_and_target_and_shows_the_columns_of_its_kind(make_re
         "History of 1. 排名提升 (target: done by 2027-12-31)\n\n"
         "Month    Achieved\n-------  ----------\n2023-05  no\n"
     )
+
+
+# --------------------------------------------------------------------------- 7. one quarter, one board
+
+
+def test_a_quarter_reads_its_board_day_not_a_later_as_of(make_repo: RepoMaker) -> None:
+    from yunhe_cli.reports.meetings import quarter
+
+    september = MAY.replace("2023-05", "2023-09").replace("2023-06-05", "2023-10-05")
+    november = (
+        MAY.replace("2023-05", "2023-11")
+        .replace("2023-06-05", "2023-12-05")
+        .replace("value: 12", "value: 100")
+    )
+    root = make_repo({"indicators/p01/2023-09.yaml": september, "indicators/p01/2023-11.yaml": november})
+    repo, _ = validate(root, today=CHECKED_ON)
+    # 2023-Q3's board day is the day September's report falls due: 10 October 2023. Asked on
+    # 20 December, the board still reads 10 October: September's 12 (not November's 100) against
+    # 350 × 9/60 = 52.5; the previous quarter (Q2) is read on its own board day, 10 July.
+    board = quarter(repo, 2023, 3, dt.date(2023, 12, 20))
+    assert (board.as_of, board.previous_as_of) == (dt.date(2023, 10, 10), dt.date(2023, 7, 10))
+    investment = next(r.progress for r in board.indicators if r.progress.indicator == "investment")
+    assert (investment.actual, investment.expected) == (D("12"), D("52.5"))
+    # Asked before the board day, the board reads the day asked.
+    assert quarter(repo, 2023, 3, dt.date(2023, 10, 1)).as_of == dt.date(2023, 10, 1)

@@ -299,8 +299,10 @@ def rag(status: str) -> str:
     )
 
 
-def quarter_as_of(repo: Repository, year: int, quarter: int) -> dt.date:
-    return report_due(quarter_end_period(year, quarter), due_day(repo))
+def quarter_as_of(repo: Repository, year: int, quarter: int, as_of: dt.date | None = None) -> dt.date:
+    """A quarter's board day: the due day of its last monthly report, or `as_of` when earlier."""
+    due = report_due(quarter_end_period(year, quarter), due_day(repo))
+    return due if as_of is None or as_of > due else as_of
 
 
 COLOUR_ORDER = {"green": 0, "amber": 1, "red": 2}
@@ -336,9 +338,9 @@ def _ranks(
 
 def quarter(repo: Repository, year: int, q: int, as_of: dt.date | None = None) -> Quarter:
     """季分析: indicators and projects ranked by progress against their paths, with the movement."""
-    when = as_of or quarter_as_of(repo, year, q)
+    when = quarter_as_of(repo, year, q, as_of)  # each quarter as known on its own board day
     py, pq = previous_quarter(year, q)
-    before_when = quarter_as_of(repo, py, pq)
+    before_when = quarter_as_of(repo, py, pq, as_of)
     now, before = roll_up(repo, when), roll_up(repo, before_when)
     ranks, project_ranks, means = _ranks(now)
     old_ranks, old_project_ranks, _ = _ranks(before)
