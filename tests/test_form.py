@@ -521,3 +521,36 @@ def test_a_problem_in_a_file_the_batch_does_not_touch_blocks_no_one(data: Path, 
     result = _import(data, form)
     assert result.exit_code == 0, result.output
     assert (data / "indicators" / "p01" / "2026-10.yaml").is_file()
+
+
+# --------------------------------------------------------------------------- the submission date
+
+
+def test_a_form_without_its_submission_date_is_refused_at_the_cell(data: Path, tmp_path: Path) -> None:
+    undated = {**TYPED, ("报送", "B5"): None}
+    form = _fill(_form(data, tmp_path / "p01-2026-10.xlsx"), undated)
+    stderr = _refused(data, form)  # exit 1, nothing written
+    assert stderr == (
+        f"{form}!报送!B5: X709 报送日期 (submission date) is empty: the report would be a draft and "
+        "2026-10 would still count as missing; fill it in, or import with --draft if a draft is meant\n"
+        "nothing was written\n"
+    )
+
+
+def test_a_draft_imports_only_when_meant_and_says_so(data: Path, tmp_path: Path) -> None:
+    undated = _fill(_form(data, tmp_path / "p01-2026-10.xlsx"), {**TYPED, ("报送", "B5"): None})
+    result = _import(data, undated, extra=("--draft",))
+    assert (result.exit_code, result.stdout) == (
+        0,
+        "wrote indicators/p01/2026-10.yaml (p01 2026-10, from p01-2026-10.xlsx): "
+        "draft (the month still counts as missing)\n"
+        "closed p01-002 in issues/p01.yaml (from p01-2026-10.xlsx)\n",
+    )
+    assert "submitted_on:  # YYYY-MM-DD" in (data / "indicators/p01/2026-10.yaml").read_text(encoding="utf-8")
+    # A new form holds the draft's figures; filling in the date alone submits the month.
+    dated = _fill(_form(data, tmp_path / "dated.xlsx"), {("报送", "B5"): dt.datetime(2026, 11, 6)})
+    again = _import(data, dated)
+    assert (again.exit_code, again.stdout) == (
+        0,
+        "updated indicators/p01/2026-10.yaml (p01 2026-10, from dated.xlsx): submitted\n",
+    )

@@ -196,7 +196,7 @@ def check_references(repo: Repository, index: Index) -> Iterator[Problem]:
             continue
         indicator_ids = [ind.id for ind in target.indicators]
         for i, v in enumerate(rm.values):
-            if v.indicator not in indicator_ids:
+            if v.indicator not in indicator_ids and v.indicator not in target.set_aside("indicators"):
                 yield _p(
                     rep,
                     "R206",
@@ -207,6 +207,8 @@ def check_references(repo: Repository, index: Index) -> Iterator[Problem]:
         task_ids = [t.id for t in target.tasks]
         tasks_by_id = {t.id: t for t in target.tasks}
         for i, t in enumerate(rm.tasks):
+            if t.task in target.set_aside("tasks"):
+                continue
             if t.task not in task_ids:
                 yield _p(
                     rep,
@@ -238,7 +240,12 @@ def check_references(repo: Repository, index: Index) -> Iterator[Problem]:
             )
         for i, prob in enumerate(lst.model.problems):
             yield from unit(lst, prob.owner, ("problems", i, "owner"))
-            if target is not None and prob.task is not None and prob.task not in [t.id for t in target.tasks]:
+            if (
+                target is not None
+                and prob.task is not None
+                and prob.task not in [t.id for t in target.tasks]
+                and prob.task not in target.set_aside("tasks")
+            ):
                 yield _p(
                     lst, "R207", f"project {target.id} has no task {prob.task!r}", ("problems", i, "task")
                 )

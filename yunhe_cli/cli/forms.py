@@ -80,6 +80,14 @@ def import_command(
         str | None, typer.Option("--by", help="Who revises (default: the form's 报送单位).")
     ] = None,
     lang: LangOption = None,
+    draft: Annotated[
+        bool,
+        typer.Option(
+            "--draft",
+            help="草稿：报送日期可空（该月仍计为未报）。 A form without 报送日期 imports as a draft "
+            "(the month still counts as missing); without --draft it is refused.",
+        ),
+    ] = False,
 ) -> None:
     """Read filled forms into the monthly reports and problem lists; the whole batch or nothing (导入)."""
     from yunhe_cli.forms.apply import import_forms
@@ -93,7 +101,7 @@ def import_command(
     root = data_root(data)
     language = settled_lang(lang, root)
     try:
-        result = import_forms(root, forms, as_of or dt.date.today(), revise, reason, by)
+        result = import_forms(root, forms, as_of or dt.date.today(), revise, reason, by, draft)
     except WriteRefused as exc:
         raise refused(exc) from None
     except ImportRefused as exc:

@@ -82,14 +82,17 @@ class Strict(BaseModel):
     def __reduce__(self) -> tuple[Any, ...]:
         # Pickled as its fields (the cache and worker processes send models): pydantic's own
         # __getstate__/__setstate__ took 7 times as long to write and twice as long to read.
-        return (_restore, (type(self), self.__dict__, self.__pydantic_fields_set__))
+        private = self.__pydantic_private__ or None
+        return (_restore, (type(self), self.__dict__, self.__pydantic_fields_set__, private))
 
 
-def _restore(cls: type[Strict], values: dict[str, Any], fields_set: set[str]) -> Strict:
+def _restore(
+    cls: type[Strict], values: dict[str, Any], fields_set: set[str], private: dict[str, Any] | None = None
+) -> Strict:
     """A model from its validated fields, as pickled by `Strict.__reduce__` (nothing re-checked)."""
     obj = cls.__new__(cls)
     object.__setattr__(obj, "__dict__", values)
     object.__setattr__(obj, "__pydantic_fields_set__", fields_set)
     object.__setattr__(obj, "__pydantic_extra__", None)
-    object.__setattr__(obj, "__pydantic_private__", None)
+    object.__setattr__(obj, "__pydantic_private__", private)
     return obj

@@ -23,13 +23,13 @@ axis are exact fractions (`periods.py`).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from yunhe_cli.core import model as m
 from yunhe_cli.core.numbers import DECIMAL_ZERO, TWELVE, ratio, root_rate, settle, times
 from yunhe_cli.core.periods import month_position, period_position, year_end_position
-from yunhe_cli.core.plausibility import Warning_, count_fractions, falls, jumps
+from yunhe_cli.core.plausibility import COUNT_UNITS, Warning_, count_fractions, falls, jumps
 from yunhe_cli.core.readings import (
     Context,
     Expected,
@@ -42,6 +42,14 @@ from yunhe_cli.core.readings import (
 
 # Units whose figures are not summed over months (a share, a rate, an age, a span of years).
 NON_ADDITIVE_UNITS = frozenset({"%", "个百分点", "岁", "年"})
+
+
+def whole_count(ind: m.Indicator, value: Decimal | None) -> Decimal | None:
+    """A year's target in a count unit as a whole number, rounded half up (7.6 projects → 8);
+    other units as they are."""
+    if value is None or ind.unit not in COUNT_UNITS:
+        return value
+    return value.quantize(Decimal(1), rounding=ROUND_HALF_UP)
 
 
 # --------------------------------------------------------------------------- the kinds
@@ -161,15 +169,22 @@ class Cumulative(IndicatorKind):
             return month_position(ind.baseline.on), ind.baseline.value
         return ctx.start_position, DECIMAL_ZERO
 
+    def _first_year(self, start: Fraction) -> int:
+        """The first year the path runs through: the year the start falls in, or the next one when
+        the start is a year's end (a baseline on 12-31, the plan's first day)."""
+        year = year_of_position(start)
+        return year + 1 if start == year_end_position(year) else year
+
     def year_amounts(self, ind: m.Indicator, ctx: Context) -> tuple[dict[int, Decimal], str] | None:
-        """What each year of the plan adds: its annual target where the plan gives one; the years
-        without one share what remains of the target evenly. None without annual targets."""
+        """What each year from the start (the baseline, else the plan's first day) to the target's
+        year adds: its annual target where the plan gives one; the years without one share what
+        remains of the target above the starting value evenly. None without annual targets."""
         annual = _annual(ind)
         target = ind.target.value
         if not annual or target is None:
             return None
-        years = range(ctx.start_year, ind.target.by.year + 1)
-        _, base = self._base(ind, ctx)
+        start, base = self._base(ind, ctx)
+        years = range(self._first_year(start), ind.target.by.year + 1)
         given = {y: annual[y] for y in years if y in annual}
         missing = [y for y in years if y not in annual]
         amounts = dict(given)
@@ -179,31 +194,39 @@ class Cumulative(IndicatorKind):
         return amounts, ("shared_remainder" if missing else "annual_targets")
 
     def expected(self, ind: m.Indicator, position: Fraction, ctx: Context) -> Expected:
+        """The straight line from the start to the target; with annual targets, the start's value
+        plus what each year adds, spread evenly over the year's months after the start (so a
+        baseline inside a year spreads that year's amount over the months it has left)."""
         target = ind.target.value
         if target is None:
             return Expected(None, None)
         start, base = self._base(ind, ctx)
         end = month_position(ind.target.by)
-        by_year = self.year_amounts(ind, ctx) if ind.baseline is None else None
+        by_year = self.year_amounts(ind, ctx)
         if by_year is None:
             return Expected(_straight(start, base, end, target, position), "straight")
         amounts, rule = by_year
         if position <= start:
             return Expected(base, rule)
-        year = year_of_position(min(position, end))
-        total = base + sum((a for y, a in amounts.items() if y < year), DECIMAL_ZERO)
-        into_year = _clamp((min(position, end) - year * 12) / 12)
-        total += times(amounts.get(year, DECIMAL_ZERO), into_year)
+        reached = min(position, end)
+        total = base
+        for year, amount in amounts.items():
+            begins, ends = max(Fraction(year * 12), start), year_end_position(year)
+            total += times(amount, _clamp((reached - begins) / (ends - begins)))
         return Expected(settle(total), rule)
 
     def year_target(self, ind: m.Indicator, year: int, ctx: Context) -> Decimal | None:
         if not ctx.start_year <= year <= ind.target.by.year:
             return None
-        at_end = self.expected(ind, year_end_position(year), ctx).value
-        at_start = self.expected(ind, year_end_position(year - 1), ctx).value
+        # In a count unit, the whole count the path reaches by the year's end less the whole count
+        # by the end of the year before (38 projects over five years: 8, 7, 8, 7, 8); a year that
+        # adds no whole one has no target of its own.
+        at_end = whole_count(ind, self.expected(ind, year_end_position(year), ctx).value)
+        at_start = whole_count(ind, self.expected(ind, year_end_position(year - 1), ctx).value)
         if at_end is None or at_start is None:
             return None
-        return settle(at_end - at_start)
+        amount = settle(at_end - at_start)
+        return None if ind.unit in COUNT_UNITS and amount <= 0 else amount
 
     def year_result(self, ind: m.Indicator, series: Sequence[Reading], year: int, ctx: Context) -> YearResult:
         in_year = _in_year(series, year)
@@ -327,13 +350,13 @@ class Level(IndicatorKind):
             return None
         annual = _annual(ind)
         if year in annual:
-            return annual[year]
+            return whole_count(ind, annual[year])
         expected = self.expected(ind, year_end_position(year), ctx).value
         if expected is None and ind.comparator in ("<=", "~"):
             return ind.target.value  # no path: a ceiling or an about-target holds as it stands
         if expected is None and year == ind.target.by.year:
             return ind.target.value
-        return expected
+        return whole_count(ind, expected)
 
     def year_result(self, ind: m.Indicator, series: Sequence[Reading], year: int, ctx: Context) -> YearResult:
         in_year = _in_year(series, year)
@@ -397,7 +420,7 @@ class HeldEveryYear(IndicatorKind):
     def year_target(self, ind: m.Indicator, year: int, ctx: Context) -> Decimal | None:
         if not ctx.start_year <= year <= ind.target.by.year:
             return None
-        return _annual(ind).get(year, ind.target.value)
+        return whole_count(ind, _annual(ind).get(year, ind.target.value))
 
 
 class Growth(HeldEveryYear):

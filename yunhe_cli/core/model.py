@@ -22,6 +22,7 @@ from pydantic import (
     AfterValidator,
     ConfigDict,
     Field,
+    PrivateAttr,
     StringConstraints,
     model_validator,
 )
@@ -384,6 +385,21 @@ class Project(Strict):
     goal: Annotated[Text, Field(description="目标任务 the goal text as the plan writes it")]
     indicators: Annotated[list[Indicator], Field(description="主要指标 indicators")] = []
     tasks: Annotated[list[KeyTask], Field(description="重点任务 key tasks")] = []
+
+    # The ids of indicators and key tasks the file gives with a problem of their own: the loader sets
+    # them aside so that the rest of the project stands, and a report that names one is no second
+    # problem (store.loader.salvage).
+    _set_aside: dict[str, frozenset[str]] = PrivateAttr(default_factory=dict)
+
+    def set_aside(self, field: str) -> frozenset[str]:
+        """The ids set aside from `field` ("indicators" or "tasks") for their problems."""
+        noted: dict[str, frozenset[str]] = getattr(self, "_set_aside", None) or {}
+        return noted.get(field, frozenset())
+
+    def setting_aside(self, ids: dict[str, frozenset[str]]) -> Project:
+        """This project, noting the ids set aside (the model itself is unchanged)."""
+        self._set_aside = dict(ids)
+        return self
 
 
 # --------------------------------------------------------------------------- members (who commits for a unit)

@@ -144,6 +144,10 @@ CODES: dict[str, tuple[str, str]] = {
     # yunhe merge-file (the merge driver git calls for data files)
     "M801": ("merge-conflict", "a field (or a whole entry) changed on both sides to different values"),
     "M802": ("merge-invalid", "the merged file would not validate as a file of its kind"),
+    "X709": (
+        "no-submission-date",
+        "a form without its submission date (报送日期); a draft only with --draft",
+    ),
 }
 
 

@@ -31,6 +31,9 @@ from yunhe_cli.forms.to_report import apply_report, record_revisions, report_pla
 from yunhe_cli.store.write import decode_text, dump, encode_text, repo_lock
 
 NAME_PERIOD = periods.PERIOD_IN_NAME
+# What the success line says of each month the batch wrote (a draft's month still counts as missing).
+SUBMITTED = "submitted"
+DRAFT = "draft (the month still counts as missing)"
 NAME_PROJECT = re.compile(r"(?<![a-z0-9])p(\d{1,2})(?![0-9])", re.IGNORECASE)
 
 
@@ -60,8 +63,12 @@ def import_forms(
     revise: bool = False,
     reason: str | None = None,
     by: str | None = None,
+    draft: bool = False,
 ) -> ImportResult:
-    """Read every form, check the whole batch, then write it all; raise ImportRefused (nothing written)."""
+    """Read every form, check the whole batch, then write it all; raise ImportRefused (nothing written).
+
+    A form without its submission date (报送日期) is refused at that cell unless `draft` says a
+    draft is meant: a draft's month still counts as missing."""
     forms: list[ReadForm] = []
     problems: list[FormProblem] = []
     for path in paths:
@@ -87,7 +94,7 @@ def import_forms(
                 )
                 continue
             seen[key] = form.path
-            problems.extend(_apply_form(root, repo, form, plan, as_of, revise, reason, by))
+            problems.extend(_apply_form(root, repo, form, plan, as_of, revise, reason, by, draft))
         if problems:
             raise ImportRefused(problems)
         for rel, data in plan.data.items():
@@ -159,6 +166,7 @@ def _apply_form(
     revise: bool,
     reason: str | None,
     by: str | None,
+    draft: bool = False,
 ) -> list[FormProblem]:
     out: list[FormProblem] = []
     found = repo.project(form.project)
@@ -218,6 +226,17 @@ def _apply_form(
                 "the form is empty: nothing was filled in",
             )
         ]
+    if submitted_on is None and not draft:
+        return [
+            form.at(
+                "submission",
+                coord,
+                "X709",
+                "报送日期 (submission date) is empty: the report would be a draft and "
+                f"{form.period} would still count as missing; fill it in, or import with --draft "
+                "if a draft is meant",
+            )
+        ]
     existing, rel_existing = month_report(repo, project, form.period, as_of)
     rel = rel_existing or f"indicators/{project.id}/{form.period}.yaml"
     raw = (
@@ -250,12 +269,14 @@ def _apply_form(
     new_text = encode_text(new_text, bom, crlf)
     plan.texts[rel] = new_text
     plan.places[rel] = report_places(data, form, parsed)
+    state = SUBMITTED if data.get("submitted_on") else DRAFT
+    said = f"{rel} ({project.id} {form.period}, from {form.path.name}): {state}"
     if not rel_existing:
-        plan.actions.append(f"wrote {rel} ({project.id} {form.period}, from {form.path.name})")
+        plan.actions.append(f"wrote {said}")
     elif new_text == text:
-        plan.actions.append(f"unchanged {rel} ({project.id} {form.period}, from {form.path.name})")
+        plan.actions.append(f"unchanged {said}")
     else:
-        plan.actions.append(f"updated {rel} ({project.id} {form.period}, from {form.path.name})")
+        plan.actions.append(f"updated {said}")
     if parsed.closings:
         lists = [lst for lst in repo.problem_lists if lst.model.project == project.id]
         out.extend(_apply_closings(root, lists[0] if lists else None, form, parsed, plan, as_of))

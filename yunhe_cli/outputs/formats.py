@@ -373,4 +373,7 @@ def render_document(
     parts = [TABLE_RENDERERS[fmt](view, color, width) for view in views]
     if fmt is OutputFormat.markdown and parts:
         parts[0] = "# " + parts[0].removeprefix("## ")  # the first section's title heads the paper
+    parts = [
+        f"{safe_text(v.lead)}\n\n{part}" if v.lead else part for v, part in zip(views, parts, strict=True)
+    ]
     return "\n".join(parts)

@@ -65,6 +65,14 @@ LABELS: dict[str, tuple[str, str]] = {
     "title.annual.tasks": ("{year}年完成的重点任务", "Key tasks done in {year}"),
     "title.annual.problems": ("{year}年问题新增与销号", "Problems raised and closed in {year}"),
     "title.history": ("指标历史：{name}", "History of {name}"),
+    "title.history.figure": (
+        "指标历史：{name}（单位：{unit}；目标：{target}，{by}）",
+        "History of {name} (unit: {unit}; target: {target} by {by})",
+    ),
+    "title.history.milestone": (
+        "指标历史：{name}（目标：{by}前完成）",
+        "History of {name} (target: done by {by})",
+    ),
     "quarter.lead": (
         "截至{as_of}，参与排名指标{ranked}个；红灯{red}个、黄灯{amber}个、绿灯{green}个、无数据{grey}个。",
         "As of {as_of}, {ranked} indicators ranked: "
@@ -74,6 +82,9 @@ LABELS: dict[str, tuple[str, str]] = {
         "{year}年新增问题{raised}个，销号{closed}个；完成重点任务{tasks}项。",
         "In {year}: {raised} problems raised, {closed} closed; {tasks} key tasks done.",
     ),
+    "annual.no_indicators": ("{year}年没有可汇总的指标。", "No indicator to summarise for {year}."),
+    "annual.no_tasks": ("{year}年没有完成的重点任务。", "No key task was done in {year}."),
+    "annual.no_problems": ("{year}年没有新增或销号的问题。", "No problem was raised or closed in {year}."),
     "report.on_time": ("按时报送", "on time"),
     "report.late": ("迟报", "late"),
     "report.missing": ("缺报", "missing"),
@@ -273,8 +284,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "field.target": ("目标值", "target"),
     "field.by": ("目标日期", "target date"),
     # summaries
-    "missing.count": ("{count}（{first}起）", "{count} (from {first})"),
-    "missing.months": ("{count}（缺{months}）", "{count} ({months})"),
+    "missing.list": ("缺 {months}", "{months}"),
+    "missing.more": ("缺 {months}（共{count}个月）", "{months} ({count} months)"),
+    "missing.from": ("{first} 起", "from {first}"),
     "legend": ("指标状态：", "Indicators:"),
     # yunhe site (the published page)
     "site.title": ("“十项重大工程”推进情况一览", "Ten Major Projects: progress at a glance"),

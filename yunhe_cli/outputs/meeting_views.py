@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -11,7 +12,9 @@ from yunhe_cli.core.model import Indicator, Project
 from yunhe_cli.core.numbers import to_json
 from yunhe_cli.outputs.labels import MARKERS, Lang, t
 from yunhe_cli.outputs.views import (
+    EN_SIGN,
     JSON_VERSION,
+    ZH_TARGET,
     Cell,
     TableView,
     fmt_date,
@@ -389,7 +392,8 @@ def annual_views(a: Annual, lang: Lang) -> list[TableView]:
             for x in a.lines
         ),
         keys=("number", "indicator", "year_target", "year_actual", "period", "met", "next_target"),
-        legend=t(
+        legend=None if a.lines else t("annual.no_indicators", lang, year=a.year),
+        lead=t(
             "annual.lead",
             lang,
             year=a.year,
@@ -410,8 +414,11 @@ def annual_views(a: Annual, lang: Lang) -> list[TableView]:
             for x in a.tasks_done
         ),
         keys=("number", "task", "done_on"),
+        legend=None if a.tasks_done else t("annual.no_tasks", lang, year=a.year),
     )
     problems = events_view(t("title.annual.problems", lang, year=a.year), a.problem_events, lang)
+    if not a.problem_events:
+        problems = replace(problems, legend=t("annual.no_problems", lang, year=a.year))
     return [indicators, tasks, problems]
 
 
@@ -472,28 +479,47 @@ def sparkline(values: list[Decimal | None]) -> str:
 def history_views(
     project: Project, ind: Indicator, points: tuple[HistoryPoint, ...], lang: Lang
 ) -> list[TableView]:
-    name = _name(ind.name, ind.name_en, lang)
+    """The series with the indicator's unit and target in the title, and the columns its kind
+    has: a milestone's months and whether it was achieved; a figure's published, comparable and
+    expected values (是否完成 does not apply to a figure month by month)."""
+    name = f"{project.number}. {_name(ind.name, ind.name_en, lang)}"
     actual = [p.actual for p in points]
     legend = None
     if any(v is not None for v in actual):
         legend = f"{t('col.actual', lang)} {sparkline(actual)}"
-    view = TableView(
-        t("title.history", lang, name=f"{project.number}. {name}"),
-        _cols(lang, "period", "published", "actual", "expected", "achieved"),
-        tuple(
+    if kind_named(ind.kind).qualitative:
+        title = t("title.history.milestone", lang, name=name, by=fmt_date(ind.target.by))
+        keys: tuple[str, ...] = ("period", "achieved")
+        rows: tuple[tuple[Cell, ...], ...] = tuple(
+            (Cell(p.period), Cell("" if p.achieved is None else t("yes" if p.achieved else "no", lang)))
+            for p in points
+        )
+    else:
+        title = _history_title(ind, name, lang)
+        keys = ("period", "published", "actual", "expected")
+        rows = tuple(
             (
                 Cell(p.period),
                 Cell(fmt_number(p.published), numeric=True),
                 Cell(fmt_number(p.actual), numeric=True),
                 Cell(fmt_number(p.expected), numeric=True),
-                Cell("" if p.achieved is None else t("yes" if p.achieved else "no", lang)),
             )
             for p in points
-        ),
-        keys=("period", "published", "actual", "expected", "achieved"),
-        legend=legend,
-    )
-    return [view]
+        )
+    return [TableView(title, _cols(lang, *keys), rows, keys=keys, legend=legend)]
+
+
+def _history_title(ind: Indicator, name: str, lang: Lang) -> str:
+    if ind.target.value is None or ind.unit is None:
+        return t("title.history", lang, name=name)
+    number = fmt_number(ind.target.value, 4)
+    comparator = ind.comparator or ">="
+    if lang is Lang.zh:
+        target = ZH_TARGET[comparator].format(n=number, u=ind.unit)
+    else:
+        target = f"{EN_SIGN[comparator]} {number}{'%' if ind.unit == '%' else ''}"
+    unit = unit_text(ind.unit, lang)
+    return t("title.history.figure", lang, name=name, unit=unit, target=target, by=fmt_date(ind.target.by))
 
 
 def history_json(

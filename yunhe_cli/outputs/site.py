@@ -165,7 +165,7 @@ def site_context(repo: Repository, as_of: dt.date, lang: Lang) -> dict[str, Any]
     which = latest_quarter(repo, as_of)
     board: dict[str, Any] | None = None
     if which is not None:
-        result = quarter(repo, *which)
+        result = quarter(repo, *which, as_of)
         doc = quarter_json(result)
         charted = {c.anchor for p in projects for c in p["charts"]}
         board = {

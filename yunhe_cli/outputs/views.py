@@ -16,7 +16,6 @@ from typing import Any
 from yunhe_cli.core.kinds import kind_named
 from yunhe_cli.core.model import UNITS
 from yunhe_cli.core.numbers import to_json
-from yunhe_cli.core.periods import month_index
 from yunhe_cli.outputs.labels import MARKERS, Lang, note_text, t
 from yunhe_cli.reports.rollup import (
     IndicatorProgress,
@@ -51,6 +50,7 @@ class TableView:
     # Keys of the columns whose text may wrap in a narrow table; every other column (numbers,
     # dates, ratios, markers) keeps its cells on one line. Empty: every column may wrap.
     wrap: frozenset[str] = frozenset()
+    lead: str | None = None  # one sentence printed before the table's title (render_document)
 
 
 def status_legend(lang: Lang) -> str:
@@ -87,8 +87,8 @@ def status_cell(status: str, lang: Lang, side: str | None = None) -> Cell:
 
 
 # How the plan writes a comparator: 350亿元以上, 超过450亿元, 10%以内, 50个左右.
-_ZH_TARGET = {">=": "{n}{u}以上", ">": "超过{n}{u}", "<=": "{n}{u}以内", "~": "{n}{u}左右"}
-_EN_SIGN = {">=": "≥", ">": ">", "<=": "≤", "~": "≈"}
+ZH_TARGET = {">=": "{n}{u}以上", ">": "超过{n}{u}", "<=": "{n}{u}以内", "~": "{n}{u}左右"}
+EN_SIGN = {">=": "≥", ">": ">", "<=": "≤", "~": "≈"}
 
 
 def target_text(i: IndicatorProgress, lang: Lang) -> str:
@@ -98,8 +98,8 @@ def target_text(i: IndicatorProgress, lang: Lang) -> str:
     number = fmt_number(i.target, 4)
     comparator = i.comparator or ">="
     if lang is Lang.zh:
-        return _ZH_TARGET[comparator].format(n=number, u=i.unit or "")
-    sign = _EN_SIGN[comparator]
+        return ZH_TARGET[comparator].format(n=number, u=i.unit or "")
+    sign = EN_SIGN[comparator]
     if i.unit in (None, "%"):
         return f"{sign} {number}{i.unit or ''}"
     return f"{sign} {number} ({unit_text(i.unit, lang)})"
@@ -112,16 +112,21 @@ def unit_text(unit: str | None, lang: Lang) -> str:
 
 
 def _missing_text(p: ProjectStatus, lang: Lang) -> str:
-    """How many months are missing, and which: "from" only when they run on without a gap."""
+    """The missing months as months (缺 2024-02、2024-05); the run that goes on to the latest month
+    due as where it began (2026-09 起). Past four months listed, the first three, the last and the
+    count."""
     missing = p.reporting.missing
     if not missing:
         return "0"
-    indexes = [month_index(x) for x in missing]
-    if indexes == list(range(indexes[0], indexes[0] + len(indexes))):
-        return t("missing.count", lang, count=len(missing), first=missing[0])
+    run_from = p.reporting.missing_from
+    parts = [x for x in missing if run_from is None or x < run_from]
+    if run_from is not None:
+        parts.append(t("missing.from", lang, first=run_from))
     sep = "、" if lang == "zh" else ", "
-    shown = list(missing) if len(missing) <= 3 else [missing[0], missing[1], "…", missing[-1]]
-    return t("missing.months", lang, count=len(missing), months=sep.join(shown))
+    if len(parts) <= 4:
+        return t("missing.list", lang, months=sep.join(parts))
+    shown = sep.join(parts[:3]) + "…" + parts[-1]
+    return t("missing.more", lang, months=shown, count=len(missing))
 
 
 # --------------------------------------------------------------------------- status
@@ -264,6 +269,7 @@ def status_json(report: StatusReport) -> dict[str, Any]:
                 "reporting": {
                     "last_period": p.reporting.last_period,
                     "missing": list(p.reporting.missing),
+                    "missing_from": p.reporting.missing_from,
                     "late": list(p.reporting.late),
                 },
             }

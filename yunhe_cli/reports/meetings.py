@@ -299,8 +299,10 @@ def rag(status: str) -> str:
     )
 
 
-def quarter_as_of(repo: Repository, year: int, quarter: int) -> dt.date:
-    return report_due(quarter_end_period(year, quarter), due_day(repo))
+def quarter_as_of(repo: Repository, year: int, quarter: int, as_of: dt.date | None = None) -> dt.date:
+    """A quarter's board day: the due day of its last monthly report, or `as_of` when earlier."""
+    due = report_due(quarter_end_period(year, quarter), due_day(repo))
+    return due if as_of is None or as_of > due else as_of
 
 
 COLOUR_ORDER = {"green": 0, "amber": 1, "red": 2}
@@ -336,9 +338,9 @@ def _ranks(
 
 def quarter(repo: Repository, year: int, q: int, as_of: dt.date | None = None) -> Quarter:
     """季分析: indicators and projects ranked by progress against their paths, with the movement."""
-    when = as_of or quarter_as_of(repo, year, q)
+    when = quarter_as_of(repo, year, q, as_of)  # each quarter as known on its own board day
     py, pq = previous_quarter(year, q)
-    before_when = quarter_as_of(repo, py, pq)
+    before_when = quarter_as_of(repo, py, pq, as_of)
     now, before = roll_up(repo, when), roll_up(repo, before_when)
     ranks, project_ranks, means = _ranks(now)
     old_ranks, old_project_ranks, _ = _ranks(before)
@@ -427,7 +429,7 @@ class Annual:
 
 
 def _milestone_line(
-    project: m.Project, ind: m.Indicator, progress: IndicatorProgress, year: int
+    project: m.Project, ind: m.Indicator, progress: IndicatorProgress, year: int, period: str | None
 ) -> AnnualLine:
     """A milestone counts in the year it was reached: met that year, not counted in later years,
     and not met in its due year or after if it was not reached by the end of it."""
@@ -456,7 +458,7 @@ def _milestone_line(
         None,
         None,
         None,
-        progress.latest_period,
+        period,
         verdict,
         None,
         progress.achieved_on if reached_year is not None and reached_year <= year else None,
@@ -482,10 +484,14 @@ def annual(repo: Repository, year: int, as_of: dt.date | None = None) -> Annual:
         progress = {i.indicator: i for p in status.projects if p.id == project.id for i in p.indicators}
         for ind in project.indicators:
             kind = kind_of(ind)
-            if kind.qualitative:
-                lines.append(_milestone_line(project, ind, progress[ind.id], year))
-                continue
             series = readings(reports, ind.id)
+            if kind.qualitative:
+                # the month it was last reported in the year summarised, never one of a later year
+                in_year = [r.period for r in series if r.period.startswith(f"{year:04d}-")]
+                lines.append(
+                    _milestone_line(project, ind, progress[ind.id], year, max(in_year, default=None))
+                )
+                continue
             target = kind.year_target(ind, year, ctx)
             result = kind.year_result(ind, series, year, ctx)
             notes = list(result.notes)

@@ -180,6 +180,9 @@ class ReportingState:
     last_period: str | None
     missing: tuple[str, ...]  # months past their due date with no report
     late: tuple[str, ...]  # months reported after their due date
+    # The first of the missing months that run on without a gap to the latest month due (None when
+    # the latest month due is in): these months are still missing "from" it, the others are gaps.
+    missing_from: str | None = None
 
 
 def reporting_state(
@@ -211,7 +214,19 @@ def reporting_state(
         elif report.submitted_on is not None and report.submitted_on > due:
             late.append(period)
         index += 1
-    return ReportingState(max(visible) if visible else None, tuple(missing), tuple(late))
+    return ReportingState(
+        max(visible) if visible else None, tuple(missing), tuple(late), _run_to_now(missing, index - 1)
+    )
+
+
+def _run_to_now(missing: Sequence[str], latest_due: int) -> str | None:
+    """The first month of the missing run that ends at the latest month due, if there is one."""
+    first = None
+    for period in reversed(missing):
+        if month_index(period) != latest_due:
+            break
+        first, latest_due = period, latest_due - 1
+    return first
 
 
 # --------------------------------------------------------------------------- projects

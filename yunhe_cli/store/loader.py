@@ -26,6 +26,7 @@ import stat
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -210,8 +211,46 @@ def load_file(source: SourceFile, text: str | None = None) -> tuple[FileResult, 
             p.placed(*locate(parsed.root, p.loc, p.at_key))
             for p in schema_problems(exc, source.path, parsed.data, model_cls)
         ]
-        return FileResult(source, None, problems), parsed.root
+        return FileResult(source, salvage(model_cls, parsed.data, exc), problems), parsed.root
     return FileResult(source, model, []), parsed.root
+
+
+def salvage(model_cls: type[BaseModel], data: dict[str, Any], exc: ValidationError) -> BaseModel | None:
+    """A project file whose problems lie inside some of its indicators or key tasks (or in a key it
+    may leave out), as the project without them: its id, units and valid indicators still stand,
+    so one mistake is one problem, not every report of the project naming an unknown project.
+    The ids set aside are noted on the model (`Project.set_aside`). None for any other file, or
+    when what remains is not a project either."""
+    if model_cls is not m.Project:
+        return None
+    optional = {name for name, info in model_cls.model_fields.items() if not info.is_required()}
+    drop: dict[str, set[int]] = {name: set() for name in SET_ASIDE}
+    kept = dict(data)
+    for err in exc.errors(include_input=False, include_url=False):
+        loc = tuple(err["loc"])
+        if len(loc) >= 2 and loc[0] in drop and isinstance(loc[1], int):
+            drop[str(loc[0])].add(loc[1])
+        elif loc and loc[0] in optional:
+            kept.pop(str(loc[0]), None)
+        else:
+            return None
+    set_aside: dict[str, frozenset[str]] = {}
+    for name, indexes in drop.items():
+        items = kept.get(name)
+        if not indexes or not isinstance(items, list):
+            continue
+        kept[name] = [item for i, item in enumerate(items) if i not in indexes]
+        ids = (items[i].get("id") if isinstance(items[i], dict) else None for i in indexes)
+        set_aside[name] = frozenset(i for i in ids if isinstance(i, str))
+    try:
+        project = m.Project.model_validate(kept)
+    except ValidationError:
+        return None
+    return project.setting_aside(set_aside)
+
+
+# The lists of a project whose items are set aside one by one when they have problems.
+SET_ASIDE = ("indicators", "tasks")
 
 
 def _load_file_detached(source: SourceFile) -> FileResult:
@@ -312,7 +351,12 @@ def _schema_problem(
     ) and isinstance(value, str):
         return Problem(path, "S104", f"{where}: {shown} is not a number; {_number_hint(value)}", loc)
     if kind == "finite_number":
-        return Problem(path, "S104", f"{where}: {shown} is not a finite number; write the figure", loc)
+        if isinstance(value, Decimal | int) and Decimal(value).is_finite():
+            return Problem(
+                path, "S104", f"{where}: {shown} is too large for a figure; write the figure in its unit", loc
+            )
+        what = "not a number" if isinstance(value, Decimal) and value.is_nan() else "not a finite number"
+        return Problem(path, "S104", f"{where}: {shown} is {what}; write the figure", loc)
     if kind in ("decimal_type", "is_instance_of"):
         return Problem(path, "S103", f"{where}: {shown} is not a number", loc)
     if kind == "literal_error":
@@ -388,12 +432,27 @@ def _value_at(data: Any, loc: Loc) -> Any:
 
 
 def _short(value: Any) -> str:
+    if isinstance(value, Decimal | int) and not isinstance(value, bool):
+        return _figure(Decimal(value))
     if isinstance(value, dict | list):
         return _type_name(value)
     if isinstance(value, str):
         return f"'{value}'" if len(value) <= 38 else f"'{value[:34]}...'"
     text = repr(value)
     return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _figure(value: Decimal) -> str:
+    """A figure as the user writes it in YAML (.nan, -.inf, 1e309), never Python's repr; one too
+    long to show is told by its number of digits."""
+    if value.is_nan():
+        return ".nan"
+    if value.is_infinite():
+        return "-.inf" if value < 0 else ".inf"
+    digits = value.adjusted() + 1
+    if digits > 40 and int(value.as_tuple().exponent) >= 0 and not str(value).count("E"):
+        return f"a {digits:,}-digit number"
+    return str(value).replace("E+", "e").replace("E", "e")
 
 
 def _type_name(value: Any) -> str:
