@@ -75,7 +75,7 @@ def main() -> None:
         for name, job in work.items():
             for key, tree in trees.items():
                 results[name][key].append(job(tree))
-    print(f"load average {os.getloadavg()}; {args.rounds} interleaved rounds; median CPU time of each command")
+    print(f"load average {os.getloadavg()}; {args.rounds} rounds; median CPU time of each command")
     for name, by in results.items():
         b, a = statistics.median(by["before"]), statistics.median(by["after"])
         print(f"{name:32} before {b * 1000:6.0f} ms   after {a * 1000:6.0f} ms   after/before {a / b:.2f}")
