@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -235,6 +236,31 @@ def test_the_form_locks_all_but_the_input_cells_and_validates_them(data: Path, t
     rows = [json.loads(row[0]) for row in book["_yunhe"].iter_rows(values_only=True)]
     record = {r[1]: r[2] for r in rows if r[0] == "key"}
     assert record["project"] == "p01" and record["period"] == "2026-10" and len(record["plan_version"]) == 12
+
+
+def test_the_form_prints_on_a4_landscape_with_its_headers_and_prompts_in_chinese(
+    data: Path, tmp_path: Path
+) -> None:
+    book = load_workbook(_form(data, tmp_path / "f.xlsx"))
+    for name in ("报送", "主要指标", "重点任务", "问题销号"):
+        setup = book[name].page_setup
+        # A4 is paper size 9 in the sheet's page setup; landscape, one page wide, as long as it takes.
+        assert (setup.paperSize, setup.orientation, setup.fitToWidth, setup.fitToHeight) == (
+            9,
+            "landscape",
+            1,
+            0,
+        ), name
+        assert book[name].sheet_properties.pageSetUpPr.fitToPage
+    for name in ("主要指标", "重点任务", "问题销号"):
+        sheet = book[name]
+        # The header row (row 2) repeats on every printed page and stays in view with the names.
+        assert sheet.freeze_panes == "C3" and sheet.print_title_rows == "$2:$2"
+        # Each validated cell says in Chinese what it takes, before and after a wrong entry.
+        for dv in sheet.data_validations.dataValidation:
+            assert dv.showInputMessage and dv.showErrorMessage
+            assert dv.prompt == dv.error and re.search(r"[\u4e00-\u9fff]", dv.prompt or ""), dv.prompt
+    assert book["主要指标"].column_dimensions["B"].width == 30  # the indicator's name
 
 
 # --------------------------------------------------------------------------- every report of the sample

@@ -391,7 +391,8 @@ def _serial(day: dt.date) -> int:
 
 
 def _print_wide(sheet: Any) -> None:
-    """Printed landscape, one page wide."""
+    """Printed on A4 landscape, one page wide."""
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
