@@ -322,7 +322,8 @@ def build_workbook(content: FormContent, made_on: dt.date) -> Any:
             sheet.add_data_validation(dv)
             dv.add(cell.coordinate)
     for i, line in enumerate(t("form.help", lang).split("\n")):
-        put(sheet, "submission", f"A{HELP_ROW + i}", line, False)
+        # One line a row, not wrapped: it runs on over the empty cells beside it, read whole.
+        put(sheet, "submission", f"A{HELP_ROW + i}", line, False).alignment = Alignment(vertical="top")
     sheet.column_dimensions["A"].width = 14
     sheet.column_dimensions["B"].width = 70
     _print_wide(sheet)
