@@ -173,6 +173,11 @@ def test_the_overview_reads_on_a_phone_without_sideways_scrolling(
     # Each count is labelled with its column (the marker or the words) on the card itself.
     first = rows.first.locator('td[data-key="off_track"]')
     assert first.evaluate("e => getComputedStyle(e, '::before').content") == '"!!"'
+    # No card's label or figure runs over into its neighbour's (English labels wrap as words).
+    spilled = """() => Array.from(document.querySelectorAll('table.status td'))
+      .filter(e => e.getClientRects().length && e.scrollWidth > e.clientWidth + 1)
+      .map(e => e.dataset.key)"""
+    assert page.evaluate(spilled) == []
     # No date or month splits across lines, anywhere on the page.
     dates = page.evaluate(DATE_LINES)
     assert len(dates) > 100
