@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -236,6 +237,37 @@ def test_the_form_locks_all_but_the_input_cells_and_validates_them(data: Path, t
     rows = [json.loads(row[0]) for row in book["_yunhe"].iter_rows(values_only=True)]
     record = {r[1]: r[2] for r in rows if r[0] == "key"}
     assert record["project"] == "p01" and record["period"] == "2026-10" and len(record["plan_version"]) == 12
+
+
+def test_the_form_prints_on_a4_landscape_with_its_headers_and_prompts_in_chinese(
+    data: Path, tmp_path: Path
+) -> None:
+    book = load_workbook(_form(data, tmp_path / "f.xlsx"))
+    for name in ("报送", "主要指标", "重点任务", "问题销号"):
+        setup = book[name].page_setup
+        # A4 is paper size 9 in the sheet's page setup; landscape, one page wide, as long as it takes.
+        assert (setup.paperSize, setup.orientation, setup.fitToWidth, setup.fitToHeight) == (
+            9,
+            "landscape",
+            1,
+            0,
+        ), name
+        assert book[name].sheet_properties.pageSetUpPr.fitToPage
+    for name in ("主要指标", "重点任务", "问题销号"):
+        sheet = book[name]
+        # The header row (row 2) repeats on every printed page and stays in view with the names.
+        assert sheet.freeze_panes == "C3" and sheet.print_title_rows == "$2:$2"
+        # Each validated cell says in Chinese what it takes, before and after a wrong entry.
+        for dv in sheet.data_validations.dataValidation:
+            assert dv.showInputMessage and dv.showErrorMessage
+            assert dv.prompt == dv.error and re.search(r"[\u4e00-\u9fff]", dv.prompt or ""), dv.prompt
+    assert book["主要指标"].column_dimensions["B"].width == 30  # the indicator's name
+    # The filling instructions, one line a row, unwrapped: each runs on whole over the empty cells
+    # beside its 14-wide column instead of wrapping into lines that overlap.
+    help_rows = [row for row in book["报送"].iter_rows(min_col=1, max_col=1) if row[0].value]
+    lines = [c.value for (c,) in help_rows if str(c.value).startswith(("填表说明", "数字", "定性", "不要"))]
+    assert len(lines) == 4 and lines[0] == "填表说明：只填黄色单元格，其余单元格已锁定。"
+    assert all(not c.alignment.wrap_text for (c,) in help_rows if c.value in lines)
 
 
 # --------------------------------------------------------------------------- every report of the sample

@@ -113,8 +113,13 @@ def test_the_plan_without_reports_still_gives_a_useful_page(tmp_path: Path) -> N
         if i.kind != "milestone" and i.target.value is not None
     )
     assert page.count('<figure class="chart"') == quantitative
-    # Every chart says nothing is reported yet, and still draws the target and the path.
-    assert page.count("尚无报送数据") == quantitative
+    # Every chart says nothing is reported yet (in its caption, and in the name a screen reader
+    # reads for the drawing), and still draws the target and the path.
+    assert page.count("尚无报送数据") == 2 * quantitative
+    assert (
+        page.count('aria-label="') - page.count('<svg role="img" aria-label="')
+        == page.count('role="region"') + 1
+    )
     # Reports missing: ten projects, May 2023 to October 2026 each (due by 10 November 2026):
     # 8 months of 2023 + 12 + 12 + 10 = 42 months, × 10 = 420.
     assert _card(page, 'data-key="missing_reports"') == "420"

@@ -322,7 +322,8 @@ def build_workbook(content: FormContent, made_on: dt.date) -> Any:
             sheet.add_data_validation(dv)
             dv.add(cell.coordinate)
     for i, line in enumerate(t("form.help", lang).split("\n")):
-        put(sheet, "submission", f"A{HELP_ROW + i}", line, False)
+        # One line a row, not wrapped: it runs on over the empty cells beside it, read whole.
+        put(sheet, "submission", f"A{HELP_ROW + i}", line, False).alignment = Alignment(vertical="top")
     sheet.column_dimensions["A"].width = 14
     sheet.column_dimensions["B"].width = 70
     _print_wide(sheet)
@@ -391,7 +392,8 @@ def _serial(day: dt.date) -> int:
 
 
 def _print_wide(sheet: Any) -> None:
-    """Printed landscape, one page wide."""
+    """Printed on A4 landscape, one page wide."""
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0

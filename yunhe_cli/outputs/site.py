@@ -14,6 +14,7 @@ from the data.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -231,8 +232,28 @@ def render_site(context_: dict[str, Any], lang: Lang) -> str:
         lstrip_blocks=True,
     )
     env.globals["t"] = lambda key, **params: t(key, lang, **params)
-    env.filters["svg"] = Markup  # pygal's own output, which its XML writer escaped
+    env.filters["svg"] = lambda drawn, label="": Markup(named_svg(drawn, label))
+    env.filters["dates"] = whole_dates
     return env.get_template("site.html.j2").render(**context_)
+
+
+DATE = re.compile(r"\d{4}-\d{2}(?:-\d{2})?")
+
+
+def whole_dates(text: str) -> Any:
+    """The text escaped, each date or month in it kept on one line (`2025-06-20` never splits as
+    `2025-` / `06-20`, on a phone or on paper) by a span the page's style does not break."""
+    from markupsafe import Markup, escape
+
+    return Markup(DATE.sub(lambda m: f'<span class="nb">{m.group(0)}</span>', str(escape(text))))
+
+
+def named_svg(drawn: str, label: str) -> str:
+    """pygal's own output (its XML writer escaped it), as one image named by `label` for those who
+    do not see it: role="img" and an aria-label (its title, status, target and latest figure)."""
+    from markupsafe import escape
+
+    return drawn.replace("<svg ", f'<svg role="img" aria-label="{escape(label)}" ', 1)
 
 
 def write_site(repo: Repository, out: Path, as_of: dt.date, lang: Lang) -> Path:
