@@ -163,7 +163,7 @@ def main() -> None:
         )
         help_s = r["help"][0]
         row(
-            "1. status (437 files) / --help, warm",
+            "1. status (the sample) / --help, warm",
             f"{r['warm'][0] / help_s:5.2f}x  ({r['warm'][0]:.2f} s, {mb(r['warm'][1])}; "
             f"--help {help_s:.2f} s)",
         )
