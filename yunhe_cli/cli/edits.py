@@ -19,10 +19,12 @@ from yunhe_cli.cli.options import (
     date_option,
     parse_date,
 )
-from yunhe_cli.cli.printing import emit_problems, notices, refused, run_lang
+from yunhe_cli.cli.printing import emit_problems, notices, refused, run_lang, run_write
 from yunhe_cli.outputs.problem_printer import ProblemFormat
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from yunhe_cli.core.problems import Problem
 
 report_app = typer.Typer(help="Monthly reports (月报).", no_args_is_help=True)
@@ -81,13 +83,11 @@ def issue_add(
 ) -> None:
     """Add a problem with the next free id (新增问题)."""
     from yunhe_cli.edits.problems import add_problem
-    from yunhe_cli.edits.session import UnknownProject, UnknownUnit
-    from yunhe_cli.outputs.problem_printer import safe_text
-    from yunhe_cli.store.write import WriteRefused
 
     today = as_of or dt.date.today()
-    elsewhere: list[Problem] = []
-    try:
+    added: list[str] = []
+
+    def action(elsewhere: list[Problem]) -> Path:
         new_id, path = add_problem(
             data_root(data),
             project,
@@ -100,14 +100,10 @@ def issue_add(
             lock_timeout,
             elsewhere,
         )
-    except WriteRefused as exc:
-        raise refused(exc) from None
-    except UnknownProject as exc:
-        raise typer.BadParameter(str(exc), param_hint="--project") from None
-    except UnknownUnit as exc:
-        raise typer.BadParameter(str(exc), param_hint="--owner") from None
-    sys.stdout.write(f"added {new_id} to {safe_text(str(path))}\n")
-    notices(elsewhere)
+        added.append(new_id)
+        return path
+
+    run_write(action, lambda: f"added {added[0]} to", project_hint="--project", unit_hint="--owner")
 
 
 @issue_app.command("close")
@@ -128,26 +124,15 @@ def issue_close(
 ) -> None:
     """Cross a problem off (销号) with its date, resolution and evidence."""
     from yunhe_cli.edits.problems import close_problem
-    from yunhe_cli.outputs.problem_printer import safe_text
-    from yunhe_cli.store.write import WriteRefused
 
     today = as_of or dt.date.today()
-    elsewhere: list[Problem] = []
-    try:
-        path = close_problem(
-            data_root(data),
-            problem_id,
-            on or today,
-            resolution,
-            evidence or [],
-            today,
-            lock_timeout,
-            elsewhere,
-        )
-    except WriteRefused as exc:
-        raise refused(exc) from None
-    sys.stdout.write(f"closed {safe_text(problem_id)} in {safe_text(str(path))}\n")
-    notices(elsewhere)
+    root = data_root(data)
+    run_write(
+        lambda seen: close_problem(
+            root, problem_id, on or today, resolution, evidence or [], today, lock_timeout, seen
+        ),
+        f"closed {problem_id} in",
+    )
 
 
 @issue_app.command("reopen")
@@ -171,22 +156,17 @@ def issue_reopen(
 ) -> None:
     """Reopen a crossed-off problem (重新打开); the closing it undoes and who reopened it are kept."""
     from yunhe_cli.edits.problems import reopen_problem
-    from yunhe_cli.outputs.problem_printer import safe_text
     from yunhe_cli.store.git import user_name
-    from yunhe_cli.store.write import WriteRefused
 
     today = as_of or dt.date.today()
     root = data_root(data)
     who = by or user_name(root)
     if not who:
         raise typer.BadParameter("say who reopens it (git has no author identity here)", param_hint="--by")
-    elsewhere: list[Problem] = []
-    try:
-        path = reopen_problem(root, problem_id, on or today, reason, today, who, lock_timeout, elsewhere)
-    except WriteRefused as exc:
-        raise refused(exc) from None
-    sys.stdout.write(f"reopened {safe_text(problem_id)} in {safe_text(str(path))}\n")
-    notices(elsewhere)
+    run_write(
+        lambda seen: reopen_problem(root, problem_id, on or today, reason, today, who, lock_timeout, seen),
+        f"reopened {problem_id} in",
+    )
 
 
 def fmt(
@@ -209,6 +189,7 @@ def fmt(
     A file already found canonical (by its content's digest) is not laid out again; the digests
     live in the user's cache folder, never in the data.
     """
+
     from yunhe_cli.core.problems import Problem
     from yunhe_cli.edits.fmt import CanonicalCache, FormatError, format_file
     from yunhe_cli.outputs.problem_printer import RENDERERS, safe_text, shown_path

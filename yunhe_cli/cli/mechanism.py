@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -26,7 +25,7 @@ from yunhe_cli.cli.options import (
     date_option,
     parse_date,
 )
-from yunhe_cli.cli.printing import notices, refused
+from yunhe_cli.cli.printing import run_write
 from yunhe_cli.outputs.labels import Lang
 
 if TYPE_CHECKING:
@@ -39,26 +38,6 @@ supervise_app = typer.Typer(
 ItemArgument = Annotated[
     str, typer.Argument(metavar="ID", help="督办事项编号。 The item's id, e.g. p03-s001.")
 ]
-
-
-def _write(action: Callable[[list[Problem]], Path], done: str | Callable[[], str]) -> None:
-    """Run a write; print what it did, or what refused it (exit 1) or the usage error (exit 2)."""
-    from yunhe_cli.edits.session import UnknownProject, UnknownUnit
-    from yunhe_cli.outputs.problem_printer import safe_text
-    from yunhe_cli.store.write import WriteRefused
-
-    elsewhere: list[Problem] = []
-    try:
-        path = action(elsewhere)
-    except WriteRefused as exc:
-        raise refused(exc) from None
-    except UnknownProject as exc:
-        raise typer.BadParameter(str(exc), param_hint="PROJECT") from None
-    except UnknownUnit as exc:
-        raise typer.BadParameter(str(exc), param_hint="--unit") from None
-    said = done if isinstance(done, str) else done()
-    sys.stdout.write(f"{safe_text(said)} {safe_text(str(path))}\n")
-    notices(elsewhere)
 
 
 def assess(
@@ -89,7 +68,7 @@ def assess(
             raise typer.BadParameter(str(exc), param_hint="--quarter") from None
     which = f"{year:04d}-Q{q}"
     root = data_root(data)
-    _write(
+    run_write(
         lambda seen: draft_assessment(root, project, which, today, lock_timeout, seen), f"drafted {which} in"
     )
 
@@ -137,12 +116,7 @@ def supervise_add(
         added.append(item_id)
         return path
 
-    try:
-        _write(action, lambda: f"added {added[0]} to")
-    except typer.BadParameter as exc:
-        if exc.param_hint == "PROJECT":
-            exc.param_hint = "--project"
-        raise
+    run_write(action, lambda: f"added {added[0]} to", project_hint="--project")
 
 
 @supervise_app.command("feedback")
@@ -164,7 +138,7 @@ def supervise_feedback(
 
     today = as_of or dt.date.today()
     root = data_root(data)
-    _write(
+    run_write(
         lambda seen: item_feedback(root, item, text, on or today, evidence or [], today, lock_timeout, seen),
         f"feedback on {item} in",
     )
@@ -186,7 +160,7 @@ def supervise_close(
 
     today = as_of or dt.date.today()
     root = data_root(data)
-    _write(
+    run_write(
         lambda seen: close_item(root, item, on or today, conclusion, today, lock_timeout, seen),
         f"closed {item} in",
     )
@@ -208,7 +182,7 @@ def supervise_return(
 
     today = as_of or dt.date.today()
     root = data_root(data)
-    _write(
+    run_write(
         lambda seen: return_item(root, item, on or today, reason, today, lock_timeout, seen),
         f"sent back {item} in",
     )

@@ -20,7 +20,7 @@ from yunhe_cli.outputs.messages import text
 from yunhe_cli.outputs.problem_printer import ProblemFormat
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
 
     from yunhe_cli.core.problems import Problem
     from yunhe_cli.outputs.views import TableView
@@ -115,3 +115,29 @@ def export_failed(out: Path, exc: Exception) -> typer.Exit:
     message = text("export_failed", run_lang(), out=safe_text(str(out)), reason=safe_text(reason))
     sys.stderr.write(message + "\n")
     return typer.Exit(1)
+
+
+def run_write(
+    action: Callable[[list[Problem]], Path],
+    done: str | Callable[[], str],
+    project_hint: str = "PROJECT",
+    unit_hint: str = "--unit",
+) -> None:
+    """Run a write command's change: print what it did and the problems already elsewhere, or what
+    refused it (exit 1), or name the option an unknown project or unit came from (exit 2)."""
+    from yunhe_cli.edits.session import UnknownProject, UnknownUnit
+    from yunhe_cli.outputs.problem_printer import safe_text
+    from yunhe_cli.store.write import WriteRefused
+
+    elsewhere: list[Problem] = []
+    try:
+        path = action(elsewhere)
+    except WriteRefused as exc:
+        raise refused(exc) from None
+    except UnknownProject as exc:
+        raise typer.BadParameter(str(exc), param_hint=project_hint) from None
+    except UnknownUnit as exc:
+        raise typer.BadParameter(str(exc), param_hint=unit_hint) from None
+    said = done if isinstance(done, str) else done()
+    sys.stdout.write(f"{safe_text(said)} {safe_text(str(path))}\n")
+    notices(elsewhere)
