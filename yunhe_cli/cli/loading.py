@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from yunhe_cli.cli.options import ReportOptions, data_root, find_data_root
-from yunhe_cli.cli.printing import emit_document, report_errors
+from yunhe_cli.cli.printing import at_day, emit_document, report_errors
 from yunhe_cli.outputs.formats import OutputFormat
 
 if TYPE_CHECKING:
@@ -38,6 +38,20 @@ def open_git(root: Path) -> tuple[Git, str]:
         return open_repository(root)
     except GitError as exc:
         raise typer.BadParameter(str(exc), param_hint="--data") from None
+
+
+def resolve_day(root: Path, at: str) -> str:
+    """`--at` as given, or for a day (YYYY-MM-DD) the last commit of the first-parent history on
+    or before it, said on stderr (stdout stays byte for byte the report of that commit)."""
+    from yunhe_cli.store.git import day_named, open_repository
+
+    day = day_named(at)
+    if day is None:
+        return at
+    git, _ = open_repository(root)
+    commit = git.last_commit_on(day)
+    at_day(at, commit)
+    return commit.short
 
 
 def load_repo(
@@ -66,6 +80,7 @@ def load_repo_problems(
         from yunhe_cli.store.git import GitError
 
         try:
+            at = resolve_day(root, at)
             repo, problems = load_at(root, at, checked_on)
         except GitError as exc:
             raise typer.BadParameter(str(exc), param_hint="--at") from None

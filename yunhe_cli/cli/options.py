@@ -127,10 +127,11 @@ AtOption = Annotated[
     str | None,
     typer.Option(
         "--at",
-        metavar="REV",
-        help="按某一提交版本读取数据。 "
-        "Read the data as committed at this git revision (a commit, tag or branch), from git's "
-        "objects; the work tree is not read. --as-of still sets the date.",
+        metavar="REV|YYYY-MM-DD",
+        help="按提交版本或日期读取数据。 "
+        "Read the data as committed at this git revision (a commit, tag or branch) or, for a day, "
+        "at the last commit on or before it; from git's objects, the work tree is not read. "
+        "--as-of still sets the date.",
     ),
 ]
 PeriodOption = Annotated[

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
     from yunhe_cli.core.problems import Problem
     from yunhe_cli.outputs.views import TableView
+    from yunhe_cli.store.git import Commit
 
 
 def run_lang() -> Lang:
@@ -50,6 +51,12 @@ def emit_document(views: list[TableView], doc: dict[str, object], output_format:
 
         width = shutil.get_terminal_size().columns
     sys.stdout.write(render_document(views, doc, fmt, color=color, width=width))
+
+
+def at_day(day: str, commit: Commit) -> None:
+    """Which commit `--at DAY` read, to stderr, so that stdout stays the report of that commit."""
+    when = commit.committer_date.strftime("%Y-%m-%d %H:%M")
+    sys.stderr.write(text("at_day", run_lang(), day=day, commit=commit.short, when=when) + "\n")
 
 
 def report_errors(problems: Sequence[Problem], files: int) -> int:

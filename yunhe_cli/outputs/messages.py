@@ -116,6 +116,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "export_failed": ("{out}：无法写出：{reason}", "{out}: cannot write the export: {reason}"),
     "wrote": ("已写入 {path}", "wrote {path}"),
+    "at_day": (
+        "按 {day} 的最后一次提交 {commit}（{when}）",
+        "as of the last commit on or before {day}: {commit} ({when})",
+    ),
 }
 
 DATA_HELP_ZH = "数据目录应包含 plan.yaml、units.yaml、people.yaml 和 projects/；`yunhe init DIR` 可新建一个。"
@@ -193,6 +197,11 @@ USAGE: list[tuple[str, str]] = [
     ),
     (r"(?P<out>.+) does not end in \.xlsx", "{out} 不以 .xlsx 结尾"),
     (r"nothing in the history of (?P<root>.+) is called (?P<what>.+)", "{root} 的历史中没有 {what}"),
+    (
+        r"there is no commit on or before (?P<day>\S+) in the history of (?P<tip>\S+) \(the first is "
+        r"(?P<first>\S+) of (?P<on>\S+)\)",
+        "{tip} 的历史中没有 {day} 或更早的提交（第一次提交是 {on} 的 {first}）",
+    ),
     (r"(?P<out>.+) is a folder; name the workbook to write", "{out} 是目录；请给出要写的工作簿文件名"),
     (r"(?P<out>.+) exists and is not a folder", "{out} 已存在且不是目录"),
     (r"(?P<path>.+) is a file, not a folder", "{path} 是文件，不是目录"),

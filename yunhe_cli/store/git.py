@@ -132,6 +132,21 @@ def check_revision(rev: str, *, exclude: bool = False) -> str:
     return rev
 
 
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def day_named(rev: str) -> dt.date | None:
+    """The day a revision written YYYY-MM-DD names (`--at 2025-04-10`), else None. A value so
+    written is always a day, never a branch or tag of that name (write `tags/2025-04-10` for a
+    tag); one that is not a date of the calendar is a GitError."""
+    if _DAY.fullmatch(rev) is None:
+        return None
+    try:
+        return dt.date.fromisoformat(rev)
+    except ValueError:
+        raise GitError(f"{rev!r} is not a date; write YYYY-MM-DD") from None
+
+
 @dataclass(frozen=True, slots=True)
 class Commit:
     sha: str
@@ -147,6 +162,25 @@ class Commit:
     @property
     def short(self) -> str:
         return self.sha[:10]
+
+
+# One commit's fields as `_commit_of` reads them (\x1e before each commit, \x1f after each field).
+_ONE_COMMIT = "%x1e%H%x1f%P%x1f%an%x1f%ae%x1f%aI%x1f%cn%x1f%ce%x1f%cI%x1f%s%x1f"
+
+
+def _commit_of(fields: Sequence[bytes]) -> Commit:
+    head = [f.decode("utf-8", "replace") for f in fields[:9]]
+    return Commit(
+        sha=head[0],
+        parents=tuple(head[1].split()),
+        author=head[2],
+        author_email=head[3],
+        author_date=dt.datetime.fromisoformat(head[4]),
+        committer=head[5],
+        committer_email=head[6],
+        committer_date=dt.datetime.fromisoformat(head[7]),
+        subject=head[8],
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,8 +219,12 @@ class Git:
         return self.run("rev-parse", "--is-shallow-repository").strip() == b"true"
 
     def resolve(self, rev: str) -> str:
-        """The commit a revision names, or a GitError that says why there is none."""
+        """The commit a revision names, or a GitError that says why there is none. A day written
+        YYYY-MM-DD names the last commit on or before it (`last_commit_on`)."""
         check_revision(rev)
+        day = day_named(rev)
+        if day is not None:
+            return self.last_commit_on(day).sha
         try:
             out = self.run("rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}")
             return out.decode()[:40]
@@ -198,6 +236,27 @@ class Git:
         if self.is_shallow():
             hint = " (this clone is shallow: fetch the history with `git fetch --unshallow`)"
         raise GitError(f"there is no revision {rev!r} in {self.top}{hint}") from None
+
+    def last_commit_on(self, day: dt.date, tip: str = "HEAD") -> Commit:
+        """The last commit of `tip`'s first-parent history made on or before `day` (by its commit
+        date, read on the committer's own clock as the commit records it, so that the answer does
+        not depend on this machine's time zone); none is a GitError. One `git log`."""
+        if not self.has_commits():
+            raise GitError("the repository has no commits yet")
+        out = self.run(
+            "log", "--first-parent", f"--format={_ONE_COMMIT}", "--end-of-options", check_revision(tip), "--"
+        )
+        first: Commit | None = None
+        for chunk in out.split(b"\x1e")[1:]:
+            first = _commit_of(chunk.split(b"\x1f"))
+            if first.committer_date.date() <= day:
+                return first
+        hint = ""
+        if self.is_shallow():
+            hint = " (this clone is shallow: fetch the history with `git fetch --unshallow`)"
+        elif first is not None:
+            hint = f" (the first is {first.short} of {first.committer_date.date().isoformat()})"
+        raise GitError(f"there is no commit on or before {day.isoformat()} in the history of {tip}{hint}")
 
     def merge_base(self, a: str, b: str) -> str:
         check_revision(a)
