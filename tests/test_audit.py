@@ -213,16 +213,17 @@ def test_log_of_an_indicator_is_every_change_of_its_figures_and_target(history: 
     code, out, err = run(history, "log", "p01.investment", "--format", "markdown", "--lang", "en")
     assert (code, err) == (0, "")
     # Newest first. C4 only reformats and C6 touches no figure: neither appears. C5 was
-    # committed by 王芳 for 赵六: both are shown.
+    # committed by 王芳 for 赵六: both are shown. C5 changes April, submitted in C2, with the
+    # revisions: entry it adds: announced, with its reason and by.
     assert md_rows(out) == csv_rows(
-        "date,author,commit,event,item,period,field,change,message\n"
+        "date,author,commit,event,item,period,field,change,message,announced\n"
         f"2025-07-08,赵六 (王芳),{c5},changed,p01.investment,2025-04,value,30.5 → 32.0,"
-        "p01 2025-04 数据修订；p01-001 销号\n"
+        "p01 2025-04 数据修订；p01-001 销号,announced: 统计局核定数 (赵六)\n"
         f"2025-06-06,李四,{c3},added,p01.investment,2025-05,value,— → 41.2,"
-        "p01 2025-05 月报；新增问题 p01-001\n"
-        f"2025-05-09,李四,{c2},added,p01.investment,2025-04,value,— → 30.5,p01 2025-04 月报\n"
-        f"2025-04-28,王芳,{c1},added,p01.investment,,target,— → 350,方案入库\n"
-        f"2025-04-28,王芳,{c1},added,p01.investment,,target date,— → 2027-12-31,方案入库\n"
+        "p01 2025-05 月报；新增问题 p01-001,\n"
+        f"2025-05-09,李四,{c2},added,p01.investment,2025-04,value,— → 30.5,p01 2025-04 月报,\n"
+        f"2025-04-28,王芳,{c1},added,p01.investment,,target,— → 350,方案入库,\n"
+        f"2025-04-28,王芳,{c1},added,p01.investment,,target date,— → 2027-12-31,方案入库,\n"
     )
     assert c4 not in out and c6 not in out
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from yunhe_cli.outputs.labels import LABELS, MARKERS, Lang, t
 from yunhe_cli.outputs.views import JSON_VERSION, Cell, TableView
-from yunhe_cli.reports.changes import Diff, Log
+from yunhe_cli.reports.changes import Diff, Log, LogEntry
 from yunhe_cli.store.facts import Change
 from yunhe_cli.store.git import Commit
 
@@ -57,7 +57,7 @@ def who(commit: Commit) -> str:
 
 
 def log_view(result: Log, lang: Lang, title: str) -> TableView:
-    rows = []
+    rows: list[tuple[Cell, ...]] = []
     for e in result.entries:
         c = e.change
         rows.append(
@@ -73,13 +73,41 @@ def log_view(result: Log, lang: Lang, title: str) -> TableView:
                 Cell(e.commit.subject),
             )
         )
-    keys = ("date", "author", "commit", "event", "item", "period", "field", "change", "message")
+    keys: tuple[str, ...] = (
+        "date",
+        "author",
+        "commit",
+        "event",
+        "item",
+        "period",
+        "field",
+        "change",
+        "message",
+    )
+    if any(e.announced is not None for e in result.entries):  # a submitted month changed
+        keys = (*keys, "announced")
+        rows = [(*row, Cell(_log_announced(e, lang))) for row, e in zip(rows, result.entries, strict=True)]
     return TableView(
         t("title.log", lang, what=title),
         tuple(t(f"col.log.{k}", lang) for k in keys),
         tuple(rows),
         keys=keys,
     )
+
+
+def _log_announced(e: LogEntry, lang: Lang) -> str:
+    if e.announced is None:
+        return ""
+    if e.revision is None:
+        return t("diff.unannounced", lang)
+    return t("diff.announced", lang, reason=e.revision[0], by=e.revision[1])
+
+
+def _log_announced_json(e: LogEntry) -> dict[str, Any]:
+    if e.announced is None:
+        return {}
+    found = e.revision
+    return {"announced": e.announced, "revision": {"reason": found[0], "by": found[1]} if found else None}
 
 
 def _commit_json(commit: Commit) -> dict[str, Any]:
@@ -113,7 +141,10 @@ def log_json(result: Log, what: str) -> dict[str, Any]:
     return {
         "version": JSON_VERSION,
         "selection": what,
-        "entries": [{**_commit_json(e.commit), **change_json(e.change)} for e in result.entries],
+        "entries": [
+            {**_commit_json(e.commit), **change_json(e.change), **_log_announced_json(e)}
+            for e in result.entries
+        ],
     }
 
 

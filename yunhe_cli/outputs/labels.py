@@ -243,6 +243,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "col.log.field": ("字段", "Field"),
     "col.log.change": ("原值 → 新值", "Old → new"),
     "col.log.message": ("提交说明", "Message"),
+    "col.log.announced": ("修订说明", "Announced"),
     "col.diff.event": ("事项", "Event"),
     "col.diff.item": ("对象", "Item"),
     "col.diff.period": ("月份", "Month"),

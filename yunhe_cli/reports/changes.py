@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from yunhe_cli.core.problems import Problem
+from yunhe_cli.core.records import Revision
 from yunhe_cli.store.facts import (
     KIND_ORDER,
     BlobReader,
@@ -36,8 +37,14 @@ from yunhe_cli.store.layout import classify
 
 @dataclass(frozen=True, slots=True)
 class LogEntry:
+    """One change made by one commit. A change of a month submitted before the commit is marked:
+    `announced` True with the (reason, by) of the new `revisions:` entry that records it, or False
+    (what `validate --base` refuses as A601); None for any other change."""
+
     commit: Commit
     change: Change
+    announced: bool | None = None
+    revision: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,26 +128,35 @@ def log(git: Git, prefix: str, selection: Selection, revs: Sequence[str] = ("HEA
     def shown(commit: Commit, rel: str) -> Path:
         return Path(f"{commit.short}:{inside}{rel}")
 
+    last_noted: dict[str, Noted] = {}
     for commit, picked in reversed(wanted):  # oldest first, so a file unreadable for a while is bridged
         old_facts: Facts = {}
         new_facts: Facts = {}
+        old_noted: Noted = {}
+        new_noted: Noted = {}
         paths: dict[Key, str] = {}
         for rel, old, new in picked:
             before: Facts = {}
+            noted_before: Noted = {}
             if old != ZERO:
                 # Read already where it was committed, unless that commit lies outside `revs`.
                 parent = commit.parents[0][:10] if commit.parents else commit.short
                 found = reader.facts(old, blobs[old], rel, Path(f"{parent}:{inside}{rel}"))
                 before = found if found is not None else last_good.get(rel, {})
+                noted_before = reader.revisions(old, rel) if found is not None else last_noted.get(rel, {})
             after: Facts | None = {}
+            noted_after = noted_before
             if new != ZERO:
                 after = reader.facts(new, blobs[new], rel, shown(commit, rel))
                 if after is None:
                     after = before  # unreadable here: its changes show once it reads again
                 else:
                     last_good[rel] = after
+                    noted_after = last_noted[rel] = reader.revisions(new, rel)
             old_facts.update(before)
             new_facts.update(after or {})
+            old_noted.update(noted_before)
+            new_noted.update(noted_after)
             for key in after or before or {}:
                 paths[key] = rel
         for key in new_facts:
@@ -149,11 +165,54 @@ def log(git: Git, prefix: str, selection: Selection, revs: Sequence[str] = ("HEA
         if not selection.wants_date(commit.author_date.date()):
             continue
         listed = sorted(diff_facts(old_facts, new_facts, paths), key=lambda c: KIND_ORDER.index(c.kind))
-        kept = [LogEntry(commit, c) for c in listed if selection.wants_key(_key_of(c))]
+        kept = [
+            _marked(commit, c, old_facts, old_noted, new_noted)
+            for c in listed
+            if selection.wants_key(_key_of(c))
+        ]
         per_commit.append(kept)
     # Newest commit first; within a commit, in the order of the data (project, month, item).
     entries = [e for kept_ in reversed(per_commit) for e in kept_]
     return Log(entries, _dedupe(reader.problems), known, history[-1][0] if history else None)
+
+
+Noted = dict[Key, tuple[dict[str, Any], ...]]  # a report's revisions: entries as written, by its key
+
+
+def _marked(commit: Commit, c: Change, old_facts: Facts, old_noted: Noted, new_noted: Noted) -> LogEntry:
+    """The change as a log entry, marked announced or not when it changes a month submitted before
+    `commit` (the report held `submitted_on` in the commit's parent)."""
+    if c.kind not in ("figure", "task", "report"):
+        return LogEntry(commit, c)
+    key = ("report", c.project, c.period or "")
+    if (old_facts.get(key) or {}).get("submitted_on") is None:
+        return LogEntry(commit, c)
+    before = old_noted.get(key, ())
+    recorded = [_revision(r) for r in new_noted.get(key, ()) if r not in before]
+    found = announcing(c, [r for r in recorded if r is not None])
+    return LogEntry(commit, c, found is not None, found)
+
+
+def _revision(entry: dict[str, Any]) -> Revision | None:
+    """A `revisions:` entry as its model; None for one that does not validate (then it announces
+    nothing: `yunhe validate` says what is wrong with it)."""
+    try:
+        return Revision.model_validate(entry)
+    except ValueError:
+        return None
+
+
+def announcing(c: Change, recorded: Iterable[Revision]) -> tuple[str, str] | None:
+    """The (reason, by) of the last of the `recorded` revisions that names what `c` changes: its
+    indicator or task, and its field; None when none does (the change is unannounced)."""
+    matching = [
+        r
+        for r in recorded
+        if r.changed == c.field
+        and r.indicator == (c.item if c.kind == "figure" else None)
+        and r.task == (c.item if c.kind == "task" else None)
+    ]
+    return (matching[-1].reason, matching[-1].by) if matching else None
 
 
 def _key_of(change: Change) -> Key:
@@ -248,13 +307,5 @@ def announcements(
         if c.kind not in ("figure", "task", "report") or old is None or old.submitted_on is None:
             continue
         new = after.get((c.project, c.period or ""))
-        recorded = [r for r in (new.revisions if new else []) if r not in old.revisions]
-        matching = [
-            r
-            for r in recorded
-            if r.changed == c.field
-            and r.indicator == (c.item if c.kind == "figure" else None)
-            and r.task == (c.item if c.kind == "task" else None)
-        ]
-        out[i] = (matching[-1].reason, matching[-1].by) if matching else None
+        out[i] = announcing(c, [r for r in (new.revisions if new else []) if r not in old.revisions])
     return out

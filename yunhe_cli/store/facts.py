@@ -118,6 +118,20 @@ def facts_of(rel: str, data: Any) -> Facts:
     return out
 
 
+def revisions_of(rel: str, data: Any) -> dict[Key, tuple[dict[str, Any], ...]]:
+    """A report's `revisions:` entries as written (what announces a change of a submitted month),
+    under its report's key; nothing for any other file. Not facts: a new entry is no change."""
+    if classify(rel) != "report" or not isinstance(data, dict):
+        return {}
+    entries = tuple(_items(data.get("revisions")))
+    if not entries:
+        return {}
+    parts = rel.split("/")
+    project = _text(data.get("project")) or parts[1]
+    period = _text(data.get("period")) or parts[2].removesuffix(".yaml")
+    return {("report", project, period): entries}
+
+
 def _items(value: Any) -> list[dict[str, Any]]:
     return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
 
@@ -184,18 +198,24 @@ class BlobReader:
 
     problems: list[Problem]
     cache: dict[tuple[str, str], Facts | None]
+    noted: dict[tuple[str, str], dict[Key, tuple[dict[str, Any], ...]]]
 
     def __init__(self) -> None:
         self.problems = []
         self.cache = {}
+        self.noted = {}
 
     def facts(self, sha: str, raw: bytes, rel: str, shown: Path) -> Facts | None:
         key = (sha, rel)
         if key not in self.cache:
-            self.cache[key] = self._read(raw, rel, shown)
+            self.cache[key] = self._read(raw, rel, shown, key)
         return self.cache[key]
 
-    def _read(self, raw: bytes, rel: str, shown: Path) -> Facts | None:
+    def revisions(self, sha: str, rel: str) -> dict[Key, tuple[dict[str, Any], ...]]:
+        """The `revisions:` entries of a blob already read by `facts` (`revisions_of`)."""
+        return self.noted.get((sha, rel), {})
+
+    def _read(self, raw: bytes, rel: str, shown: Path, key: tuple[str, str]) -> Facts | None:
         if len(raw) > MAX_FILE_BYTES:
             message = f"the file is {len(raw):,} bytes; the limit is {MAX_FILE_BYTES:,}"
             self.problems.append(Problem(shown, "Y009", message, (), 1, 1))
@@ -208,6 +228,9 @@ class BlobReader:
         if parsed.problems or not isinstance(parsed.data, dict):
             self.problems.extend(parsed.problems[:1])
             return None
+        noted = revisions_of(rel, parsed.data)
+        if noted:
+            self.noted[key] = noted
         return facts_of(rel, parsed.data)
 
 
