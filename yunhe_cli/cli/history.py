@@ -19,11 +19,14 @@ from yunhe_cli.cli.options import (
     DataOption,
     FormatOption,
     LangOption,
+    MaxCountOption,
+    NoPagerOption,
     check_month_given,
     date_option,
     find_data_root,
     settled_lang,
 )
+from yunhe_cli.cli.pager import paged
 from yunhe_cli.cli.printing import emit, emit_document, print_problems
 from yunhe_cli.cli.revisions import log_selection, revision_range
 from yunhe_cli.outputs.labels import Lang
@@ -50,6 +53,8 @@ def log_command(
     until: Annotated[
         dt.date | None, date_option("--until", "截止日期。 Only commits made on or before this day.")
     ] = None,
+    max_count: MaxCountOption = None,
+    no_pager: NoPagerOption = False,
     data: DataOption = None,
     output_format: FormatOption = None,
     lang: LangOption = None,
@@ -76,7 +81,10 @@ def log_command(
         raise typer.BadParameter(f"nothing in the history of {root} is called {what!r}", param_hint="WHAT")
     language = settled_lang(lang, data)
     title = what or ("全部" if language is Lang.zh else "everything")
-    emit(log_view(result, language, title), log_json(result, what or ""), output_format)
+    if max_count is not None:
+        result.entries = result.entries[:max_count]
+    with paged(no_pager):
+        emit(log_view(result, language, title), log_json(result, what or ""), output_format)
     print_problems(result.problems)
     raise typer.Exit(1 if result.problems else 0)
 
@@ -95,6 +103,7 @@ def diff_command(
         bool,
         typer.Option("--staged", help="与暂存区比较。 Compare with the staged files, not the work tree."),
     ] = False,
+    no_pager: NoPagerOption = False,
     data: DataOption = None,
     as_of: AsOfOption = None,
     output_format: FormatOption = None,
@@ -123,7 +132,8 @@ def diff_command(
     except GitError as exc:
         raise typer.BadParameter(str(exc), param_hint="REV1..REV2") from None
     result = diff_states(base, target, base_name, target_name, as_of or dt.date.today())
-    emit_document(diff_views(result, settled_lang(lang, data)), diff_json(result), output_format)
+    with paged(no_pager):
+        emit_document(diff_views(result, settled_lang(lang, data)), diff_json(result), output_format)
     errors = [p for p in result.problems if p.severity == "error"]  # warnings are for `yunhe validate`
     print_problems(errors)
     raise typer.Exit(1 if errors else 0)

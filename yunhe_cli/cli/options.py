@@ -134,6 +134,34 @@ AtOption = Annotated[
         "--as-of still sets the date.",
     ),
 ]
+NoPagerOption = Annotated[
+    bool,
+    typer.Option(
+        "--no-pager",
+        help="不用分页器。 Print straight to the terminal, not through $YUNHE_PAGER, $PAGER or less.",
+    ),
+]
+
+
+def parse_count(value: str | None) -> int | None:
+    """How many (1 or more) from the command line; anything else is a usage error."""
+    if value is None:
+        return None
+    if not value.strip().isdigit() or int(value) < 1:
+        raise typer.BadParameter(f"{value!r} is not a number of changes: write 1 or more")
+    return int(value)
+
+
+MaxCountOption = Annotated[
+    int | None,
+    typer.Option(
+        "--max-count",
+        "-n",
+        parser=parse_count,
+        metavar="N",
+        help="只显示最新的 N 条。 Only the N newest changes.",
+    ),
+]
 PeriodOption = Annotated[
     str | None,
     typer.Option(

@@ -69,7 +69,7 @@ def log_view(result: Log, lang: Lang, title: str) -> TableView:
                 Cell(item_text(c)),
                 Cell(c.period or ""),
                 Cell(t(f"field.{c.field}", lang)),
-                Cell(f"{value_text(c.old)} → {value_text(c.new)}"),
+                Cell(f"{diff_value(c, c.old, lang)} → {diff_value(c, c.new, lang)}"),
                 Cell(e.commit.subject),
             )
         )

@@ -163,6 +163,10 @@ USAGE: list[tuple[str, str]] = [
         "{value} 的年份 0000 不是有效年份",
     ),
     (r"(?P<value>'.*?') is not a date; write YYYY-MM-DD", "{value} 不是日期，请写成 YYYY-MM-DD"),
+    (
+        r"(?P<value>'.*?') is not a number of changes: write 1 or more",
+        "{value} 不是条数，请写 1 或更大的整数",
+    ),
     (r"(?P<value>'.*?') is not a month written YYYY-MM", "{value} 不是月份，请写成 YYYY-MM"),
     (
         r"(?P<value>'.*?') is written YYYY-MM, but its month (?P<month>\S+) is not 01–12",
