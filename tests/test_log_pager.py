@@ -6,11 +6,15 @@ SYNTHETIC history of tests/test_audit.py (C1 … C6, April to August 2025).
 
 from __future__ import annotations
 
+import fcntl
+import json
 import os
 import pty
 import shlex
+import struct
 import subprocess
 import sys
+import termios
 from pathlib import Path
 
 import pytest
@@ -40,7 +44,7 @@ def test_no_pager_when_asked_for_none_or_not_on_a_terminal() -> None:
     assert pager_command({"PAGER": "less 'unbalanced"}, True, False) is None
 
 
-def _on_a_terminal(h: History, tmp_path: Path, *args: str) -> tuple[str, str]:
+def _on_a_terminal(h: History, tmp_path: Path, *args: str, lines: int = 24) -> tuple[str, str]:
     """`yunhe args` with stdout on a pseudo-terminal and a pager that keeps what it is given:
     (what the pager received, what reached the terminal)."""
     received = tmp_path / "paged.txt"
@@ -56,6 +60,7 @@ def _on_a_terminal(h: History, tmp_path: Path, *args: str) -> tuple[str, str]:
     )
     env["YUNHE_PAGER"] = " ".join([shlex.quote(sys.executable), "-c", shlex.quote(keep)])
     leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", lines, 100, 0, 0))
     done = subprocess.run(
         [sys.executable, "-m", "yunhe_cli", *args, "--data", str(h.data)],
         stdout=follower,
@@ -154,3 +159,48 @@ def test_the_log_reads_wholly_in_chinese(history: History) -> None:
     # A task's status too: 推进中 (April) → 已完成 (May), each as its month's report adds it.
     code, out, _ = run(history, "log", "p01.plan", "--format", "markdown", "--lang", "zh")
     assert [row[7] for row in md_rows(out) if row[6] == "状态"] == ["— → 已完成", "— → 推进中"]
+
+
+# ----------------------------------------------------------------------------- streaming (issue #26)
+
+
+def test_the_log_is_read_as_it_is_shown(history: History) -> None:
+    from yunhe_cli.reports.changes import LogReading, Selection
+    from yunhe_cli.store.git import Git
+
+    reading = LogReading(Git(history.top), "data", Selection())
+    entries = iter(reading)
+    first = next(entries)
+    # The newest change is C6's reopening; when it is given, C6 is the only commit read so far.
+    assert (first.commit.sha, first.change.item, first.change.event) == (
+        history.shas[5],
+        "p01-001",
+        "reopened",
+    )
+    assert reading.first is not None and reading.first.sha == history.shas[5]
+    rest = list(entries)
+    # Read to the end: the oldest commit is C1, and the changes are those of the whole log.
+    assert reading.first.sha == history.shas[0]
+    _, out, _ = run(history, "log", "--format", "json")
+    assert len(rest) + 1 == len(json.loads(out)["entries"])
+
+
+def test_on_a_terminal_each_screen_has_the_column_heads(history: History, tmp_path: Path) -> None:
+    # The whole log of the six commits is 27 changes (C1: 2 targets and their dates, 2 tasks' due
+    # dates; C2: the submission, its unit, 2 figures, a task's status and percent; C3: the same and
+    # the task's done date and a problem opened, 8; C5: 5; C6: 2). A terminal of 20 lines gets a
+    # first block of 20 as soon as they are read, then the other 7: the title once, the heads on
+    # each block.
+    args = ("log", "--format", "plain", "--lang", "en", "--no-pager")
+    _, shown = _on_a_terminal(history, tmp_path, *args, lines=20)
+    code, piped, _ = run(history, *args)
+    assert code == 0
+    rows = [line for line in piped.splitlines() if line[:4].isdigit()]
+    assert len(rows) == 27
+    # The same rows in the same order; each block is aligned on its own (its widths are its rows').
+    assert [" ".join(line.split()) for line in shown.splitlines() if line[:4].isdigit()] == [
+        " ".join(row.split()) for row in rows
+    ]
+    lines = shown.splitlines()
+    assert lines.count("Changes: everything") == 1
+    assert sum(1 for line in lines if line.startswith("Date ")) == 2

@@ -426,10 +426,10 @@ def test_owners_without_teams_or_org_is_a_usage_error(tmp_path: Path) -> None:
 
 
 def test_a_list_is_read_in_changed_entries_only_where_the_cut_is_safe() -> None:
-    from yunhe_cli.checks.owners import _changed_entries, _whole_lists
+    from yunhe_cli.checks.owners import _whole_lists, changed_entries
 
     old, new = ISSUES, close(ISSUES, "p02-001", "2025-06-01")
-    cut = _changed_entries(old, new, "issues/p02.yaml")
+    cut = changed_entries(old, new, "issues/p02.yaml")
     whole = _whole_lists(old, new, "issues/p02.yaml")
     assert cut is not None and whole is not None
     # Only p02-001's lines differ, so only it is read; its facts are the whole parse's.
@@ -444,7 +444,7 @@ def test_a_list_is_read_in_changed_entries_only_where_the_cut_is_safe() -> None:
         "project: p02\n"
         "problems: [{id: p02-001, title: t, owner: 县财政局, raised_on: 2025-05-10, due: 2025-08-31}]\n"
     )
-    assert _changed_entries(flow, flow.replace("}]", ", note: n}]"), "issues/p02.yaml") is None
+    assert changed_entries(flow, flow.replace("}]", ", note: n}]"), "issues/p02.yaml") is None
 
 
 def test_example_members_file_validates_with_the_shipped_plan(tmp_path: Path) -> None:

@@ -296,7 +296,7 @@ def _problem_changes(
     texts = [decode(blobs[sha], Path(rel))[0] for sha in (change.old, change.new)]
     if texts[0] is None or texts[1] is None:
         return [], True  # unreadable: a change the list's keeper must make
-    found = _changed_entries(texts[0], texts[1], rel) or _whole_lists(texts[0], texts[1], rel)
+    found = changed_entries(texts[0], texts[1], rel) or _whole_lists(texts[0], texts[1], rel)
     if found is None:
         return [], True
     old, new, place = found
@@ -380,7 +380,7 @@ def _entries(text: str) -> tuple[str, list[tuple[int, str]]] | None:
     return "".join(lines[: chunks[0][0]]), [(i, "".join(c)) for i, c in chunks]
 
 
-def _changed_entries(old_text: str, new_text: str, rel: str) -> tuple[Facts, Facts, Any] | None:
+def changed_entries(old_text: str, new_text: str, rel: str) -> tuple[Facts, Facts, Any] | None:
     """The facts of only the problems whose lines differ, each parsed with the list's head (a list
     of sixty problems is read in a few entries, not twice whole); None when the cut is not safe."""
     old_cut, new_cut = _entries(old_text), _entries(new_text)

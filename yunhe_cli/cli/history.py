@@ -8,8 +8,11 @@ What the arguments name is read by `cli.revisions`; `--at REV` for the reports i
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import os
-from typing import Annotated
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -27,9 +30,14 @@ from yunhe_cli.cli.options import (
     settled_lang,
 )
 from yunhe_cli.cli.pager import paged
-from yunhe_cli.cli.printing import emit, emit_document, print_problems
+from yunhe_cli.cli.printing import emit, emit_document, print_problems, rendered, stdout_format
 from yunhe_cli.cli.revisions import log_selection, revision_range
+from yunhe_cli.outputs.formats import OutputFormat
 from yunhe_cli.outputs.labels import Lang
+
+if TYPE_CHECKING:
+    from yunhe_cli.outputs.views import TableView
+    from yunhe_cli.reports.changes import LogEntry, LogReading
 
 
 def log_command(
@@ -62,31 +70,76 @@ def log_command(
     """Every change of a figure, a task update or a problem, old → new, with author, date, commit and
     message, newest first (变更记录). Reformatting alone is not a change."""
     from yunhe_cli.outputs.change_views import log_json, log_view
-    from yunhe_cli.reports.changes import log as run_log
+    from yunhe_cli.reports.changes import Log, LogReading
     from yunhe_cli.store.git import GitError
 
     check_month_given(period)
     root = data if data is not None else find_data_root()
     git, prefix = open_git(root)
     selection = log_selection(root, what, period, since, until)
+    language = settled_lang(lang, data)
+    title = what or ("全部" if language is Lang.zh else "everything")
+    reading = LogReading(git, prefix, selection)
+    fmt = stdout_format(output_format)
     try:
         if git.is_shallow():
             raise GitError(
                 "this clone is shallow, so the log would miss changes; run `git fetch --unshallow`"
             )
-        result = run_log(git, prefix, selection)
+        with paged(no_pager):
+            if sys.stdout.isatty() and fmt in (OutputFormat.table, OutputFormat.plain, OutputFormat.markdown):
+                shown = _screens(reading, language, title, fmt, max_count, bool(what))
+            else:  # a pipe, a file or a document: one table, aligned over every row
+                entries = list(itertools.islice(reading, max_count))
+                result = Log(entries, reading.problems, reading.known, reading.first)
+                if what and not entries and not reading.known:
+                    raise _unknown(root, what)
+                emit(log_view(result, language, title), log_json(result, what or ""), fmt)
+                shown = len(entries)
     except GitError as exc:
         raise typer.BadParameter(str(exc), param_hint="--data") from None
-    if what and not result.known:
-        raise typer.BadParameter(f"nothing in the history of {root} is called {what!r}", param_hint="WHAT")
-    language = settled_lang(lang, data)
-    title = what or ("全部" if language is Lang.zh else "everything")
-    if max_count is not None:
-        result.entries = result.entries[:max_count]
-    with paged(no_pager):
-        emit(log_view(result, language, title), log_json(result, what or ""), output_format)
-    print_problems(result.problems)
-    raise typer.Exit(1 if result.problems else 0)
+    if what and not shown and not reading.known:
+        raise _unknown(root, what)
+    print_problems(reading.problems)
+    raise typer.Exit(1 if reading.problems else 0)
+
+
+def _unknown(root: Path, what: str) -> typer.BadParameter:
+    return typer.BadParameter(f"nothing in the history of {root} is called {what!r}", param_hint="WHAT")
+
+
+def _screens(
+    reading: LogReading, lang: Lang, title: str, fmt: OutputFormat, max_count: int | None, named: bool
+) -> int:
+    """The log on a terminal, a screen at a time as the history is read: the first screen as soon
+    as its changes are found, then blocks of the rest, each with the column heads, the title once.
+    How many changes were shown (none, and nothing printed, for a name the history never held)."""
+    import shutil
+
+    from yunhe_cli.outputs.change_views import log_view
+    from yunhe_cli.reports.changes import Log
+
+    block: list[LogEntry] = []
+    size = max(shutil.get_terminal_size().lines, 20)  # the first screen: one row or more a line
+    shown = 0
+    for entry in itertools.islice(reading, max_count):
+        block.append(entry)
+        if len(block) >= size:
+            _block(log_view(Log(block, [], set(), None), lang, title), fmt, first=not shown)
+            shown += len(block)
+            block, size = [], 1000
+    if block or (not shown and (reading.known or not named)):
+        _block(log_view(Log(block, [], set(), None), lang, title), fmt, first=not shown)
+        shown += len(block)
+    return shown
+
+
+def _block(view: TableView, fmt: OutputFormat, first: bool) -> None:
+    out = rendered([view], {}, fmt)
+    if not first:  # the title and the blank line after it, once is enough
+        out = "\n" + out.split("\n", 2)[2]
+    sys.stdout.write(out)
+    sys.stdout.flush()
 
 
 def diff_command(

@@ -41,16 +41,26 @@ def emit(view: TableView, doc: dict[str, object], output_format: OutputFormat | 
 
 def emit_document(views: list[TableView], doc: dict[str, object], output_format: OutputFormat | None) -> None:
     """Tables and their document to stdout: the format asked for, else table on a terminal, else plain."""
+    sys.stdout.write(rendered(views, doc, output_format))
+
+
+def stdout_format(output_format: OutputFormat | None) -> OutputFormat:
+    """The format asked for, else table on a terminal, else plain."""
+    return output_format or (OutputFormat.table if sys.stdout.isatty() else OutputFormat.plain)
+
+
+def rendered(views: list[TableView], doc: dict[str, object], output_format: OutputFormat | None) -> str:
+    """Tables and their document as `emit_document` writes them to stdout."""
     from yunhe_cli.outputs.formats import render_document
 
-    fmt = output_format or (OutputFormat.table if sys.stdout.isatty() else OutputFormat.plain)
+    fmt = stdout_format(output_format)
     color = sys.stdout.isatty() and "NO_COLOR" not in os.environ
     width = None
     if sys.stdout.isatty() or "COLUMNS" in os.environ:  # COLUMNS: a width asked for (scripts, tests)
         import shutil
 
         width = shutil.get_terminal_size().columns
-    sys.stdout.write(render_document(views, doc, fmt, color=color, width=width))
+    return render_document(views, doc, fmt, color=color, width=width)
 
 
 def at_day(day: str, commit: Commit) -> None:

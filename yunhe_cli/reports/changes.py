@@ -13,7 +13,7 @@ compares two states (revisions, the index or the work tree).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,8 +29,9 @@ from yunhe_cli.store.facts import (
     diff_facts,
     snapshot_facts,
 )
-from yunhe_cli.store.git import ZERO, Commit, Git
+from yunhe_cli.store.git import ZERO, BlobSource, Commit, FileChange, Git
 from yunhe_cli.store.layout import classify
+from yunhe_cli.store.yamlio import MAX_FILE_BYTES
 
 # --------------------------------------------------------------------------- the log
 
@@ -102,78 +103,133 @@ class Log:
 
 def log(git: Git, prefix: str, selection: Selection, revs: Sequence[str] = ("HEAD",)) -> Log:
     """Every change to what `selection` names, in the history of `revs`, newest first."""
-    history = git.log(list(revs), prefix)
+    reading = LogReading(git, prefix, selection, revs)
+    entries = list(reading)
+    return Log(entries, reading.problems, reading.known, reading.first)
 
-    def rel_of(path: str) -> str:
-        return path[len(prefix) + 1 :] if prefix else path
 
-    # Which files of each commit matter: the selected ones, and in a commit that also deletes
-    # files, those deleted files (a rename keeps its facts under the keys its content names).
-    wanted: list[tuple[Commit, list[tuple[str, str, str]]]] = []
-    for commit, changes in history:
+class LogReading:
+    """The log as it is read: iterating gives each change newest first as soon as its commit has
+    been read (one `git log --raw -z` and one `git cat-file --batch`, both read as they go), so the
+    first screen does not wait for the whole history. `problems`, `known` and `first` are complete
+    once the iteration has ended.
+
+    Each commit's files are compared with their first parent's version. A problem list whose
+    head is unchanged is compared in the problems whose lines changed only (`changed_entries`);
+    a version that cannot be read is bridged by the last readable one before it, so that its
+    changes show once it reads again.
+    """
+
+    def __init__(self, git: Git, prefix: str, selection: Selection, revs: Sequence[str] = ("HEAD",)) -> None:
+        self.git, self.prefix, self.selection, self.revs = git, prefix, selection, list(revs)
+        self.problems: list[Problem] = []
+        self.known: set[Key] = set()
+        self.first: Commit | None = None
+        self._reader = BlobReader()
+        self._inside = f"{prefix}/" if prefix else ""
+
+    def __iter__(self) -> Iterator[LogEntry]:
+        source = BlobSource(self.git.top)
+        try:
+            for commit, changes in self.git.log_stream(self.revs, self.prefix):
+                self.first = commit
+                yield from self._commit(source, commit, self._picked(changes))
+        finally:
+            source.close()
+            self.problems = _dedupe(self._reader.problems)
+
+    def _picked(self, changes: Sequence[FileChange]) -> list[tuple[str, str, str]]:
+        """Which files of a commit matter: the selected ones, and in a commit that also deletes
+        files, those deleted files (a rename keeps its facts under the keys its content names)."""
         picked = []
         deletes = any(c.status == "D" for c in changes)
         for c in changes:
-            rel = rel_of(c.path)
-            if selection.wants_file(rel) or (deletes and c.status == "D" and classify(rel) is not None):
+            rel = c.path[len(self.prefix) + 1 :] if self.prefix else c.path
+            if self.selection.wants_file(rel) or (deletes and c.status == "D" and classify(rel) is not None):
                 picked.append((rel, c.old, c.new))
-        wanted.append((commit, picked))
-    blobs = git.blobs(sha for _commit, picked in wanted for _rel, old, new in picked for sha in (old, new))
-    reader = BlobReader()
-    last_good: dict[str, Facts] = {}
-    per_commit: list[list[LogEntry]] = []
-    known: set[Key] = set()
-    inside = f"{prefix}/" if prefix else ""
+        return picked
 
-    def shown(commit: Commit, rel: str) -> Path:
-        return Path(f"{commit.short}:{inside}{rel}")
-
-    last_noted: dict[str, Noted] = {}
-    for commit, picked in reversed(wanted):  # oldest first, so a file unreadable for a while is bridged
+    def _commit(
+        self, source: BlobSource, commit: Commit, picked: list[tuple[str, str, str]]
+    ) -> list[LogEntry]:
+        blobs = source.get(sha for _rel, old, new in picked for sha in (old, new))
         old_facts: Facts = {}
         new_facts: Facts = {}
         old_noted: Noted = {}
         new_noted: Noted = {}
         paths: dict[Key, str] = {}
+        parent = commit.parents[0][:10] if commit.parents else commit.short
         for rel, old, new in picked:
-            before: Facts = {}
+            parts = None
+            if old != ZERO and new != ZERO and classify(rel) == "problems":
+                parts = _changed_problems(blobs[old], blobs[new], rel)
             noted_before: Noted = {}
-            if old != ZERO:
-                # Read already where it was committed, unless that commit lies outside `revs`.
-                parent = commit.parents[0][:10] if commit.parents else commit.short
-                found = reader.facts(old, blobs[old], rel, Path(f"{parent}:{inside}{rel}"))
-                before = found if found is not None else last_good.get(rel, {})
-                noted_before = reader.revisions(old, rel) if found is not None else last_noted.get(rel, {})
-            after: Facts | None = {}
-            noted_after = noted_before
-            if new != ZERO:
-                after = reader.facts(new, blobs[new], rel, shown(commit, rel))
-                if after is None:
-                    after = before  # unreadable here: its changes show once it reads again
-                else:
-                    last_good[rel] = after
-                    noted_after = last_noted[rel] = reader.revisions(new, rel)
+            if parts is not None:
+                before, after, noted_after = parts[0], parts[1], {}
+            else:
+                before = {}
+                if old != ZERO:
+                    # Read already where it was committed, unless that commit lies outside `revs`.
+                    shown = Path(f"{parent}:{self._inside}{rel}")
+                    found = self._reader.facts(old, blobs[old], rel, shown)
+                    if found is None:
+                        before, noted_before = self._last_readable(commit, rel)
+                    else:
+                        before, noted_before = found, self._reader.revisions(old, rel)
+                after, noted_after = before, noted_before
+                if new != ZERO:
+                    shown = Path(f"{commit.short}:{self._inside}{rel}")
+                    read = self._reader.facts(new, blobs[new], rel, shown)
+                    if read is not None:  # unreadable here: its changes show once it reads again
+                        after, noted_after = read, self._reader.revisions(new, rel)
+                elif old != ZERO:
+                    after, noted_after = {}, {}
             old_facts.update(before)
-            new_facts.update(after or {})
+            new_facts.update(after)
             old_noted.update(noted_before)
             new_noted.update(noted_after)
-            for key in after or before or {}:
+            for key in after or before:
                 paths[key] = rel
-        for key in new_facts:
-            if selection.wants_key(key):
-                known.add(key)
+        selection = self.selection
+        self.known.update(key for key in new_facts if selection.wants_key(key))
         if not selection.wants_date(commit.author_date.date()):
-            continue
+            return []
         listed = sorted(diff_facts(old_facts, new_facts, paths), key=lambda c: KIND_ORDER.index(c.kind))
-        kept = [
+        return [
             _marked(commit, c, old_facts, old_noted, new_noted)
             for c in listed
             if selection.wants_key(_key_of(c))
         ]
-        per_commit.append(kept)
-    # Newest commit first; within a commit, in the order of the data (project, month, item).
-    entries = [e for kept_ in reversed(per_commit) for e in kept_]
-    return Log(entries, _dedupe(reader.problems), known, history[-1][0] if history else None)
+
+    def _last_readable(self, commit: Commit, rel: str) -> tuple[Facts, Noted]:
+        """The facts of the newest readable version of `rel` before `commit` (none: nothing)."""
+        if not commit.parents:
+            return {}, {}
+        path = f"{self._inside}{rel}"
+        older = self.git.path_versions(commit.parents[0], path)
+        blobs = self.git.blobs(older)
+        for sha in older:
+            found = self._reader.facts(sha, blobs[sha], rel, Path(f"{sha[:10]}:{path}"))
+            if found is not None:
+                return found, self._reader.revisions(sha, rel)
+        return {}, {}
+
+
+def _changed_problems(old: bytes, new: bytes, rel: str) -> tuple[Facts, Facts] | None:
+    """The facts of only the problems whose lines differ between two versions of a problem list
+    (`checks.owners.changed_entries`); None when that cut is not safe (then both are read whole)."""
+    from yunhe_cli.checks.owners import changed_entries
+
+    if max(len(old), len(new)) > MAX_FILE_BYTES:
+        return None
+    try:
+        old_text, new_text = old.decode("utf-8"), new.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    if old_text.startswith("\ufeff") or new_text.startswith("\ufeff"):
+        return None
+    found = changed_entries(old_text, new_text, rel)
+    return None if found is None else (found[0], found[1])
 
 
 Noted = dict[Key, tuple[dict[str, Any], ...]]  # a report's revisions: entries as written, by its key

@@ -20,7 +20,7 @@ import os
 import re
 import subprocess
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -104,6 +104,74 @@ def run_git(
         return subprocess.run(command(where, *args), input=stdin, capture_output=True, env=env, check=False)
     except FileNotFoundError:
         raise GitError("git is not installed (yunhe reads the history with it)") from None
+
+
+def stream_git(where: Path | str, *args: str) -> Iterator[bytes]:
+    """`git args` in `where`, safely (as `run_git`), its stdout as it comes, in chunks. A GitError
+    when git fails (after what it wrote); the process is ended if the reader stops early."""
+    try:
+        proc = subprocess.Popen(
+            command(where, *args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_env()
+        )
+    except FileNotFoundError:
+        raise GitError("git is not installed (yunhe reads the history with it)") from None
+    assert proc.stdout is not None and proc.stderr is not None
+    finished = False
+    try:
+        while chunk := os.read(proc.stdout.fileno(), 1 << 16):
+            yield chunk
+        finished = True
+    finally:
+        if not finished:
+            proc.kill()
+        proc.stdout.close()
+        error = proc.stderr.read()
+        proc.stderr.close()
+        code = proc.wait()
+    if code != 0:
+        message = error.decode("utf-8", "replace").strip().splitlines()
+        raise GitError(message[-1] if message else f"git {args[0]} failed")
+
+
+class BlobSource:
+    """Blobs read one batch at a time from one `git cat-file --batch` process kept open (for a
+    reader that wants the blobs of one commit, then the next): `close` ends it."""
+
+    def __init__(self, top: Path) -> None:
+        try:
+            self._proc = subprocess.Popen(
+                command(top, "cat-file", "--batch"),
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                env=_env(),
+            )
+        except FileNotFoundError:
+            raise GitError("git is not installed (yunhe reads the history with it)") from None
+
+    def get(self, shas: Iterable[str]) -> dict[str, bytes]:
+        """The content of every blob asked for."""
+        stdin, stdout = self._proc.stdin, self._proc.stdout
+        assert stdin is not None and stdout is not None
+        wanted = list(dict.fromkeys(s for s in shas if s != ZERO))
+        found: dict[str, bytes] = {}
+        for start in range(0, len(wanted), 256):  # requests well under a pipe's buffer
+            batch = wanted[start : start + 256]
+            stdin.write(("\n".join(batch) + "\n").encode())
+            stdin.flush()
+            for sha in batch:
+                header = stdout.readline().decode()
+                if not header or header.endswith(" missing\n"):
+                    raise GitError(f"the object {sha} is missing from the repository")
+                size = int(header.rsplit(" ", 1)[1])
+                found[sha] = stdout.read(size + 1)[:size]
+        return found
+
+    def close(self) -> None:
+        for stream in (self._proc.stdin, self._proc.stdout):
+            if stream is not None:
+                stream.close()
+        self._proc.wait()
 
 
 # A revision as yunhe passes it to git: one commit-ish, never an option, a range or a list.
@@ -334,8 +402,40 @@ class Git:
         """Every commit reachable from `revs` that changed a file under `prefix`, newest first,
         with its changes against its parent, from one `git log --raw -z`. A merge shows no changes
         of its own: the commits it brings in show them, under their authors."""
-        fmt = "%x1e%H%x1f%P%x1f%an%x1f%ae%x1f%aI%x1f%cn%x1f%ce%x1f%cI%x1f%s%x1f"
+        return list(self.log_stream(revs, prefix))
+
+    def log_stream(self, revs: Sequence[str], prefix: str) -> Iterator[tuple[Commit, list[FileChange]]]:
+        """As `log`, each commit as soon as git has written it (the newest first: `--topo-order`
+        writes as it walks, so the first commits come before the walk is done)."""
         spec = [prefix] if prefix else ["."]
+        chunks = stream_git(
+            self.top,
+            "log",
+            "--raw",
+            "-z",
+            "--no-renames",
+            "--no-abbrev",
+            "--topo-order",
+            f"--format={_ONE_COMMIT}",
+            "--end-of-options",
+            *(check_revision(rev, exclude=True) for rev in revs),
+            "--",
+            *spec,
+        )
+        pending = b""
+        for chunk in chunks:
+            records = (pending + chunk).split(b"\x1e")
+            pending = records.pop()
+            for record in records:
+                if record:
+                    fields = record.split(b"\x1f")
+                    yield _commit_of(fields), _raw_changes(fields[9] if len(fields) > 9 else b"")
+        if pending:
+            fields = pending.split(b"\x1f")
+            yield _commit_of(fields), _raw_changes(fields[9] if len(fields) > 9 else b"")
+
+    def path_versions(self, commit: str, path: str) -> list[str]:
+        """The blob ids `path` (from the top) had in the history of `commit`, newest first."""
         out = self.run(
             "log",
             "--raw",
@@ -343,29 +443,13 @@ class Git:
             "--no-renames",
             "--no-abbrev",
             "--topo-order",
-            f"--format={fmt}",
+            "--format=%x1e",
             "--end-of-options",
-            *(check_revision(rev, exclude=True) for rev in revs),
+            check_revision(commit),
             "--",
-            *spec,
+            path,
         )
-        result = []
-        for chunk in out.split(b"\x1e")[1:]:
-            fields = chunk.split(b"\x1f")
-            head = [f.decode("utf-8", "replace") for f in fields[:9]]
-            commit = Commit(
-                sha=head[0],
-                parents=tuple(head[1].split()),
-                author=head[2],
-                author_email=head[3],
-                author_date=dt.datetime.fromisoformat(head[4]),
-                committer=head[5],
-                committer_email=head[6],
-                committer_date=dt.datetime.fromisoformat(head[7]),
-                subject=head[8],
-            )
-            result.append((commit, _raw_changes(fields[9] if len(fields) > 9 else b"")))
-        return result
+        return [c.new for chunk in out.split(b"\x1e")[1:] for c in _raw_changes(chunk) if c.new != ZERO]
 
 
 @dataclass(frozen=True, slots=True)
