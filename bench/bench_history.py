@@ -4,7 +4,8 @@ SYNTHETIC DATA: see bench/make_history.py.
 
     python bench/bench_history.py [--runs 5] [--keep DIR]
 
-Prints the median wall time of each command as a user runs it (a new process each time):
+Prints the median wall time and CPU time (user + system) of each command as a user runs it (a new
+process each time):
 `yunhe log p01.investment` (goal: at most 2 s) and `yunhe status --at REV` against `yunhe status`
 on the work tree (goal: at most 1.5 times), with `yunhe diff` and `yunhe validate --base` for
 reference.
@@ -13,6 +14,7 @@ reference.
 from __future__ import annotations
 
 import argparse
+import resource
 import statistics
 import subprocess
 import sys
@@ -30,9 +32,19 @@ def timed(args: list[str], runs: int, cwd: Path) -> tuple[float, int]:
     code = 0
     for _ in range(runs):
         start = time.perf_counter()
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         code = subprocess.run(args, cwd=cwd, capture_output=True).returncode
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
         times.append(time.perf_counter() - start)
+        CPU.setdefault(tuple(args), []).append(
+            after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+        )
     return statistics.median(times), code
+
+
+# The CPU seconds (user + system) of each run of each command: on a loaded machine, the figure to
+# compare between two runs of the benchmark.
+CPU: dict[tuple[str, ...], list[float]] = {}
 
 
 def main() -> None:
@@ -63,7 +75,8 @@ def main() -> None:
         for label, command in cases:
             seconds, code = timed(command, args.runs, repo)
             results[label] = seconds
-            print(f"{label:34s} {seconds * 1000:7.0f} ms  (exit {code})")
+            cpu = statistics.median(CPU[tuple(command)])
+            print(f"{label:34s} {seconds * 1000:7.0f} ms  {cpu * 1000:7.0f} ms cpu  (exit {code})")
         ratio = results["yunhe status --at HEAD"] / results["yunhe status (work tree)"]
         print(f"status --at HEAD / status:          {ratio:7.2f}x  (goal <= 1.5x)")
         print(

@@ -81,6 +81,7 @@ def log_command(
     title = what or ("全部" if language is Lang.zh else "everything")
     reading = LogReading(git, prefix, selection)
     fmt = stdout_format(output_format)
+    shown: int | None = None  # stays None when the reader quits the pager before the end
     try:
         if git.is_shallow():
             raise GitError(
@@ -98,7 +99,7 @@ def log_command(
                 shown = len(entries)
     except GitError as exc:
         raise typer.BadParameter(str(exc), param_hint="--data") from None
-    if what and not shown and not reading.known:
+    if what and shown == 0 and not reading.known:
         raise _unknown(root, what)
     print_problems(reading.problems)
     raise typer.Exit(1 if reading.problems else 0)
