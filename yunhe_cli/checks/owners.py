@@ -49,9 +49,12 @@ __all__ = [  # re-exported: where the commands and `init` ask for them
 
 # What a problem's own unit may change in the lead unit's list: the problem's standing.
 STANDING_FIELDS = frozenset({"status", "closed_on", "resolution", "evidence", "reopened"})
-# `%G?` letters that `git verify-commit` accepts: a good signature (U: by a key of unknown trust).
-GOOD_SIGNATURES = frozenset({"G", "U"})
+# `%G?` letters --require-signed accepts: only G, a good signature by a key the allowed signers
+# (SSH) or the keyring (GPG) trust. U, a good signature by a key nobody allowed or of unknown trust,
+# passes `git verify-commit` but proves nothing: anyone can make a key.
+GOOD_SIGNATURES = frozenset({"G"})
 SIGNATURE_WORDS = {
+    "U": "signed by a key the allowed signers do not give for this identity (or of unknown trust)",
     "N": "not signed",
     "B": "signed with a bad signature",
     "X": "signed with an expired signature",
@@ -84,11 +87,18 @@ def check_commits(git: Git, prefix: str, base: str, require_signed: bool = False
     entries = walk(git, ["HEAD", f"^{base_sha}"], signatures=require_signed)
     in_range = {e.commit.sha for e in entries}
     states: dict[str, State] = {}
-    for sha in {p for e in entries for p in e.commit.parents if p not in in_range}:
-        listed = ((_inside(prefix, path), blob) for _mode, blob, path in git.tree(sha, prefix))
+    at_base: dict[str, str] = {}
+    for sha in {p for e in entries for p in e.commit.parents if p not in in_range} | {base_sha}:
+        tree = git.tree(sha, prefix)
+        if sha == base_sha:
+            at_base = {path: blob for _mode, blob, path in tree}
+        listed = ((_inside(prefix, path), blob) for _mode, blob, path in tree)
         states[sha] = tuple(
             sorted((rel, blob) for rel, blob in listed if rel is not None and is_rule_file(rel))
         )
+    # A parentless commit merged in is judged as if made on BASE: by BASE's rules, for the files
+    # it holds that BASE does not hold the same.
+    entries = [e if e.commit.parents else _against(e, at_base) for e in entries]
     own = _own_changes(git, prefix, entries)
     rule_blobs = git.blobs(
         [sha for state in states.values() for _rel, sha in state]
@@ -107,8 +117,9 @@ def check_commits(git: Git, prefix: str, base: str, require_signed: bool = False
         commit = entry.commit
         if require_signed and entry.signature not in GOOD_SIGNATURES:
             problems.append(_unsigned(entry))
-        rules = rules_at(states.get(commit.parents[0], ()) if commit.parents else ())
-        states[commit.sha] = _state_after(entry, rules, own[commit.sha], states, prefix)
+        before = states.get(commit.parents[0], ()) if commit.parents else states[base_sha]
+        rules = rules_at(before)
+        states[commit.sha] = _state_after(entry, rules, own[commit.sha], before, states, prefix)
         if rules.people.present:  # with no members file before this commit there is nobody to check
             pending.append((entry, rules, own[commit.sha]))
     issue_blobs = git.blobs(
@@ -134,13 +145,30 @@ def _unsigned(entry: CommitDiffs) -> Problem:
     return Problem(Path(f"{commit.short}:{first}"), "P703", message, (), 1, 1)
 
 
+def _against(entry: CommitDiffs, at_base: dict[str, str]) -> CommitDiffs:
+    """A root commit's files as changes against BASE's tree (`at_base`: path -> blob id): the files
+    it adds or holds otherwise than BASE; what it does not hold is no change of its own (a merge
+    that drops a file makes that change itself)."""
+    changes = tuple(
+        FileChange(c.path, at_base.get(c.path, ZERO), c.new, "M" if c.path in at_base else "A")
+        for c in entry.changes
+        if c.new != ZERO and at_base.get(c.path) != c.new
+    )
+    return CommitDiffs(entry.commit, changes, entry.combined, entry.signature)
+
+
 def _state_after(
-    entry: CommitDiffs, rules: Rules, own: list[FileChange], states: dict[str, State], prefix: str
+    entry: CommitDiffs,
+    rules: Rules,
+    own: list[FileChange],
+    before: State,
+    states: dict[str, State],
+    prefix: str,
 ) -> State:
-    """The rule files after a commit: its first parent's, with the commit's own changes that the
-    rules allow, and (for a merge) each file it brings in as the parent it came from accepted it."""
+    """The rule files after a commit: `before` (its first parent's, BASE's for a root commit), with
+    the commit's own changes that the rules allow, and (for a merge) each file it brings in as the
+    parent it came from accepted it."""
     commit = entry.commit
-    before = states.get(commit.parents[0], ()) if commit.parents else ()
     touched = [
         (rel, c) for c in entry.changes if (rel := _inside(prefix, c.path)) is not None and is_rule_file(rel)
     ]
@@ -188,7 +216,9 @@ def _auto_merged(git: Git, parents: Sequence[str], paths: list[str]) -> dict[str
     from yunhe_cli.store.git import check_revision, run_git
 
     first, second = (check_revision(p) for p in parents[:2])
-    done = run_git(git.top, "merge-tree", "--write-tree", "--no-messages", first, second)
+    done = run_git(
+        git.top, "merge-tree", "--write-tree", "--no-messages", "--allow-unrelated-histories", first, second
+    )
     if done.returncode not in (0, 1) or not done.stdout:
         raise GitError(f"git merge-tree failed: {done.stderr.decode('utf-8', 'replace').strip()}")
     tree = done.stdout.split(b"\n", 1)[0].decode().strip()

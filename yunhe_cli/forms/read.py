@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from yunhe_cli.core.problems import CODES, WARNING_CODES
+from yunhe_cli.forms.guard import DAMAGED, cell_position, check_records, numbered_records, zip_problem
 from yunhe_cli.forms.layout import FORMAT_NAME, LAYOUT, META_SHEET, SHEET_KEYS, digest, iter_records, norm
 from yunhe_cli.outputs.labels import Lang
 
@@ -121,12 +122,17 @@ def read_form(path: Path) -> tuple[ReadForm | None, list[FormProblem]]:
                 "this workbook is not a yunhe form (it has no record sheet); make one with yunhe form",
             )
         ]
-    records = iter_records(book[META_SHEET].iter_rows(max_col=1, values_only=True)) or []
+    numbered = numbered_records(book[META_SHEET].iter_rows(max_col=1, values_only=True))
+    records = iter_records((value,) for _row, value in numbered) or []
     problem = _record_problem(records)
     if problem:
         return None, [FormProblem(path, "X702", problem)]
-    keys = {r[1]: (r[2] if len(r) > 2 else "") for r in records if r[0] == "key"}
-    names = {r[1]: r[2] for r in records if r[0] == "sheet"}
+    checked, at, reason = check_records(
+        [(row, r) for (row, _), r in zip(numbered, records[:-1], strict=False)]
+    )
+    if checked is None:
+        return None, [FormProblem(path, "X702", DAMAGED.format(reason), META_SHEET, f"A{at}")]
+    keys, names = checked.keys, checked.names
     form = ReadForm(path, keys["project"], keys["period"], keys["plan_version"], names, {}, {}, {}, [], [])
     problems: list[FormProblem] = []
     expected_sheets = [names[k] for k in SHEET_KEYS] + [META_SHEET]
@@ -142,53 +148,62 @@ def read_form(path: Path) -> tuple[ReadForm | None, list[FormProblem]]:
             problems.append(form.whole("X705", f"the sheet {names[key]!r} is missing"))
     if problems:
         return None, problems
-    cells: dict[str, dict[str, tuple[str, str]]] = {k: {} for k in SHEET_KEYS}
-    for r in records:
-        if r[0] == "cell":
-            cells[r[1]][r[2]] = (r[3], r[4] if len(r) > 4 else "")
-        elif r[0] == "row":
-            form.rows.setdefault(r[1], []).append(FormRows(r[3], r[4], r[5] if len(r) > 5 else "", int(r[2])))
-    merges = {(r[1], r[2]) for r in records if r[0] == "merge"}
+    cells = checked.cells
+    for key, number, what, ident, extra in checked.rows:
+        form.rows.setdefault(key, []).append(FormRows(what, ident, extra, number))
+    merges = checked.merges
     formulas: list[tuple[str, str]] = []
     for key in SHEET_KEYS:
         sheet = book[names[key]]
-        layout = _layout_problems(form, key, sheet, cells[key], merges)
+        written = _written(sheet)
+        layout = _layout_problems(form, key, sheet, cells[key], merges, written)
         problems.extend(layout)
         if layout:
             continue
-        for row in sheet.iter_rows():
-            for c in row:
-                coord = c.coordinate
-                role, made = cells[key].get(coord, ("", ""))
-                value = c.value
-                if role == "input":
-                    form.inputs[(key, coord)] = Cell(
-                        key, coord, value, c.number_format or "General", bool(getattr(c, "is_date", False))
+        # The form's own cells and every cell holding something, in the order of the rows: only
+        # the cells stored, so that a value far below or to the right costs nothing more.
+        wanted = {cell_position(coord) for coord in cells[key]} | set(written)
+        for row_number, column in sorted(wanted):
+            c = sheet.cell(row=row_number, column=column)
+            coord = c.coordinate
+            role, made = cells[key].get(coord, ("", ""))
+            value = c.value
+            if role == "input":
+                form.inputs[(key, coord)] = Cell(
+                    key, coord, value, c.number_format or "General", bool(getattr(c, "is_date", False))
+                )
+                form.made[(key, coord)] = made
+                if _is_formula(value):
+                    formulas.append((key, coord))
+                continue
+            shown = norm(value)
+            if role == "locked" and shown != made:
+                problems.append(
+                    form.at(
+                        key,
+                        coord,
+                        "X704",
+                        f"this locked cell was changed from {made!r} to {shown!r}; only the yellow cells "
+                        "take input (make a new form with yunhe form if the plan's data changed)",
                     )
-                    form.made[(key, coord)] = made
-                    if _is_formula(value):
-                        formulas.append((key, coord))
-                    continue
-                shown = norm(value)
-                if role == "locked" and shown != made:
-                    problems.append(
-                        form.at(
-                            key,
-                            coord,
-                            "X704",
-                            f"this locked cell was changed from {made!r} to {shown!r}; only the yellow cells "
-                            "take input (make a new form with yunhe form if the plan's data changed)",
-                        )
-                    )
-                elif role == "" and shown.strip():
-                    problems.append(
-                        form.at(key, coord, "X704", f"{shown!r} is written outside the form's input cells")
-                    )
+                )
+            elif role == "" and shown.strip():
+                problems.append(
+                    form.at(key, coord, "X704", f"{shown!r} is written outside the form's input cells")
+                )
     if formulas and not problems:
         problems.extend(_saved_values(form, formulas))
     form.indicator_ids = [r.ident for r in form.rows.get("indicators", []) if r.what == "indicator"]
     form.task_ids = [r.ident for r in form.rows.get("tasks", []) if r.what == "task"]
     return (None if problems else form), problems
+
+
+def _written(sheet: Any) -> dict[tuple[int, int], Any]:
+    """(row, column) -> value of every cell of the sheet that holds something, from the cells the
+    workbook stores (openpyxl keeps them by position): linear in what the file holds, however far
+    down or right a value is."""
+    stored = getattr(sheet, "_cells", {})
+    return {at: c.value for at, c in stored.items() if norm(c.value).strip()}
 
 
 def _unreadable(path: Path) -> str | None:
@@ -215,7 +230,7 @@ def _unreadable(path: Path) -> str | None:
         return f"this is {kind}, which yunhe does not read; {CONVERT}"
     if not head.startswith(b"PK"):
         return "this is not an Excel workbook (.xlsx); a form made by yunhe form is one"
-    return None
+    return zip_problem(path)
 
 
 def _record_problem(records: list[list[str]]) -> str | None:
@@ -242,7 +257,12 @@ def _row_key(sheet: Any, key: str, row: int) -> str:
 
 
 def _layout_problems(
-    form: ReadForm, key: str, sheet: Any, cells: dict[str, tuple[str, str]], merges: set[tuple[str, str]]
+    form: ReadForm,
+    key: str,
+    sheet: Any,
+    cells: dict[str, tuple[str, str]],
+    merges: set[tuple[str, str]],
+    written: dict[tuple[int, int], Any],
 ) -> list[FormProblem]:
     """Rows inserted, deleted or hidden, cells merged: the workbook no longer has the form's shape."""
     out: list[FormProblem] = []
@@ -280,7 +300,7 @@ def _layout_problems(
     }
     rows = sorted(expected)
     last = max(rows, default=1)
-    actual = {r: _row_key(sheet, key, r) for r in range(1, max(last, sheet.max_row) + 1)}
+    actual = {r: _row_key(sheet, key, r) for r in range(1, last + 2)}
     for r in rows:
         if actual.get(r, "") == expected[r]:
             continue
@@ -292,10 +312,9 @@ def _layout_problems(
         else:
             continue  # a changed locked cell, reported cell by cell
         break
-    for r in range(last + 1, sheet.max_row + 1):
-        if any(norm(c.value).strip() for c in sheet[r]):
-            out.append(form.at(key, f"A{r}", "X705", f"row {r} is not part of the form; delete it"))
-            break
+    below = min((r for r, _column in written if r > last), default=None)
+    if below is not None:
+        out.append(form.at(key, f"A{below}", "X705", f"row {below} is not part of the form; delete it"))
     return out
 
 

@@ -16,6 +16,7 @@ files from the index.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import re
 import subprocess
@@ -54,7 +55,14 @@ SAFE_CONFIG: tuple[tuple[str, str], ...] = (
     ("log.showSignature", "false"),
     ("log.follow", "false"),
     ("i18n.logOutputEncoding", "UTF-8"),
+    # the programs that verify a signature (`%G?`): never those a repository's .git/config names;
+    # `signing_programs` puts back the user's own (global or system) choice when signatures are read
+    ("gpg.program", "gpg"),
+    ("gpg.openpgp.program", "gpg"),
+    ("gpg.x509.program", "gpgsm"),
+    ("gpg.ssh.program", "ssh-keygen"),
 )
+SIGNING_PROGRAMS = ("gpg.program", "gpg.openpgp.program", "gpg.x509.program", "gpg.ssh.program")
 _KEPT = frozenset(
     {
         "GIT_CONFIG_GLOBAL",
@@ -85,6 +93,26 @@ def _env() -> dict[str, str]:
         env[f"GIT_CONFIG_KEY_{i}"] = key
         env[f"GIT_CONFIG_VALUE_{i}"] = value
     return env
+
+
+@functools.cache
+def signing_programs() -> tuple[tuple[str, str], ...]:
+    """The signature verifiers the user chose in their own configuration (system, then global: the
+    later wins), read outside any repository; the repository's own configuration is not asked."""
+    chosen: dict[str, str] = {}
+    for scope in ("--system", "--global"):
+        done = subprocess.run(
+            ["git", "config", scope, "--null", "--get-regexp", r"^gpg\..*program$"],
+            capture_output=True,
+            env=_env(),
+            cwd=os.path.abspath(os.sep),
+            check=False,
+        )
+        for record in done.stdout.split(b"\0"):
+            key, _, value = record.decode("utf-8", "replace").partition("\n")
+            if key.lower() in SIGNING_PROGRAMS and value:
+                chosen[key.lower()] = value
+    return tuple(chosen.items())
 
 
 def command(where: Path | str, *args: str) -> list[str]:
@@ -475,7 +503,9 @@ def walk(git: Git, revs: Sequence[str], signatures: bool = False) -> list[Commit
     fmt = f"%x1e%H%x1f%P%x1f%an%x1f%ae%x1f%aI%x1f%cn%x1f%ce%x1f%cI%x1f{sig}%x1f%s%x1f"
     common = ["--root", "--raw", "-z", "--no-renames", "--no-abbrev"]
     revs = [check_revision(rev, exclude=True) for rev in revs]
+    pinned = [w for key, value in signing_programs() for w in ("-c", f"{key}={value}")] if signatures else []
     out = git.run(
+        *pinned,
         "log",
         "--diff-merges=first-parent",
         *common,

@@ -39,7 +39,15 @@ from yunhe_cli.core.problems import Loc, Problem
 from yunhe_cli.core.repository import Repository, SourceFile, attach
 from yunhe_cli.store import cache as cache_mod
 from yunhe_cli.store.layout import LOCK_NAME, OWN_FOLDERS, REQUIRED, classify
-from yunhe_cli.store.yamlio import decode, file_kind, locate, parse_text, read_bytes, read_file
+from yunhe_cli.store.yamlio import (
+    MAX_FILE_BYTES,
+    decode,
+    file_kind,
+    locate,
+    parse_text,
+    read_bytes,
+    read_file,
+)
 
 # --------------------------------------------------------------------------- discovery
 
@@ -200,6 +208,15 @@ def load_file(source: SourceFile, text: str | None = None) -> tuple[FileResult, 
     `text`, when given, is used instead of the file's content (a write checks what it is
     about to write this way, before anything on disk changes).
     """
+    if (
+        text is not None
+        and len(text) > MAX_FILE_BYTES // 4
+        and len(text.encode("utf-8", "replace")) > MAX_FILE_BYTES
+    ):
+        # the limit a file on disk has (read_bytes), for a text about to be written
+        size = len(text.encode("utf-8", "replace"))
+        message = f"the file would be {size:,} bytes; the limit is {MAX_FILE_BYTES:,}"
+        return FileResult(source, None, [Problem(source.path, "Y009", message, (), 1, 1)]), None
     parsed = parse_text(text, source.path) if text is not None else read_file(source.path)[1]
     if parsed.problems or not isinstance(parsed.data, dict):
         return FileResult(source, None, parsed.problems), parsed.root
