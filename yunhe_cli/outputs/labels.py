@@ -101,6 +101,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "sheet.indicators": ("{n:02d}主要指标", "{n:02d} Indicators"),
     "sheet.tasks": ("{n:02d}重点任务", "{n:02d} Tasks"),
     "sheet.problems": ("{n:02d}问题销号", "{n:02d} Problems"),
+    "sheet.board.projects": ("{year}Q{quarter}工程排名", "{year}-Q{quarter} Projects ranked"),
+    "sheet.board.indicators": ("{year}Q{quarter}指标排名", "{year}-Q{quarter} Indicators ranked"),
     "yes": ("是", "yes"),
     "no": ("否", "no"),
     # columns
