@@ -127,3 +127,107 @@ def test_export_before_any_quarter_is_due_has_no_board(make_repo: RepoMaker, tmp
         "02-01重点任务.csv",
         "03-01问题销号.csv",
     ]
+
+
+# --------------------------------------------------------------------------- 2. one project order
+
+
+def september(project: str, investment: str, share: str, task_done: bool) -> str:
+    done = "tasks:\n  - task: plan\n    status: done\n" if task_done else ""
+    return (
+        f"project: {project}\nperiod: 2023-09\nsubmitted_on: 2023-10-05\nvalues:\n"
+        f"  - {{indicator: investment, value: {investment}}}\n"
+        f"  - {{indicator: share, value: {share}}}\n{done}"
+    )
+
+
+def order_repo(make_repo: RepoMaker) -> Path:
+    # End of September 2023: investment's path stands at 350 × 9/60 = 52.5; share is about 63 with
+    # a tolerance of 5% of 63 = 3.15 (at risk up to 6.3 away, off track beyond).
+    #   p01: 105 → 2.0, green; share 70 is 7 away: red, 1 − (7 − 3.15)/63 = 0.9388888889.
+    #        1 red, 0 amber, mean (2 + 0.9388888889)/2 = 1.46944444445
+    #   p02: 52.5 → 1, green; share 68 is 5 away: amber, 1 − 1.85/63 = 0.9706349206.
+    #        0 red, 1 amber, mean 0.9853174603
+    #   p03: 60 → 60/52.5 = 1.1428571429, green; share 66 within: 1. 0, 0, mean 1.07142857145
+    #        and its key task (due 2023-04-15) is not reported done: overdue
+    #   p04: 50 → 0.9523809524, green; share 63: 1. 0, 0, mean 0.9761904762
+    files: dict[str, str | bytes | None] = {f"projects/p0{n}.yaml": second_project(n) for n in (2, 3, 4)}
+    files.update(
+        {
+            "indicators/p01/2023-09.yaml": september("p01", "105", "70", True),
+            "indicators/p02/2023-09.yaml": september("p02", "52.5", "68", True),
+            "indicators/p03/2023-09.yaml": september("p03", "60", "66", False),
+            "indicators/p04/2023-09.yaml": september("p04", "50", "63", True),
+        }
+    )
+    return make_repo(files)
+
+
+ORDER_DAY = dt.date(2023, 10, 20)
+
+
+def test_status_the_quarter_and_the_site_order_projects_by_one_rule(make_repo: RepoMaker) -> None:
+    from yunhe_cli.outputs.labels import Lang
+    from yunhe_cli.outputs.site import site_context
+    from yunhe_cli.reports.meetings import quarter
+
+    repo, _ = validate(order_repo(make_repo), today=CHECKED_ON)
+    report = roll_up(repo, ORDER_DAY)
+    standings = {p.id: p.standing() for p in report.projects}
+    assert {pid: (s.red, s.amber, s.score) for pid, s in standings.items()} == {
+        "p01": (1, 0, D("1.46944444445")),
+        "p02": (0, 1, D("0.9853174603")),
+        "p03": (0, 0, D("1.07142857145")),
+        "p04": (0, 0, D("0.9761904762")),
+    }
+    # Two naive orders disagree with each other and with the rule: by mean score alone the best
+    # is p01 (the one with a red light); by overdue tasks after the lights p03 is worse than p04.
+    assert sorted(standings, key=lambda pid: -(standings[pid].score or 0)) == ["p01", "p03", "p02", "p04"]
+    assert {p.id: p.tasks_overdue for p in report.projects} == {"p01": 0, "p02": 0, "p03": 1, "p04": 0}
+
+    # The rule: fewer reds, fewer ambers, higher score. Best first: p03, p04, p02, p01.
+    board = quarter(repo, 2023, 3, ORDER_DAY)
+    assert [(p.rank, p.id) for p in board.projects] == [(1, "p03"), (2, "p04"), (3, "p02"), (4, "p01")]
+    # status lists the same rule from its worst end
+    assert [p.id for p in report.projects] == ["p01", "p02", "p04", "p03"]
+    # the site shows status's order in its overview and the quarter's on its board
+    context = site_context(repo, ORDER_DAY, Lang.zh)
+    assert context["status_links"] == ["p01", "p02", "p04", "p03"]
+    assert context["board"]["project_anchors"] == ["p03", "p04", "p02", "p01"]
+
+
+def test_the_order_is_stated_under_each_table(make_repo: RepoMaker) -> None:
+    root = order_repo(make_repo)
+    args = ["--data", str(root), "--as-of", "2023-10-20", "--format", "plain"]
+    status_zh = runner.invoke(app, ["status", *args, "--lang", "zh"]).stdout.splitlines()
+    # rows by 序号, worst first; under the table the rule, then the scores where the lights tie
+    # (p04 and p03 both 0 red, 0 amber: 0.976 is 2.4% behind its path, 1.071 is 7.1% ahead)
+    assert [line.split()[0] for line in status_zh[4:8]] == ["1", "2", "4", "3"]
+    assert status_zh[-2:] == [
+        "排序：滞后（!!）多者在前，其次预警（!）多者，再次平均进度/预期低者，再按序号；全部无数据的工程列在最后。",
+        "滞后、预警数相同者的平均进度/预期：序号4 -2.4%、序号3 +7.1%。",
+    ]
+    status_en = runner.invoke(app, ["status", *args, "--lang", "en"]).stdout.splitlines()
+    assert status_en[-2:] == [
+        "Order: most off track (!!) first, then most at risk (!), then the lower mean progress vs path,"
+        " then the number; projects with no data at all come last.",
+        "Mean progress vs path where off track and at risk are equal: No. 4 -2.4%, No. 3 +7.1%.",
+    ]
+    shown = runner.invoke(app, ["quarter", "2023-Q3", *args, "--lang", "zh"]).stdout
+    projects = shown.split("工程排名\n", 1)[1].split("指标排名\n", 1)[0]
+    lines = projects.strip().splitlines()
+    assert [line.split()[:3] for line in lines[2:6]] == [
+        ["1", "new", "3"],
+        ["2", "new", "4"],
+        ["3", "new", "2"],
+        ["4", "new", "1"],
+    ]
+    assert (
+        lines[-1]
+        == "排名：红灯少者在前，其次黄灯少者，再次平均进度/预期高者，再按序号；全部无数据的工程不排名。"
+    )
+    english = runner.invoke(app, ["quarter", "2023-Q3", *args, "--lang", "en"]).stdout
+    assert (
+        "\nRanked: fewest red first, then fewest amber, then the higher mean progress vs path, then the"
+        " number; a project with no data at all is not ranked.\n"
+    ) in english

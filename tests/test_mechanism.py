@@ -16,7 +16,8 @@ from yunhe_cli.checks.validation import validate
 from yunhe_cli.cli.app import app
 from yunhe_cli.outputs.export import FILLS, cell_value, sheets
 from yunhe_cli.outputs.labels import Lang
-from yunhe_cli.reports.meetings import annual, dispatch, parse_quarter, quarter, rag
+from yunhe_cli.reports.meetings import annual, dispatch, parse_quarter, quarter
+from yunhe_cli.reports.order import rag
 from yunhe_cli.reports.rollup import roll_up
 
 from .conftest import DATA, check_golden
