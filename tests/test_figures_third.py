@@ -231,3 +231,80 @@ def test_the_order_is_stated_under_each_table(make_repo: RepoMaker) -> None:
         "\nRanked: fewest red first, then fewest amber, then the higher mean progress vs path, then the"
         " number; a project with no data at all is not ranked.\n"
     ) in english
+
+
+# --------------------------------------------------------------------------- 3. no cascade in a report
+
+MAY_55 = """\
+project: p01
+period: 2023-05
+submitted_on: 2023-06-05
+values:
+  - indicator: investment
+    value: 12
+  - indicator: share
+    value: 55
+"""
+
+JUNE = """\
+project: p01
+period: 2023-06
+submitted_on: 2023-07-05
+values:
+  - indicator: investment
+    value: {investment}
+  - indicator: share
+    value: 62
+tasks:
+  - task: plan
+    status: done
+"""
+
+
+def test_one_bad_figure_loses_that_figure_only_and_the_month_is_reported(make_repo: RepoMaker) -> None:
+    root = make_repo(
+        {"indicators/p01/2023-05.yaml": MAY_55, "indicators/p01/2023-06.yaml": JUNE.format(investment=".nan")}
+    )
+    # Due by 20 July 2023: May (due 10 June) and June (due 10 July), the first months of reporting.
+    repo, problems = validate(root, today=CHECKED_ON)
+    assert [(p.code, p.line, p.col) for p in problems] == [("S104", 6, 12)]  # `    value: .nan`
+    report = roll_up(repo, dt.date(2023, 7, 20))
+    (p01,) = report.projects
+    # June counts as reported: nothing is missing, and June is the last month in.
+    assert (p01.reporting.missing, p01.reporting.last_period) == ((), "2023-06")
+    by_id = {i.indicator: i for i in p01.indicators}
+    # share: June's 62 is 1 from 63, within the tolerance 3.15: on track (May's 55, 8 away, was off track).
+    share = by_id["share"]
+    assert (share.latest_period, share.actual, share.status) == ("2023-06", D("62"), "on_track")
+    # investment has no figure in June: it stands at May's 12.
+    investment = by_id["investment"]
+    assert (investment.latest_period, investment.actual) == ("2023-05", D("12"))
+    # June's task update is kept: the plan (due 2023-04-15) is done, not overdue.
+    (plan,) = p01.tasks
+    assert (plan.state, plan.last_update, p01.tasks_overdue) == ("done", "2023-06", 0)
+
+    result = runner.invoke(app, ["validate", "--data", str(root), "--as-of", "2023-07-20"])
+    assert (result.exit_code, result.output) == (
+        1,
+        f"{root}/indicators/p01/2023-06.yaml:6:12: S104 values[0].value: .nan is not a number; write the"
+        " figure\n1 problem in 6 files\n",
+    )
+    status = runner.invoke(app, ["status", "--data", str(root), "--as-of", "2023-07-20", "--format", "json"])
+    assert status.exit_code == 1
+    assert json.loads(status.stdout)["projects"][0]["reporting"]["missing"] == []
+
+
+def test_a_word_for_a_figure_and_a_bad_task_status_are_one_problem_each(make_repo: RepoMaker) -> None:
+    june = JUNE.format(investment="十二").replace("status: done", "status: finished")
+    root = make_repo({"indicators/p01/2023-06.yaml": june})
+    repo, problems = validate(root, today=CHECKED_ON)
+    assert [(p.code, p.line) for p in problems] == [("S104", 6), ("S105", 11)]
+    (p01,) = roll_up(repo, dt.date(2023, 7, 20)).projects
+    # June is in (May is missing); share is June's 62; the task update with no valid status is left out.
+    assert (p01.reporting.missing, p01.reporting.last_period) == (("2023-05",), "2023-06")
+    assert {i.indicator: i.actual for i in p01.indicators} == {
+        "investment": None,
+        "share": D("62"),
+        "rank": None,
+    }
+    assert p01.tasks[0].last_update is None
