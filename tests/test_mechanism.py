@@ -16,7 +16,8 @@ from yunhe_cli.checks.validation import validate
 from yunhe_cli.cli.app import app
 from yunhe_cli.outputs.export import FILLS, cell_value, sheets
 from yunhe_cli.outputs.labels import Lang
-from yunhe_cli.reports.meetings import annual, dispatch, parse_quarter, quarter, rag
+from yunhe_cli.reports.meetings import annual, dispatch, parse_quarter, quarter
+from yunhe_cli.reports.order import rag
 from yunhe_cli.reports.rollup import roll_up
 
 from .conftest import DATA, check_golden
@@ -139,9 +140,10 @@ def test_xlsx_holds_every_row_of_the_three_forms(tmp_path: Path) -> None:
     run("export", "xlsx", str(out), "--data", str(SAMPLE), "--as-of", "2026-11-15", "--lang", "zh")
     book = load_workbook(out)
     report = roll_up(REPO, dt.date(2026, 11, 15))
-    expected = sheets(report, Lang.zh)
+    expected = sheets(report, Lang.zh, quarter(REPO, 2026, 3, dt.date(2026, 11, 15)))
     assert book.sheetnames == [name for name, _ in expected]
-    assert len(book.sheetnames) == 31  # a summary and three forms for each of ten projects
+    # a summary and three forms for each of ten projects, then 2026-Q3's board (projects, indicators)
+    assert len(book.sheetnames) == 33 and book.sheetnames[-2:] == ["2026Q3工程排名", "2026Q3指标排名"]
     for name, view in expected:
         sheet = book[name]
         assert sheet.freeze_panes == "A3"
@@ -179,7 +181,7 @@ def test_csv_export_has_a_bom_and_every_row(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0
     files = sorted(tmp_path.glob("*.csv"))
-    assert len(files) == 31
+    assert len(files) == 33  # the 31 tables of the workbook and the quarter's board
     for path in files:
         assert path.read_bytes().startswith(b"\xef\xbb\xbf")
     with (tmp_path / "01-01主要指标.csv").open(encoding="utf-8-sig", newline="") as handle:

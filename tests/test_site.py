@@ -15,7 +15,8 @@ from typer.testing import CliRunner
 from yunhe_cli.checks.validation import validate
 from yunhe_cli.cli.app import app
 from yunhe_cli.outputs.labels import Lang
-from yunhe_cli.outputs.site import latest_quarter, render_site, site_context
+from yunhe_cli.outputs.site import render_site, site_context
+from yunhe_cli.reports.board import latest_quarter
 
 from .conftest import DATA, ROOT, RepoMaker
 

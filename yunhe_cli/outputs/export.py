@@ -8,6 +8,9 @@ begins with = + - @, a tab or a carriage return gets a leading `'` (OWASP's advi
 row, Chinese headers, widths that fit Chinese text (measured with wcwidth), status colours,
 landscape pages one sheet wide with the header repeated. `write_csvs` writes the same tables
 as CSV in UTF-8 with a BOM, which Excel needs to open Chinese text correctly.
+
+When a quarter has fallen due, the last two sheets are its board (工程排名, 指标排名): the one
+board `reports.board.latest_board` gives `yunhe quarter` and the site, read on its board day.
 """
 
 from __future__ import annotations
@@ -23,8 +26,10 @@ from wcwidth import wcswidth
 
 from yunhe_cli.outputs.formats import FORMULA_START, csv_document
 from yunhe_cli.outputs.labels import Lang, t
+from yunhe_cli.outputs.meeting_views import quarter_json, quarter_views
 from yunhe_cli.outputs.problem_printer import safe_text
 from yunhe_cli.outputs.views import Cell, TableView, indicators_view, problems_view, status_view, tasks_view
+from yunhe_cli.reports.meetings import Quarter
 from yunhe_cli.reports.rollup import StatusReport
 from yunhe_cli.store.write import atomic_write
 
@@ -39,8 +44,9 @@ NUMBER = re.compile(r"^-?[\d,]+(\.\d+)?%?$")
 MAX_WIDTH = 60
 
 
-def sheets(report: StatusReport, lang: Lang) -> list[tuple[str, TableView]]:
-    """(sheet name, table) for the summary and each project's three forms, in project order."""
+def sheets(report: StatusReport, lang: Lang, board: Quarter | None = None) -> list[tuple[str, TableView]]:
+    """(sheet name, table) for the summary and each project's three forms, in project order, then
+    the quarter's board (its projects and its indicators ranked) when one is given."""
     out = [(t("sheet.summary", lang), status_view(report, lang))]
     for p in sorted(report.projects, key=lambda p: p.number):
         out.append(
@@ -53,6 +59,11 @@ def sheets(report: StatusReport, lang: Lang) -> list[tuple[str, TableView]]:
         out.append(
             (t("sheet.problems", lang, n=p.number), _titled(problems_view(report, p.problems, lang), p.name))
         )
+    if board is not None:
+        _, projects, indicators = quarter_views(board, lang)
+        which = {"year": board.year, "quarter": board.quarter}
+        out.append((t("sheet.board.projects", lang, **which), projects))
+        out.append((t("sheet.board.indicators", lang, **which), indicators))
     return out
 
 
@@ -96,7 +107,7 @@ def number_format(cell: Cell, value: object) -> str | None:
     return None
 
 
-def write_xlsx(report: StatusReport, out: Path, lang: Lang) -> Path:
+def write_xlsx(report: StatusReport, out: Path, lang: Lang, board: Quarter | None = None) -> Path:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
@@ -105,7 +116,7 @@ def write_xlsx(report: StatusReport, out: Path, lang: Lang) -> Path:
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
     book = Workbook()
     book.remove(book.active)  # type: ignore[arg-type]
-    for name, view in sheets(report, lang):
+    for name, view in sheets(report, lang, board):
         sheet = book.create_sheet(title=name[:31])
         columns = len(view.columns)
         _put(sheet, 1, 1, safe_text(view.title)).font = Font(bold=True, size=14)
@@ -149,8 +160,9 @@ def csv_name(index: int, sheet: str) -> str:
     return f"{index:02d}-{re.sub(r'[^0-9A-Za-z一-鿿-]+', '_', sheet)}.csv"
 
 
-def documents(report: StatusReport) -> list[dict[str, Any]]:
-    """The JSON documents of the summary and of each project's three forms, in sheet order."""
+def documents(report: StatusReport, board: Quarter | None = None) -> list[dict[str, Any]]:
+    """The JSON documents of the summary, of each project's three forms and of the board's two
+    tables (`yunhe quarter --format json`, one table each), in sheet order."""
     from yunhe_cli.outputs.views import indicators_json, problems_json, status_json, tasks_json
 
     out = [status_json(report)]
@@ -160,16 +172,20 @@ def documents(report: StatusReport) -> list[dict[str, Any]]:
             tasks_json(report, p.tasks),
             problems_json(report, p.problems),
         ]
+    if board is not None:
+        doc = quarter_json(board)
+        heading = {k: v for k, v in doc.items() if k not in ("projects", "indicators")}
+        out += [{**heading, "projects": doc["projects"]}, {**heading, "indicators": doc["indicators"]}]
     return out
 
 
-def write_csvs(report: StatusReport, folder: Path, lang: Lang) -> list[Path]:
-    """The 31 tables as CSV files: the same projection of the JSON documents as `--format csv`
+def write_csvs(report: StatusReport, folder: Path, lang: Lang, board: Quarter | None = None) -> list[Path]:
+    """The tables as CSV files: the same projection of the JSON documents as `--format csv`
     (raw numbers, ISO dates, the JSON keys), named by the sheets, with a BOM for Excel."""
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    names = [name for name, _ in sheets(report, lang)]
-    for index, (name, doc) in enumerate(zip(names, documents(report), strict=True)):
+    names = [name for name, _ in sheets(report, lang, board)]
+    for index, (name, doc) in enumerate(zip(names, documents(report, board), strict=True)):
         path = folder / csv_name(index, name)
         atomic_write(path, "\ufeff" + csv_document(doc))  # the BOM tells Excel the file is UTF-8
         written.append(path)

@@ -212,7 +212,7 @@ def _rich_table(
     )
     console.print(table)
     if view.legend:
-        console.print(Text(safe_text(view.legend), style="dim"))
+        console.print(Text(legend_text(view.legend), style="dim"))
     # Rich pads every line to the console's width; the padding carries nothing.
     return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())
 
@@ -235,7 +235,8 @@ def _records(view: TableView, console_width: int) -> str:
             lines.extend(" " * pad + more for more in rest)
         lines.append("")
     if view.legend:
-        lines.append(safe_text(view.legend))
+        for line in legend_text(view.legend).split("\n"):
+            lines.extend(_wrap(line, console_width))
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
@@ -260,8 +261,13 @@ def _tabulate(view: TableView, fmt: str) -> str:
     return body
 
 
+def legend_text(legend: str) -> str:
+    """A legend's lines (a legend may hold several, one sentence each), each made safe to print."""
+    return "\n".join(safe_text(line) for line in legend.split("\n"))
+
+
 def _legend(view: TableView) -> str:
-    return f"\n{safe_text(view.legend)}\n" if view.legend else ""
+    return f"\n{legend_text(view.legend)}\n" if view.legend else ""
 
 
 def render_plain(view: TableView, color: bool = False, width: int | None = None) -> str:

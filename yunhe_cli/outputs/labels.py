@@ -101,6 +101,24 @@ LABELS: dict[str, tuple[str, str]] = {
     "sheet.indicators": ("{n:02d}主要指标", "{n:02d} Indicators"),
     "sheet.tasks": ("{n:02d}重点任务", "{n:02d} Tasks"),
     "sheet.problems": ("{n:02d}问题销号", "{n:02d} Problems"),
+    "sheet.board.projects": ("{year}Q{quarter}工程排名", "{year}-Q{quarter} Projects ranked"),
+    "sheet.board.indicators": ("{year}Q{quarter}指标排名", "{year}-Q{quarter} Indicators ranked"),
+    # the one project order (reports/order.py), stated under the tables that follow it
+    "order.status": (
+        "排序：滞后（!!）多者在前，其次预警（!）多者，再次平均进度/预期低者，再按序号；全部无数据的工程列在最后。",
+        "Order: most off track (!!) first, then most at risk (!), then the lower mean progress vs path,"
+        " then the number; projects with no data at all come last.",
+    ),
+    "order.quarter": (
+        "排名：红灯少者在前，其次黄灯少者，再次平均进度/预期高者，再按序号；全部无数据的工程不排名。",
+        "Ranked: fewest red first, then fewest amber, then the higher mean progress vs path, then the"
+        " number; a project with no data at all is not ranked.",
+    ),
+    "order.ties": (
+        "滞后、预警数相同者的平均进度/预期：{ties}。",
+        "Mean progress vs path where off track and at risk are equal: {ties}.",
+    ),
+    "order.tie": ("序号{number} {score}", "No. {number} {score}"),
     "yes": ("是", "yes"),
     "no": ("否", "no"),
     # columns

@@ -11,6 +11,7 @@ from yunhe_cli.core.kinds import kind_named
 from yunhe_cli.core.model import Indicator, Project
 from yunhe_cli.core.numbers import to_json
 from yunhe_cli.outputs.labels import MARKERS, Lang, t
+from yunhe_cli.outputs.order_views import quarter_order_line
 from yunhe_cli.outputs.views import (
     EN_SIGN,
     JSON_VERSION,
@@ -266,6 +267,7 @@ def quarter_views(q: Quarter, lang: Lang) -> list[TableView]:
             "green",
             "grey",
         ),
+        legend=quarter_order_line(lang),
     )
     indicators = TableView(
         t("title.quarter.indicators", lang),

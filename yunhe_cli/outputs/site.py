@@ -40,7 +40,8 @@ from yunhe_cli.outputs.views import (
     tasks_view,
     unit_text,
 )
-from yunhe_cli.reports.meetings import OutsidePlan, check_year, history, quarter, quarter_as_of
+from yunhe_cli.reports.board import latest_board
+from yunhe_cli.reports.meetings import history, quarter
 from yunhe_cli.reports.rollup import StatusReport, context, roll_up
 from yunhe_cli.store.write import atomic_write
 
@@ -59,19 +60,6 @@ class IndicatorChart:
     by_projection: str  # the note when the roll-up judged by the projection (no path to draw bands by)
     svg: str  # pygal's output: escaped by its XML writer, inlined as markup
     chart: Chart
-
-
-def latest_quarter(repo: Repository, as_of: dt.date) -> tuple[int, int] | None:
-    """The last quarter whose reports have fallen due by `as_of` (the one a meeting would show)."""
-    for year in range(as_of.year, as_of.year - 2, -1):
-        for q in (4, 3, 2, 1):
-            try:
-                check_year(repo, year)
-            except OutsidePlan:
-                continue
-            if quarter_as_of(repo, year, q) <= as_of:
-                return year, q
-    return None
 
 
 def _name(zh: str, en: str | None, lang: Lang) -> str:
@@ -163,10 +151,10 @@ def site_context(repo: Repository, as_of: dt.date, lang: Lang) -> dict[str, Any]
                 "charts": _charts(repo, report, project, by_project[p.id], lang),
             }
         )
-    which = latest_quarter(repo, as_of)
+    result = latest_board(repo, as_of)
+    which = None if result is None else (result.year, result.quarter)
     board: dict[str, Any] | None = None
-    if which is not None:
-        result = quarter(repo, *which, as_of)
+    if result is not None:
         doc = quarter_json(result)
         charted = {c.anchor for p in projects for c in p["charts"]}
         board = {

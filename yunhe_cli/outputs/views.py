@@ -17,6 +17,7 @@ from yunhe_cli.core.kinds import kind_named
 from yunhe_cli.core.model import UNITS
 from yunhe_cli.core.numbers import to_json
 from yunhe_cli.outputs.labels import MARKERS, Lang, note_text, t
+from yunhe_cli.outputs.order_views import status_order_line
 from yunhe_cli.reports.rollup import (
     IndicatorProgress,
     ProblemProgress,
@@ -218,7 +219,7 @@ def status_view(report: StatusReport, lang: Lang) -> TableView:
         tuple(rows),
         footer,
         STATUS_KEYS,
-        status_legend(lang),
+        f"{status_legend(lang)}\n{status_order_line(report, lang)}",
         frozenset({"project", "convener", "lead_unit"}),
     )
 

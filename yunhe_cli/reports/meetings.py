@@ -19,6 +19,7 @@ from yunhe_cli.core.numbers import DECIMAL_ZERO
 from yunhe_cli.core.periods import add_months, period_of_date, period_position, period_start, report_due
 from yunhe_cli.core.readings import Note, holds, note, tolerance_of
 from yunhe_cli.core.repository import Repository
+from yunhe_cli.reports.order import best_first, rag, ranks
 from yunhe_cli.reports.rollup import (
     IndicatorProgress,
     StatusReport,
@@ -293,12 +294,6 @@ class Quarter:
     rag: dict[str, int]
 
 
-def rag(status: str) -> str:
-    return {"off_track": "red", "at_risk": "amber", "on_track": "green", "achieved": "green"}.get(
-        status, "grey"
-    )
-
-
 def quarter_as_of(repo: Repository, year: int, quarter: int, as_of: dt.date | None = None) -> dt.date:
     """A quarter's board day: the due day of its last monthly report, or `as_of` when earlier."""
     due = report_due(quarter_end_period(year, quarter), due_day(repo))
@@ -325,15 +320,10 @@ def _ranks(
         ),
     )
     indicator_rank = {(i.project, i.indicator): n for n, i in enumerate(ranked, 1)}
-    means: dict[str, Decimal | None] = {}
-    for p in report.projects:
-        scores = [i.score for i in p.indicators if i.score is not None]
-        means[p.id] = sum(scores, DECIMAL_ZERO) / len(scores) if scores else None
-    ordered = sorted(
-        (pid for pid, s in means.items() if s is not None), key=lambda pid: -(means[pid] or DECIMAL_ZERO)
-    )
-    project_rank = {pid: n for n, pid in enumerate(ordered, 1)}
-    return indicator_rank, project_rank, means
+    standings = {p.id: p.standing() for p in report.projects}
+    by_number = ranks(standings.values())  # projects: the one order (`reports.order`)
+    project_rank = {pid: by_number[s.number] for pid, s in standings.items() if s.number in by_number}
+    return indicator_rank, project_rank, {pid: s.score for pid, s in standings.items()}
 
 
 def quarter(repo: Repository, year: int, q: int, as_of: dt.date | None = None) -> Quarter:
@@ -360,8 +350,8 @@ def quarter(repo: Repository, year: int, q: int, as_of: dt.date | None = None) -
         key=lambda r: (r.rank is None, r.rank or 0, r.number, r.progress.indicator),
     )
     projects = []
-    for p in now.projects:
-        colours = [rag(i.status) for i in p.indicators]
+    for p in sorted(now.projects, key=lambda p: best_first(p.standing())):
+        s = p.standing()
         projects.append(
             RankedProject(
                 project_ranks.get(p.id),
@@ -373,13 +363,12 @@ def quarter(repo: Repository, year: int, q: int, as_of: dt.date | None = None) -
                 p.convener,
                 p.lead_unit,
                 means[p.id],
-                colours.count("red"),
-                colours.count("amber"),
-                colours.count("green"),
-                colours.count("grey"),
+                s.red,
+                s.amber,
+                s.green,
+                s.grey,
             )
         )
-    projects.sort(key=lambda r: (r.rank is None, r.rank or 0, r.number))
     totals = {c: sum(rag(i.status) == c for i in now.indicators()) for c in ("red", "amber", "green", "grey")}
     return Quarter(year, q, when, before_when, tuple(indicators), tuple(projects), totals)
 

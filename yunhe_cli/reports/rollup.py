@@ -37,6 +37,7 @@ from yunhe_cli.reports.indicator_status import (
     readings,
     visible_reports,
 )
+from yunhe_cli.reports.order import Standing, standing, worst_first
 
 TaskState = Literal["not_started", "in_progress", "done", "blocked", "not_reported"]
 TASK_STATES: tuple[TaskState, ...] = ("not_started", "in_progress", "done", "blocked", "not_reported")
@@ -265,16 +266,13 @@ class ProjectStatus:
     def problems_overdue(self) -> int:
         return sum(p.overdue for p in self.problems)
 
-    def severity(self) -> tuple[int, ...]:
-        """Sort key, worst first."""
-        return (
-            -self.counts.get("off_track", 0),
-            -self.counts.get("at_risk", 0),
-            -self.tasks_overdue,
-            -self.problems_overdue,
-            -len(self.reporting.missing),
-            self.number,
-        )
+    def standing(self) -> Standing:
+        """Its lights and score, which order the projects (`reports.order`)."""
+        return standing(self.number, ((i.status, i.score) for i in self.indicators))
+
+    def severity(self) -> tuple[object, ...]:
+        """Sort key, worst first: the one project order read from its worst end."""
+        return worst_first(self.standing())
 
 
 @dataclass(frozen=True, slots=True)

@@ -76,6 +76,7 @@ SCHEMA_VERSION = 1
 READERS = (  # paths below yunhe_cli/: the loader and everything it imports (a test checks)
     "store/yamlio.py",
     "store/loader.py",
+    "store/report_salvage.py",
     "store/layout.py",
     "store/write.py",
     "store/cache.py",

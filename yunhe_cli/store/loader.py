@@ -39,6 +39,7 @@ from yunhe_cli.core.problems import Loc, Problem
 from yunhe_cli.core.repository import Repository, SourceFile, attach
 from yunhe_cli.store import cache as cache_mod
 from yunhe_cli.store.layout import LOCK_NAME, OWN_FOLDERS, REQUIRED, classify
+from yunhe_cli.store.report_salvage import salvage_report
 from yunhe_cli.store.yamlio import (
     MAX_FILE_BYTES,
     decode,
@@ -237,7 +238,10 @@ def salvage(model_cls: type[BaseModel], data: dict[str, Any], exc: ValidationErr
     may leave out), as the project without them: its id, units and valid indicators still stand,
     so one mistake is one problem, not every report of the project naming an unknown project.
     The ids set aside are noted on the model (`Project.set_aside`). None for any other file, or
-    when what remains is not a project either."""
+    when what remains is not a project either. A monthly report keeps its other figures and task
+    updates (`report_salvage`)."""
+    if model_cls is m.MonthlyReport:
+        return salvage_report(data, exc)
     if model_cls is not m.Project:
         return None
     optional = {name for name, info in model_cls.model_fields.items() if not info.is_required()}
