@@ -15,7 +15,8 @@ import pytest
 
 from tests.test_audit import History
 from tests.test_owners import LI, SUN, WANG, county, problems_of, report, short
-from yunhe_cli.store.git import Git, walk
+from yunhe_cli.store.commit_walk import walk
+from yunhe_cli.store.git import Git
 
 __all__ = ["county"]
 

@@ -29,8 +29,9 @@ from yunhe_cli.checks.ownership import (
     unit_owners,
 )
 from yunhe_cli.core.problems import Problem
+from yunhe_cli.store.commit_walk import CommitDiffs, walk
 from yunhe_cli.store.facts import PROBLEM_FIELDS, facts_of, same_value
-from yunhe_cli.store.git import ZERO, CommitDiffs, FileChange, Git, GitError, walk
+from yunhe_cli.store.git import ZERO, FileChange, Git, GitError
 from yunhe_cli.store.layout import classify
 from yunhe_cli.store.yamlio import decode, locate, parse_text
 

@@ -260,11 +260,11 @@ class Commit:
         return self.sha[:10]
 
 
-# One commit's fields as `_commit_of` reads them (\x1e before each commit, \x1f after each field).
-_ONE_COMMIT = "%x1e%H%x1f%P%x1f%an%x1f%ae%x1f%aI%x1f%cn%x1f%ce%x1f%cI%x1f%s%x1f"
+# One commit's fields as `commit_of` reads them (\x1e before each commit, \x1f after each field).
+ONE_COMMIT = "%x1e%H%x1f%P%x1f%an%x1f%ae%x1f%aI%x1f%cn%x1f%ce%x1f%cI%x1f%s%x1f"
 
 
-def _commit_of(fields: Sequence[bytes]) -> Commit:
+def commit_of(fields: Sequence[bytes]) -> Commit:
     head = [f.decode("utf-8", "replace") for f in fields[:9]]
     return Commit(
         sha=head[0],
@@ -340,11 +340,11 @@ class Git:
         if not self.has_commits():
             raise GitError("the repository has no commits yet")
         out = self.run(
-            "log", "--first-parent", f"--format={_ONE_COMMIT}", "--end-of-options", check_revision(tip), "--"
+            "log", "--first-parent", f"--format={ONE_COMMIT}", "--end-of-options", check_revision(tip), "--"
         )
         first: Commit | None = None
         for chunk in out.split(b"\x1e")[1:]:
-            first = _commit_of(chunk.split(b"\x1f"))
+            first = commit_of(chunk.split(b"\x1f"))
             if first.committer_date.date() <= day:
                 return first
         hint = ""
@@ -444,7 +444,7 @@ class Git:
             "--no-renames",
             "--no-abbrev",
             "--topo-order",
-            f"--format={_ONE_COMMIT}",
+            f"--format={ONE_COMMIT}",
             "--end-of-options",
             *(check_revision(rev, exclude=True) for rev in revs),
             "--",
@@ -457,10 +457,10 @@ class Git:
             for record in records:
                 if record:
                     fields = record.split(b"\x1f")
-                    yield _commit_of(fields), _raw_changes(fields[9] if len(fields) > 9 else b"")
+                    yield commit_of(fields), raw_changes(fields[9] if len(fields) > 9 else b"")
         if pending:
             fields = pending.split(b"\x1f")
-            yield _commit_of(fields), _raw_changes(fields[9] if len(fields) > 9 else b"")
+            yield commit_of(fields), raw_changes(fields[9] if len(fields) > 9 else b"")
 
     def path_versions(self, commit: str, path: str) -> list[str]:
         """The blob ids `path` (from the top) had in the history of `commit`, newest first."""
@@ -477,80 +477,10 @@ class Git:
             "--",
             path,
         )
-        return [c.new for chunk in out.split(b"\x1e")[1:] for c in _raw_changes(chunk) if c.new != ZERO]
+        return [c.new for chunk in out.split(b"\x1e")[1:] for c in raw_changes(chunk) if c.new != ZERO]
 
 
-@dataclass(frozen=True, slots=True)
-class CommitDiffs:
-    """A commit with its changes against its first parent (a root commit: against nothing); for a
-    merge, also the files it leaves different from every parent (git's combined diff, `new` its
-    blob); and git's verdict on its signature (`%G?`: G good, N none, B bad, U good by a key of
-    unknown trust, E not checkable ...; '' when not asked)."""
-
-    commit: Commit
-    changes: tuple[FileChange, ...]
-    combined: tuple[FileChange, ...]
-    signature: str
-
-
-def walk(git: Git, revs: Sequence[str], signatures: bool = False) -> list[CommitDiffs]:
-    """Every commit of `revs` (such as ``["HEAD", "^base"]``), parents before children, from one
-    `git log --raw -z` (and one more for the merges' combined diffs, when there are merges). No path
-    limit, so that no commit and no merge is simplified away; the caller picks the paths. With
-    `signatures`, git verifies each signature as `git verify-commit` does (gpg.format,
-    gpg.ssh.allowedSignersFile ... apply)."""
-    sig = "%G?" if signatures else ""
-    fmt = f"%x1e%H%x1f%P%x1f%an%x1f%ae%x1f%aI%x1f%cn%x1f%ce%x1f%cI%x1f{sig}%x1f%s%x1f"
-    common = ["--root", "--raw", "-z", "--no-renames", "--no-abbrev"]
-    revs = [check_revision(rev, exclude=True) for rev in revs]
-    pinned = [w for key, value in signing_programs() for w in ("-c", f"{key}={value}")] if signatures else []
-    out = git.run(
-        *pinned,
-        "log",
-        "--diff-merges=first-parent",
-        *common,
-        "--topo-order",
-        "--reverse",
-        f"--format={fmt}",
-        "--end-of-options",
-        *revs,
-        "--",
-    )
-    commits: list[tuple[Commit, tuple[FileChange, ...], str]] = []
-    for chunk in out.split(b"\x1e")[1:]:
-        fields = chunk.split(b"\x1f")
-        head = [f.decode("utf-8", "replace") for f in fields[:10]]
-        commit = Commit(
-            sha=head[0],
-            parents=tuple(head[1].split()),
-            author=head[2],
-            author_email=head[3],
-            author_date=dt.datetime.fromisoformat(head[4]),
-            committer=head[5],
-            committer_email=head[6],
-            committer_date=dt.datetime.fromisoformat(head[7]),
-            subject=head[9],
-        )
-        commits.append((commit, tuple(_raw_changes(fields[10] if len(fields) > 10 else b"")), head[8]))
-    combined: dict[str, tuple[FileChange, ...]] = {}
-    if any(len(c.parents) > 1 for c, _changes, _sig in commits):
-        out = git.run(
-            "log",
-            "--merges",
-            "--diff-merges=combined",
-            *common,
-            "--format=%x1e%H%x1f",
-            "--end-of-options",
-            *revs,
-            "--",
-        )
-        for chunk in out.split(b"\x1e")[1:]:
-            sha, _, raw = chunk.partition(b"\x1f")
-            combined[sha.decode()] = tuple(_raw_changes(raw))
-    return [CommitDiffs(c, changes, combined.get(c.sha, ()), sig) for c, changes, sig in commits]
-
-
-def _raw_changes(raw: bytes) -> list[FileChange]:
+def raw_changes(raw: bytes) -> list[FileChange]:
     # `--raw -z`: ":oldmode newmode old new status\0path\0" per file; a merge's combined diff writes
     # "::mode mode mode old old new MM\0path\0" (`old` here: the first parent's).
     parts = raw.lstrip(b"\n").split(b"\0")
