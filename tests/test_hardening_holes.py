@@ -1,0 +1,67 @@
+"""Smaller holes of the third hardening pass: each a usage error (exit 2) or a placed problem,
+nothing written where it should not be, nothing silently dropped. SYNTHETIC data (the sample)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from yunhe_cli.cli.app import app
+
+from .conftest import ROOT
+
+runner = CliRunner()
+SAMPLE = ROOT / "examples" / "sample"
+DAY = ["--as-of", "2026-11-15"]
+
+
+def _flat(text: str) -> str:
+    """A usage box's text without its frame, spaces and line breaks (it wraps at the width)."""
+    return "".join(ch for ch in text if ch not in " │\n")
+
+
+@pytest.fixture
+def top(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A git repository whose data is in TOP/data, committed once."""
+    for key in [k for k in os.environ if k.startswith("GIT_")]:
+        monkeypatch.delenv(key)
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", os.devnull)
+    root = tmp_path / "top"
+    shutil.copytree(SAMPLE, root / "data")
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "A",
+        "GIT_AUTHOR_EMAIL": "a@example.invalid",
+        "GIT_COMMITTER_NAME": "A",
+        "GIT_COMMITTER_EMAIL": "a@example.invalid",
+        "GIT_AUTHOR_DATE": "2026-11-15T10:00:00+08:00",
+        "GIT_COMMITTER_DATE": "2026-11-15T10:00:00+08:00",
+    }
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "sample"]):
+        subprocess.run(["git", "-C", str(root), *args], env=env, check=True, capture_output=True)
+    return root
+
+
+def test_status_at_a_revision_of_the_folder_above_the_data_is_the_same_usage_error(top: Path) -> None:
+    plain = runner.invoke(app, ["status", "--data", str(top), *DAY])
+    at = runner.invoke(app, ["status", "--data", str(top), "--at", "HEAD", *DAY])
+    assert (plain.exit_code, at.exit_code) == (2, 2)
+    assert "Y012" not in at.output
+    assert f"{top}isnotayunhedatafolder.Adatafolderholdsplan.yaml" in _flat(plain.stderr)
+    assert f"{top}atHEADisnotayunhedatafolder.Adatafolderholdsplan.yaml" in _flat(at.stderr)
+    # The data folder itself at HEAD is read as before.
+    assert runner.invoke(app, ["status", "--data", str(top / "data"), "--at", "HEAD", *DAY]).exit_code == 0
+
+
+def test_log_of_a_folder_that_is_not_data_or_does_not_exist_is_a_usage_error(top: Path) -> None:
+    for folder, said in ((top, "isnotayunhedatafolder"), (top / "nowhere", "isnotafolder")):
+        result = runner.invoke(app, ["log", "--data", str(folder)])
+        assert result.exit_code == 2, result.output
+        assert f"{folder}{said}" in _flat(result.stderr)
+    assert runner.invoke(app, ["log", "--data", str(top / "data")]).exit_code == 0
