@@ -18,6 +18,7 @@ from .conftest import ROOT
 runner = CliRunner()
 SAMPLE = ROOT / "examples" / "sample"
 DAY = ["--as-of", "2026-11-15"]
+CHECKED = ["--as-of", "2026-11-20"]  # after the sample's last submission (2026-11-16)
 
 
 def _flat(text: str) -> str:
@@ -65,3 +66,22 @@ def test_log_of_a_folder_that_is_not_data_or_does_not_exist_is_a_usage_error(top
         assert result.exit_code == 2, result.output
         assert f"{folder}{said}" in _flat(result.stderr)
     assert runner.invoke(app, ["log", "--data", str(top / "data")]).exit_code == 0
+
+
+def test_a_readme_beside_the_reports_is_a_warning_and_a_yaml_look_alike_an_error(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(SAMPLE, data)
+    (data / "indicators" / "p01" / "README.md").write_text("# 说明\n", encoding="utf-8")
+    result = runner.invoke(app, ["validate", "--data", str(data), *CHECKED, "--lang", "en"])
+    assert result.exit_code == 0, result.output  # a warning: the check passes
+    warned = [line for line in result.stderr.splitlines() if " Y018 " in line]
+    assert warned == [
+        f"{data}/indicators/p01/README.md:1:1: Y018 indicators/p01/README.md is not a data file; "
+        "yunhe leaves it alone"
+    ]
+    strict = runner.invoke(app, ["validate", "--data", str(data), *CHECKED, "--strict"])
+    assert strict.exit_code == 1
+    (data / "indicators" / "p01" / "2026-12.yml").write_text("project: p01\n", encoding="utf-8")
+    failed = runner.invoke(app, ["validate", "--data", str(data), *CHECKED, "--lang", "en"])
+    assert failed.exit_code == 1
+    assert f"{data}/indicators/p01/2026-12.yml:1:1: Y012 yunhe expects no file at" in failed.stderr
