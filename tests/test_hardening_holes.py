@@ -3,6 +3,7 @@ nothing written where it should not be, nothing silently dropped. SYNTHETIC data
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import subprocess
@@ -11,9 +12,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from yunhe_cli.checks.validation import validate
 from yunhe_cli.cli.app import app
 
-from .conftest import ROOT
+from .conftest import ROOT, RepoMaker
 
 runner = CliRunner()
 SAMPLE = ROOT / "examples" / "sample"
@@ -85,3 +87,38 @@ def test_a_readme_beside_the_reports_is_a_warning_and_a_yaml_look_alike_an_error
     failed = runner.invoke(app, ["validate", "--data", str(data), *CHECKED, "--lang", "en"])
     assert failed.exit_code == 1
     assert f"{data}/indicators/p01/2026-12.yml:1:1: Y012 yunhe expects no file at" in failed.stderr
+
+
+def test_a_revision_of_an_indicator_the_project_lacks_or_dated_ahead_is_placed(make_repo: RepoMaker) -> None:
+    report = """\
+        project: p01
+        period: 2023-05
+        submitted_on: 2023-06-08
+        submitted_by: 县发改局
+        values:
+          - indicator: investment
+            value: 85.3
+        revisions:
+          - on: 2023-06-20
+            by: 县发改局
+            reason: 统计局核定数
+            indicator: investmnet
+            old: 80
+          - on: 2023-07-02
+            by: 县发改局
+            reason: 录入错误
+            indicator: investment
+            old: 85
+    """
+    root = make_repo({"indicators/p01/2023-05.yaml": report})
+    _, problems = validate(root, today=dt.date(2023, 7, 1))
+    shown = [
+        f"{p.path.relative_to(root).as_posix()}:{p.line}:{p.col}: {p.code} {p.message}" for p in problems
+    ]
+    assert shown == [
+        # line 12 is the first revision's indicator (its value at column 16), line 14 the second's `on`
+        "indicators/p01/2023-05.yaml:12:16: R206 project p01 has no indicator 'investmnet'; "
+        "did you mean 'investment'?",
+        "indicators/p01/2023-05.yaml:14:9: D304 revised on 2023-07-02 is after 2023-07-01, the day "
+        "checked on; it cannot be yet",
+    ]
