@@ -122,3 +122,26 @@ def test_a_revision_of_an_indicator_the_project_lacks_or_dated_ahead_is_placed(m
         "indicators/p01/2023-05.yaml:14:9: D304 revised on 2023-07-02 is after 2023-07-01, the day "
         "checked on; it cannot be yet",
     ]
+
+
+def test_a_submodule_inside_the_data_at_a_revision_is_said_not_dropped(top: Path) -> None:
+    env = {**os.environ, "GIT_AUTHOR_NAME": "A", "GIT_AUTHOR_EMAIL": "a@example.invalid"}
+    env |= {"GIT_COMMITTER_NAME": "A", "GIT_COMMITTER_EMAIL": "a@example.invalid"}
+    env |= {"GIT_AUTHOR_DATE": "2026-11-15T11:00:00+08:00", "GIT_COMMITTER_DATE": "2026-11-15T11:00:00+08:00"}
+
+    def git(*args: str) -> str:
+        done = subprocess.run(
+            ["git", "-C", str(top), *args], env=env, check=True, capture_output=True, text=True
+        )
+        return done.stdout.strip()
+
+    # A gitlink (what `git submodule add` records): another repository's commit at a path.
+    head = git("rev-parse", "HEAD")
+    git("update-index", "--add", "--cacheinfo", f"160000,{head},data/indicators/p01/vendor")
+    git("commit", "-qm", "submodule")
+    result = runner.invoke(app, ["status", "--data", str(top / "data"), "--at", "HEAD", *DAY, "--lang", "en"])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == (
+        "HEAD:data/indicators/p01/vendor:1:1: Y015 this is a git submodule (another repository's commit), "
+        "not a file; yunhe does not read it"
+    )
