@@ -128,3 +128,14 @@ def test_export_parquet_without_pyarrow_says_how_to_get_it(
     assert result.exit_code == 1
     assert "pip install 'yunhe[parquet]'" in result.stderr
     assert not (tmp_path / "out" / "indicators").exists()
+
+
+def test_a_nul_in_the_listing_is_a_usage_error_at_its_line(tmp_path: Path) -> None:
+    _two_counties(tmp_path)
+    listing = tmp_path / "counties.txt"
+    listing.write_text("east\nwe\0st\n", encoding="utf-8")
+    result = runner.invoke(app, ["status", "--counties", str(listing), *DAY])
+    assert result.exit_code == 2
+    said = "".join(ch for ch in result.stderr if ch not in " │\n")  # the usage box wraps lines
+    assert f"{listing}:2:thelineholdsthecontrolcharacter'\\x00';afolder'snamecannot" in said
+    assert "Traceback" not in result.output

@@ -130,7 +130,7 @@ def test_a_bad_assessment_list_is_placed_problem_by_problem(make_repo: RepoMaker
         }
     )
     assert problems_of(root) == [
-        "assessments/notes.txt:1:1: Y012 yunhe expects no file at assessments/notes.txt; it is not read",
+        "assessments/notes.txt:1:1: Y018 assessments/notes.txt is not a data file; yunhe leaves it alone",
         "assessments/p01.yaml:4:17: D304 written on 2023-12-01 is after 2023-11-20, the day checked on; "
         "it cannot be yet",
         "assessments/p01.yaml:5:17: R210 县人社保局 is not the lead unit of p01 (县发改局), who writes "

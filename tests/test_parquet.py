@@ -103,3 +103,33 @@ def test_partition_values_cannot_climb_out() -> None:
     assert partition_value("云和县") == "云和县"
     assert partition_value("a/b=c%d") == "a%2Fb%3Dc%25d"
     assert partition_value("..") == ".."  # a segment, never a separator: stays under county=
+
+
+def test_two_counties_of_one_name_never_replace_each_other(tmp_path: Path) -> None:
+    north, south = tmp_path / "north" / "yunhe" / "data", tmp_path / "south" / "yunhe" / "data"
+    shutil.copytree(SAMPLE, north)
+    shutil.copytree(SAMPLE, south)
+    out = tmp_path / "snapshot"
+    assert runner.invoke(app, ["export", "parquet", str(out), "--data", str(north), *DAY]).exit_code == 0
+    before = sorted(p.relative_to(out).as_posix() for p in out.rglob("*"))
+    meta = (out / "_yunhe" / "county=yunhe.json").read_bytes()
+    again = runner.invoke(app, ["export", "parquet", str(out), "--data", str(north), *DAY])
+    assert again.exit_code == 0  # the same county again replaces its own partitions
+    result = runner.invoke(app, ["export", "parquet", str(out), "--data", str(south), *DAY])
+    assert result.exit_code == 2
+    said = "".join(ch for ch in result.stderr if ch not in " │\n")  # the usage box wraps lines
+    assert f"alreadyholdsthecounty'yunhe'from{north.resolve()},notfrom{south}" in said
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == before
+    assert json.loads((out / "_yunhe" / "county=yunhe.json").read_bytes())["folder"] == str(north.resolve())
+    assert json.loads(meta)["folder"] == str(north.resolve())
+
+
+def test_a_snapshot_inside_the_data_folder_is_refused(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(SAMPLE, data)
+    files = sorted(p for p in data.rglob("*"))
+    for out in (data, data / "snapshot"):
+        result = runner.invoke(app, ["export", "parquet", str(out), "--data", str(data), *DAY])
+        assert result.exit_code == 2
+        assert "isinsidethedatafolder" in "".join(ch for ch in result.stderr if ch not in " │\n")
+    assert sorted(p for p in data.rglob("*")) == files

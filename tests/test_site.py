@@ -204,3 +204,19 @@ def test_a_bad_revision_is_a_usage_error(make_repo: RepoMaker, tmp_path: Path) -
     result = runner.invoke(app, ["site", str(tmp_path / "x.html"), "--data", str(root), "--at", "nope"])
     assert result.exit_code == 2
     assert not (tmp_path / "x.html").exists()
+
+
+def test_a_bidirectional_override_in_the_plan_title_stays_inside_it(
+    make_repo: RepoMaker, tmp_path: Path
+) -> None:
+    from .conftest import MINIMAL
+
+    plan = MINIMAL["plan.yaml"].replace("title: 测试方案", 'title: "测试\\u202e方案"')
+    root = make_repo({"plan.yaml": plan})
+    page = _site(tmp_path, "--data", str(root), "--as-of", "2025-06-01", "--lang", "zh")
+    # The override (U+202E) would reverse the rest of the header line; isolated in <bdi>, it
+    # ends with the title, and the document number and the date read left to right.
+    header = re.search(r'<p class="sub">(.*?)</p>', page, re.S)
+    assert header is not None
+    assert header.group(1).startswith("<bdi>测试\u202e方案</bdi>（<bdi>测试〔2023〕1号</bdi>） · ")
+    assert page.count("\u202e") == 1

@@ -186,7 +186,7 @@ BAD_INPUTS: list[tuple[str, dict[str, str | bytes | None], list[tuple[str, int, 
     (
         "stray file in a report folder",
         {"indicators/p01/notes.txt": "x"},
-        [("indicators/p01/notes.txt", 1, 1, "Y012")],
+        [("indicators/p01/notes.txt", 1, 1, "Y018")],  # a warning naming it, not a failure
     ),
     # 4301 digits: Python's int() raises ValueError beyond 4300; the place is the value's (line 7, col 12)
     (

@@ -204,6 +204,18 @@ def check_references(repo: Repository, index: Index) -> Iterator[Problem]:
                     f"{_suggest(v.indicator, indicator_ids)}",
                     ("values", i, "indicator"),
                 )
+        for i, revision in enumerate(rm.revisions):  # a revision names what the project has
+            named = revision.indicator
+            if (
+                named is not None
+                and named not in indicator_ids
+                and named not in target.set_aside("indicators")
+            ):
+                message = f"project {rm.project} has no indicator {named!r}{_suggest(named, indicator_ids)}"
+                yield _p(rep, "R206", message, ("revisions", i, "indicator"))
+            if revision.task is not None and revision.task not in {t.id for t in target.tasks}:
+                message = f"project {rm.project} has no task {revision.task!r}"
+                yield _p(rep, "R207", message, ("revisions", i, "task"))
         task_ids = [t.id for t in target.tasks]
         tasks_by_id = {t.id: t for t in target.tasks}
         for i, t in enumerate(rm.tasks):
@@ -418,6 +430,8 @@ def check_future(repo: Repository, index: Index) -> Iterator[Problem]:
             yield from after(rep, v.achieved_on, ("values", i, "achieved_on"), "achieved on")
         for i, t in enumerate(rm.tasks):
             yield from after(rep, t.done_on, ("tasks", i, "done_on"), "done on")
+        for i, revision in enumerate(rm.revisions):
+            yield from after(rep, revision.on, ("revisions", i, "on"), "revised on")
     for lst in repo.problem_lists:
         for i, prob in enumerate(lst.model.problems):
             yield from after(lst, prob.raised_on, ("problems", i, "raised_on"), "raised on")

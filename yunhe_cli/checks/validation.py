@@ -103,4 +103,15 @@ def load_at(data_root: Path, rev: str, today: dt.date | None = None) -> tuple[Re
     from yunhe_cli.store.git import open_repository
 
     git, prefix = open_repository(data_root)
-    return load_snapshot(at_revision(git, prefix, rev), today)
+    snap = at_revision(git, prefix, rev)
+    if not any(rel in DATA_MARKS or rel.startswith("projects/") for rel in snap.files):
+        raise NotDataFolder(f"{data_root} at {rev} is not a yunhe data folder")
+    return load_snapshot(snap, today)
+
+
+# What makes a folder at a revision a data folder (as `cli.options.data_root` asks of one on disk).
+DATA_MARKS = frozenset({"plan.yaml", "units.yaml"})
+
+
+class NotDataFolder(Exception):
+    """The folder holds no plan.yaml, units.yaml or projects/ at the revision (a usage error)."""

@@ -25,6 +25,7 @@ from yunhe_cli.cli.options import (
     MaxCountOption,
     NoPagerOption,
     check_month_given,
+    data_root,
     date_option,
     find_data_root,
     settled_lang,
@@ -74,7 +75,7 @@ def log_command(
     from yunhe_cli.store.git import GitError
 
     check_month_given(period)
-    root = data if data is not None else find_data_root()
+    root = data_root(data)  # a folder that is not a data folder is a usage error, not an empty log
     git, prefix = open_git(root)
     selection = log_selection(root, what, period, since, until)
     language = settled_lang(lang, data)

@@ -14,9 +14,10 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from yunhe_cli.cli.options import ReportOptions, data_root, find_data_root
+from yunhe_cli.cli.options import DATA_FOLDER_HELP, ReportOptions, data_root, find_data_root
 from yunhe_cli.cli.printing import at_day, emit_document, report_errors
 from yunhe_cli.outputs.formats import OutputFormat
+from yunhe_cli.outputs.problem_printer import safe_text
 
 if TYPE_CHECKING:
     from yunhe_cli.core.problems import Problem
@@ -76,12 +77,16 @@ def load_repo_problems(
     today = dt.date.today()
     checked_on = max(as_of, today) if as_of else today
     if at is not None:
-        from yunhe_cli.checks.validation import load_at
+        from yunhe_cli.checks.validation import NotDataFolder, load_at
         from yunhe_cli.store.git import GitError
 
         try:
             at = resolve_day(root, at)
             repo, problems = load_at(root, at, checked_on)
+        except NotDataFolder as exc:  # as data_root says of a folder on disk
+            raise typer.BadParameter(
+                f"{safe_text(str(exc))}. {DATA_FOLDER_HELP}", param_hint="--data"
+            ) from None
         except GitError as exc:
             raise typer.BadParameter(str(exc), param_hint="--at") from None
     else:

@@ -118,7 +118,7 @@ def export_parquet(
     (county=…/project=…), for DuckDB,
     Spark or Trino. Needs pip install 'yunhe[parquet]'."""
     from yunhe_cli.outputs.counties import counties
-    from yunhe_cli.outputs.parquet import ParquetUnavailable, commit_of, write_county
+    from yunhe_cli.outputs.parquet import ParquetUnavailable, commit_of, refusal, write_county
     from yunhe_cli.outputs.problem_printer import safe_text
     from yunhe_cli.reports.rollup import roll_up
 
@@ -126,7 +126,12 @@ def export_parquet(
     options = ReportOptions.of(data, counties_file=counties_file, as_of=as_of, at=at)
     day = options.today
     worst = 0
-    for county in counties(list(options.folders) or [find_data_root()]):
+    places = counties(list(options.folders) or [find_data_root()])
+    for county in places:  # every county checked before any is written
+        why = refusal(out, county.label, county.root)
+        if why is not None:
+            raise typer.BadParameter(safe_text(why), param_hint="DIR")
+    for county in places:
         repo, problems, code = load_repo_problems(county.root, options.at, options.as_of)
         try:
             written = write_county(

@@ -35,6 +35,10 @@ CODES: dict[str, tuple[str, str]] = {
     "Y013": ("missing-file", "a file that every data repository needs is missing"),
     "Y014": ("bad-link", "a symbolic link that loops (to itself, or to a folder above it) or leads nowhere"),
     "Y015": ("not-a-file", "a pipe, socket or device where a file belongs; it is never opened"),
+    "Y018": (
+        "unread-file",
+        "a file that is not data (a README, notes) in a data folder; it is left alone",
+    ),
     "Y017": ("merge-conflict-left", "a merge conflict's markers (<<<<<<< … >>>>>>>) are left in the file"),
     "Y016": (
         "bad-lock",
@@ -152,7 +156,7 @@ CODES: dict[str, tuple[str, str]] = {
 
 
 # Codes that warn: the data is allowed, but probably wrong. Everything else is an error.
-WARNING_CODES = frozenset({"V403", "V404", "V405"})
+WARNING_CODES = frozenset({"V403", "V404", "V405", "Y018"})
 
 
 @dataclass(frozen=True, slots=True)

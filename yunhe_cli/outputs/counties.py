@@ -43,8 +43,13 @@ def read_listing(path: Path) -> list[Path]:
     except (OSError, UnicodeDecodeError) as exc:
         raise ListingError(f"cannot read the list of folders {path}: {exc}") from None
     folders = []
-    for line in text.splitlines():
+    for number, line in enumerate(text.splitlines(), start=1):
         entry = line.split("#", 1)[0].strip()
+        bad = next((ch for ch in entry if ord(ch) < 32 or ord(ch) == 127), None)
+        if bad is not None:  # a NUL cannot be in a path; no folder is named with control characters
+            raise ListingError(
+                f"{path}:{number}: the line holds the control character {bad!r}; a folder's name cannot"
+            )
         if entry:
             folder = Path(entry)
             folders.append(folder if folder.is_absolute() else path.parent / folder)

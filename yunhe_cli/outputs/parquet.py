@@ -299,6 +299,7 @@ def write_county(
                     "as_of": report.as_of.isoformat(),
                     "commit": commit,
                     "root": str(repo.root),
+                    "folder": str(repo.root.resolve()),
                     "written": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                 },
                 ensure_ascii=False,
@@ -317,6 +318,31 @@ def write_county(
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return written
+
+
+def refusal(out: Path, label: str, root: Path) -> str | None:
+    """Why `root` may not be exported as `label` into `out`: `out` is inside the data folder (the
+    snapshot would become files of the data), or `out` already holds a county of that label from
+    another data folder (the second would silently replace the first). None when it may."""
+    folder = root.resolve()
+    target = out.resolve()
+    if target == folder or folder in target.parents:
+        return f"{out} is inside the data folder {root}; write the snapshot outside the data"
+    manifest = out / "_yunhe" / f"county={partition_value(label)}.json"
+    try:
+        earlier = json.loads(manifest.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None  # no earlier export of this county (or one yunhe cannot read: it is replaced)
+    if not isinstance(earlier, dict):
+        return None
+    source = earlier.get("folder") or earlier.get("root")
+    if not isinstance(source, str) or Path(source).resolve() == folder:
+        return None
+    return (
+        f"{out} already holds the county {label!r} from {source}, not from {root}; two counties of one "
+        "name cannot share a snapshot: export this one into another folder, or remove "
+        f"{manifest} and its county={partition_value(label)} partitions first"
+    )
 
 
 def _swap_in(source: Path, target: Path) -> None:

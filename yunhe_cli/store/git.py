@@ -375,8 +375,11 @@ class Git:
 
     # ----------------------------------------------------------------- trees and blobs
 
-    def tree(self, commit: str, prefix: str) -> list[tuple[str, str, str]]:
-        """(mode, blob id, path) of every file under `prefix` at `commit`."""
+    def tree(
+        self, commit: str, prefix: str, submodules: list[str] | None = None
+    ) -> list[tuple[str, str, str]]:
+        """(mode, blob id, path) of every file under `prefix` at `commit`; the path of every
+        submodule (a commit of another repository) goes to `submodules` when given."""
         check_revision(commit)
         spec = [f"{prefix}/"] if prefix else []
         # after --end-of-options, ls-tree would read a "--" as a path: every word after the tree is one
@@ -389,6 +392,8 @@ class Git:
             mode, kind, sha = meta.decode().split(" ")
             if kind == "blob":
                 entries.append((mode, sha, path.decode("utf-8", "surrogateescape")))
+            elif kind == "commit" and submodules is not None:
+                submodules.append(path.decode("utf-8", "surrogateescape"))
         return entries
 
     def staged(self, prefix: str) -> list[tuple[str, str, str]]:

@@ -82,11 +82,15 @@ def discover(root: Path) -> tuple[list[SourceFile], list[Problem]]:
 
 
 def unread_file(path: Path, rel: str) -> list[Problem]:
-    """Y012 for a file yunhe will not read: any in its own folders, and any YAML-like name."""
-    if rel.split("/")[0] in OWN_FOLDERS or rel.lower().endswith((".yaml", ".yml")):
+    """Y012 for a YAML-like name yunhe will not read (a misnamed data file), anywhere; Y018, a
+    warning naming it, for any other file in its own folders (a README or notes kept beside the
+    reports): nothing is skipped silently, and nothing that is not data fails the check."""
+    if rel.lower().endswith((".yaml", ".yml")):
         return [
             Problem(path, "Y012", f"yunhe expects no file at {rel}; it is not read{_hint(rel)}", (), 1, 1)
         ]
+    if rel.split("/")[0] in OWN_FOLDERS:
+        return [Problem(path, "Y018", f"{rel} is not a data file; yunhe leaves it alone", (), 1, 1)]
     return []
 
 

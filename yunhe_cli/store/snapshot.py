@@ -31,6 +31,7 @@ class Snapshot:
     files: dict[str, bytes]
     links: set[str] = field(default_factory=set)
     root: Path | None = None  # the work tree's data folder, for a work-tree snapshot
+    submodules: list[str] = field(default_factory=list)  # relative paths of submodules (never read)
 
     def display(self, rel: str) -> Path:
         if self.root is not None:
@@ -52,8 +53,11 @@ def _inside(prefix: str, path: str) -> str:
 def at_revision(git: Git, prefix: str, rev: str) -> Snapshot:
     """The data folder as committed at `rev` (one ls-tree, one cat-file)."""
     commit = git.resolve(rev)
-    entries = git.tree(commit, prefix)
-    return _from_entries(git, prefix, rev, entries)
+    submodules: list[str] = []
+    entries = git.tree(commit, prefix, submodules)
+    snap = _from_entries(git, prefix, rev, entries)
+    snap.submodules = sorted(_inside(prefix, path) for path in submodules)
+    return snap
 
 
 def staged(git: Git, prefix: str) -> Snapshot:
@@ -100,6 +104,9 @@ def read_snapshot(snap: Snapshot) -> tuple[Repository, list[Problem], dict[Path,
             problems.append(Problem(path, "Y010", "a symbolic link; yunhe reads only files", (), 1, 1))
             continue
         sources.append(SourceFile(path, rel, kind))
+    for rel in snap.submodules:  # said, not dropped: its files are another repository's
+        message = "this is a git submodule (another repository's commit), not a file; yunhe does not read it"
+        problems.append(Problem(snap.display(rel), "Y015", message, (), 1, 1))
     present = {s.rel for s in sources}
     for name in REQUIRED:
         if name not in present:
