@@ -308,3 +308,21 @@ def test_a_word_for_a_figure_and_a_bad_task_status_are_one_problem_each(make_rep
         "rank": None,
     }
     assert p01.tasks[0].last_update is None
+
+
+# --------------------------------------------------------------------------- 4. history's JSON
+
+
+def test_history_json_has_the_keys_of_the_tables_columns(make_repo: RepoMaker) -> None:
+    may = MAY_55 + "  - indicator: rank\n    achieved: false\n"
+    root = make_repo({"indicators/p01/2023-05.yaml": may})
+    args = ["--data", str(root), "--as-of", "2023-06-20", "--format", "json"]
+    investment = json.loads(runner.invoke(app, ["history", "p01.investment", *args]).stdout)
+    # 350 over the 60 months from January 2023: the end of May is 350 × 5/60 = 29.1666…, given to
+    # four places; the figure's table has no 是否完成 column, and its months no `achieved`.
+    assert investment["series"] == [{"period": "2023-05", "published": 12, "actual": 12, "expected": 29.1667}]
+    rank = json.loads(runner.invoke(app, ["history", "p01.rank", *args]).stdout)
+    assert rank["series"] == [{"period": "2023-05", "achieved": False}]
+    # the CSV is the same projection: a figure's header has no `achieved`
+    csv_text = runner.invoke(app, ["history", "p01.investment", *args[:-1], "csv"]).stdout
+    assert csv_text.splitlines()[0] == "period,published,actual,expected"

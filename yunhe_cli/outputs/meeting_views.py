@@ -540,13 +540,15 @@ def history_json(
         "comparator": ind.comparator,
         "target": ind.target.value,
         "target_by": ind.target.by.isoformat(),
+        # each month with the keys of the columns the table shows for the indicator's kind
         "series": [
-            {
+            {"period": p.period, "achieved": p.achieved}
+            if kind_named(ind.kind).qualitative
+            else {
                 "period": p.period,
                 "published": p.published,
                 "actual": r(p.actual),
                 "expected": r(p.expected),
-                "achieved": p.achieved,
             }
             for p in points
         ],
