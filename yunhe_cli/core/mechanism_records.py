@@ -119,6 +119,10 @@ class SupervisionItem(Strict):
     def closed_by(self, day: dt.date) -> bool:
         return self.closed_on is not None and self.closed_on <= day
 
+    def overdue_on(self, day: dt.date) -> bool:
+        """Issued by `day`, not closed by it, and its due day passed (逾期)."""
+        return self.issued_on <= day and not self.closed_by(day) and self.due < day
+
 
 class SupervisionList(Strict):
     """`supervision/<project>.yaml`: the supervision items (督查督办) about one project."""

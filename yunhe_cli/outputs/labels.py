@@ -418,6 +418,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "judged.draft": ("未填结论", "not rated"),
     "judged.not_due": ("未到期", "not yet due"),
     "supervision.returned": ("（曾退回）", " (sent back)"),
+    "col.supervision_overdue": ("逾期督办", "Supervision overdue"),
     "site.mechanism": ("形势研判、督查督办与经验推广", "Assessments, supervision and good practices"),
 }
 
