@@ -126,6 +126,11 @@ CODES: dict[str, tuple[str, str]] = {
     ),
     "P703": ("unsigned-commit", "a commit without a good signature (with --require-signed)"),
     "P704": ("codeowners-drift", "the committed CODEOWNERS is not what the data gives (run yunhe owners)"),
+    "P705": (
+        "supervision-by-outsider",
+        "a commit issues, closes, sends back or changes a supervision item and its author is not of the "
+        "supervision office or the office, or adds feedback to an item issued to another unit",
+    ),
     # Forms (yunhe import): placed as FORM.xlsx!sheet!cell; nothing of the batch is written
     "X701": (
         "unreadable-workbook",
