@@ -115,6 +115,11 @@ CODES: dict[str, tuple[str, str]] = {
         "a new revisions: entry by no unit and no member of the lead unit or the office, or dated before "
         "the month's submitted_on or after the commit that records it",
     ),
+    "A609": (
+        "feedback-after-closing",
+        "feedback added to a supervision item closed (办结) at REV, or dated after the item's closing",
+    ),
+    "A610": ("future-date", "a commit records an entry dated after the day it was committed"),
     # Ownership (yunhe validate --base REV with a members.yaml; yunhe owners --check)
     "P701": (
         "not-owner",
