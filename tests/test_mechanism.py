@@ -140,8 +140,10 @@ def test_xlsx_holds_every_row_of_the_three_forms(tmp_path: Path) -> None:
     book = load_workbook(out)
     report = roll_up(REPO, dt.date(2026, 11, 15))
     expected = sheets(report, Lang.zh)
-    assert book.sheetnames == [name for name, _ in expected]
-    assert len(book.sheetnames) == 31  # a summary and three forms for each of ten projects
+    # a summary and three forms for each of ten projects, then the sample's four mechanism lists
+    lists = ["形势研判", "督查督办", "督办反馈", "经验推广"]
+    assert book.sheetnames == [name for name, _ in expected] + lists
+    assert len(book.sheetnames) == 35
     for name, view in expected:
         sheet = book[name]
         assert sheet.freeze_panes == "A3"
@@ -179,7 +181,7 @@ def test_csv_export_has_a_bom_and_every_row(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0
     files = sorted(tmp_path.glob("*.csv"))
-    assert len(files) == 31
+    assert len(files) == 35  # 31 forms, then 31-形势研判 … 34-经验推广 (tests/test_mechanism_export.py)
     for path in files:
         assert path.read_bytes().startswith(b"\xef\xbb\xbf")
     with (tmp_path / "01-01主要指标.csv").open(encoding="utf-8-sig", newline="") as handle:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -96,7 +97,10 @@ def number_format(cell: Cell, value: object) -> str | None:
     return None
 
 
-def write_xlsx(report: StatusReport, out: Path, lang: Lang) -> Path:
+def write_xlsx(
+    report: StatusReport, out: Path, lang: Lang, extra: Sequence[tuple[str, TableView, str]] = ()
+) -> Path:
+    """The workbook; `extra` (sheet name, table, CSV text) adds sheets after the projects' forms."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
@@ -105,7 +109,7 @@ def write_xlsx(report: StatusReport, out: Path, lang: Lang) -> Path:
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
     book = Workbook()
     book.remove(book.active)  # type: ignore[arg-type]
-    for name, view in sheets(report, lang):
+    for name, view in [*sheets(report, lang), *((name, view) for name, view, _ in extra)]:
         sheet = book.create_sheet(title=name[:31])
         columns = len(view.columns)
         _put(sheet, 1, 1, safe_text(view.title)).font = Font(bold=True, size=14)
@@ -163,14 +167,21 @@ def documents(report: StatusReport) -> list[dict[str, Any]]:
     return out
 
 
-def write_csvs(report: StatusReport, folder: Path, lang: Lang) -> list[Path]:
+def write_csvs(
+    report: StatusReport, folder: Path, lang: Lang, extra: Sequence[tuple[str, TableView, str]] = ()
+) -> list[Path]:
     """The 31 tables as CSV files: the same projection of the JSON documents as `--format csv`
-    (raw numbers, ISO dates, the JSON keys), named by the sheets, with a BOM for Excel."""
+    (raw numbers, ISO dates, the JSON keys), named by the sheets, with a BOM for Excel; `extra`
+    (sheet name, table, CSV text) adds files after them, numbered on."""
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     names = [name for name, _ in sheets(report, lang)]
     for index, (name, doc) in enumerate(zip(names, documents(report), strict=True)):
         path = folder / csv_name(index, name)
         atomic_write(path, "\ufeff" + csv_document(doc))  # the BOM tells Excel the file is UTF-8
+        written.append(path)
+    for index, (name, _view, text) in enumerate(extra, len(names)):
+        path = folder / csv_name(index, name)
+        atomic_write(path, "\ufeff" + text)
         written.append(path)
     return written
