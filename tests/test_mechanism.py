@@ -141,9 +141,11 @@ def test_xlsx_holds_every_row_of_the_three_forms(tmp_path: Path) -> None:
     book = load_workbook(out)
     report = roll_up(REPO, dt.date(2026, 11, 15))
     expected = sheets(report, Lang.zh, quarter(REPO, 2026, 3, dt.date(2026, 11, 15)))
-    assert book.sheetnames == [name for name, _ in expected]
-    # a summary and three forms for each of ten projects, then 2026-Q3's board (projects, indicators)
-    assert len(book.sheetnames) == 33 and book.sheetnames[-2:] == ["2026Q3工程排名", "2026Q3指标排名"]
+    # a summary and three forms for each of ten projects, 2026-Q3's board (projects, indicators),
+    # then the sample's four mechanism lists
+    lists = ["形势研判", "督查督办", "督办反馈", "经验推广"]
+    assert book.sheetnames == [name for name, _ in expected] + lists
+    assert len(book.sheetnames) == 37 and book.sheetnames[-6:-4] == ["2026Q3工程排名", "2026Q3指标排名"]
     for name, view in expected:
         sheet = book[name]
         assert sheet.freeze_panes == "A3"
@@ -181,7 +183,7 @@ def test_csv_export_has_a_bom_and_every_row(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0
     files = sorted(tmp_path.glob("*.csv"))
-    assert len(files) == 33  # the 31 tables of the workbook and the quarter's board
+    assert len(files) == 37  # the 31 tables of the workbook, the quarter's board, the four lists
     for path in files:
         assert path.read_bytes().startswith(b"\xef\xbb\xbf")
     with (tmp_path / "01-01主要指标.csv").open(encoding="utf-8-sig", newline="") as handle:

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from yunhe_cli.checks.mechanism_owners import judge_supervision
 from yunhe_cli.checks.ownership import (
     OwnersError,
     Rules,
@@ -127,7 +128,8 @@ def check_commits(git: Git, prefix: str, base: str, require_signed: bool = False
         sha
         for entry, rules, changes in pending
         for c in changes
-        if classify(_inside(prefix, c.path) or "") == "problems" and not _may_change(rules, entry, c, prefix)
+        if classify(_inside(prefix, c.path) or "") in ("problems", "supervision")
+        and not _may_change(rules, entry, c, prefix)
         for sha in (c.old, c.new)
     )
     for entry, rules, changes in pending:
@@ -290,6 +292,12 @@ def _judge(
             )
             out.append(Problem(shown, "P701", message, (), 1, 1))
             continue
+        if classify(rel) == "supervision" and change.old != ZERO and change.new != ZERO:
+            units, who = _member_of(rules, commit.author_email), _who(rules, commit.author_email)
+            items = judge_supervision(rules, units, blobs[change.old], blobs[change.new], rel, shown, by, who)
+            if items is not None:  # each item judged: the unit's feedback, or P705
+                out.extend(items)
+                continue
         if classify(rel) == "problems" and change.old != ZERO and change.new != ZERO:
             closings, other = _problem_changes(rules, commit.author_email, change, blobs, rel, owner)
             for pid, title, problem_owner, loc, (line, col) in closings:
@@ -307,6 +315,9 @@ def _judge(
             if owner
             else f"the office ({office}) keeps it"
         )
+        if owner and classify(rel) == "supervision":
+            keeper = f"{rules.name(owner)}, the supervision office, keeps it"
+
         allowed = (
             f"members of {rules.name(owner)} or of the office ({office})" if owner else f"members of {office}"
         )

@@ -7,7 +7,11 @@ The rules (`Rules`), as the plan assigns the work:
 - everything else in the data folder (`plan.yaml`, `projects/`, `units.yaml`, `people.yaml`,
   `members.yaml`) is the office's (总专班, plan.yaml's `office_unit`);
 - the office may change anything; a problem's own unit (its `owner`) may cross off or reopen that
-  problem in the lead unit's list, and change nothing else there.
+  problem in the lead unit's list, and change nothing else there;
+- `assessments/<project>.yaml` (形势研判) and `practices/<project>.yaml` (经验推广) are the lead
+  unit's; `supervision/<project>.yaml` (督查督办) is the supervision office's (plan.yaml's
+  `supervision_unit`, 县政府督查室), who issues, closes and sends back items; the unit an item is
+  issued to adds its feedback there and changes nothing else (`mechanism_owners.py`).
 
 `render_codeowners` writes the rules as a CODEOWNERS file (the syntax GitHub, GitLab and Gitea
 share); `render_protection` says which branch settings make the host enforce them (`yunhe init`
@@ -26,7 +30,7 @@ from yunhe_cli.core import model as m
 from yunhe_cli.core.problems import Problem
 from yunhe_cli.core.repository import Repository, SourceFile
 from yunhe_cli.store.git import GitError
-from yunhe_cli.store.layout import classify
+from yunhe_cli.store.layout import PROJECT_LISTS, classify
 from yunhe_cli.store.loader import load_file
 from yunhe_cli.store.yamlio import decode
 
@@ -46,6 +50,7 @@ class Rules:
     people: Roster
     titles: dict[str, str] = field(default_factory=dict)  # project id -> name
     numbers: dict[str, int] = field(default_factory=dict)
+    supervisor: str | None = None  # unit id of the supervision office (县政府督查室)
 
     def owner(self, rel: str) -> str | None:
         """The unit that keeps the file at `rel` besides the office (None: the office alone)."""
@@ -53,15 +58,17 @@ class Rules:
         kind = classify(rel)
         if kind == "report" or (parts[0] == "indicators" and len(parts) > 2):
             return self.leads.get(parts[1])
-        if kind == "problems":
+        if kind in ("problems", "assessments", "practices"):
             return self.leads.get(parts[1].removesuffix(".yaml"))
+        if kind == "supervision":
+            return self.supervisor
         return None
 
     def project_of(self, rel: str) -> str | None:
         parts = rel.split("/")
         if parts[0] == "indicators" and len(parts) > 2:
             return parts[1]
-        if parts[0] == "issues" and len(parts) == 2:
+        if parts[0] in PROJECT_LISTS and len(parts) == 2:
             return parts[1].removesuffix(".yaml")
         return None
 
@@ -81,6 +88,7 @@ def rules_from(
 ) -> Rules:
     lookup = unit_lookup(units)
     office = lookup.get(plan.office_unit) if plan else None
+    supervisor = lookup.get(plan.supervision_unit) if plan and plan.supervision_unit else None
     leads: dict[str, str] = {}
     titles: dict[str, str] = {}
     numbers: dict[str, int] = {}
@@ -98,6 +106,7 @@ def rules_from(
         roster(members, lookup),
         titles,
         numbers,
+        supervisor.id if supervisor else None,
     )
 
 
@@ -188,7 +197,32 @@ def render_codeowners(rules: Rules, prefix: str, org: str | None = None) -> str:
             lines += ["", row]
         else:
             lines.append(f"{row[0].ljust(width)}  {' '.join(row[1])}".rstrip())
+    lines += _mechanism_rows(rules, base, office, org)
     return "\n".join(lines) + "\n"
+
+
+def _mechanism_rows(rules: Rules, base: str, office: list[str], org: str | None) -> list[str]:
+    """The working mechanism's lists (形势研判, 经验推广, 督查督办), after the projects' own files."""
+    rows: list[tuple[str, list[str]]] = []
+    for pid in sorted(rules.titles, key=lambda p: (rules.numbers.get(p, 0), p)):
+        lead = rules.leads.get(pid)
+        if lead is not None:
+            owners = unit_owners(rules, lead, org)
+            owners += [o for o in office if o not in owners]
+            rows += [(f"{base}assessments/{pid}.yaml", owners), (f"{base}practices/{pid}.yaml", owners)]
+    lines = ["", "# 形势研判, 经验推广: each project's lead unit writes its assessments and good practices"]
+    width = max((len(r[0]) for r in rows), default=0)
+    lines += [f"{path.ljust(width)}  {' '.join(owners)}" for path, owners in rows]
+    if rules.supervisor is not None:
+        owners = unit_owners(rules, rules.supervisor, org)
+        owners += [o for o in office if o not in owners]
+        lines += [
+            "",
+            f"# 督查督办 ({rules.name(rules.supervisor)}): the supervision office issues, closes and sends",
+            "# back items; the unit an item is issued to adds feedback (validate --base checks each item)",
+            f"{base}supervision/  {' '.join(owners)}",
+        ]
+    return lines
 
 
 PROTECTION = {

@@ -50,6 +50,7 @@ def export_xlsx(
 ) -> None:
     """A workbook (三张表单): a summary sheet and the three forms of each project, laid out for printing."""
     from yunhe_cli.outputs.export import write_xlsx
+    from yunhe_cli.outputs.mechanism_export import mechanism_tables
     from yunhe_cli.outputs.problem_printer import safe_text
     from yunhe_cli.reports.board import latest_board
     from yunhe_cli.reports.rollup import roll_up
@@ -60,7 +61,13 @@ def export_xlsx(
     repo, code = load_repo(options.data, options.at, options.as_of)
     report = roll_up(repo, options.today)
     try:
-        write_xlsx(report, out, options.lang, latest_board(repo, options.today))
+        write_xlsx(
+            report,
+            out,
+            options.lang,
+            latest_board(repo, options.today),
+            mechanism_tables(repo, report.as_of, options.lang),
+        )
     except (OSError, WriteRefused) as exc:
         raise export_failed(out, exc) from None
     sys.stdout.write(f"wrote {safe_text(str(out))}\n")
@@ -83,6 +90,7 @@ def export_csv(
     spreadsheet shows it instead of running it as a formula.
     """
     from yunhe_cli.outputs.export import write_csvs
+    from yunhe_cli.outputs.mechanism_export import mechanism_tables
     from yunhe_cli.outputs.problem_printer import safe_text
     from yunhe_cli.reports.board import latest_board
     from yunhe_cli.reports.rollup import roll_up
@@ -93,7 +101,13 @@ def export_csv(
     repo, code = load_repo(options.data, options.at, options.as_of)
     report = roll_up(repo, options.today)
     try:
-        written = write_csvs(report, out, options.lang, latest_board(repo, options.today))
+        written = write_csvs(
+            report,
+            out,
+            options.lang,
+            latest_board(repo, options.today),
+            mechanism_tables(repo, report.as_of, options.lang),
+        )
     except (OSError, WriteRefused) as exc:
         raise export_failed(out, exc) from None
     for path in written:

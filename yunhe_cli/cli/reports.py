@@ -51,6 +51,7 @@ def status(
     counties_file: CountiesOption = None,
 ) -> None:
     """Where each of the ten projects stands against its 2027 targets, worst first (推进情况)."""
+    from yunhe_cli.outputs.status_supervision import with_supervision, with_supervision_json
     from yunhe_cli.outputs.views import status_json, status_view
 
     options = ReportOptions.of(
@@ -67,7 +68,8 @@ def status(
 
     def build(report: StatusReport, query: Query) -> tuple[list[TableView], dict[str, object]]:
         report = replace(report, projects=query.projects_of(report))
-        return [status_view(report, options.lang)], status_json(report)
+        view = with_supervision(status_view(report, options.lang), report, options.lang)
+        return [view], with_supervision_json(status_json(report), report)
 
     run_report(options, build)
 

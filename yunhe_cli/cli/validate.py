@@ -92,6 +92,7 @@ def validate(
         raise typer.BadParameter("--require-signed checks the commits since --base REV; give --base")
     if staged or base is not None:
         from yunhe_cli.checks.audit import audit
+        from yunhe_cli.checks.mechanism_audit import feedback_after_closing, future_dates
         from yunhe_cli.checks.owners import check_commits
         from yunhe_cli.checks.recorded import changes_recorded, rewritten_history
         from yunhe_cli.checks.validation import load_snapshot
@@ -114,8 +115,10 @@ def validate(
                 base_sha = git.resolve(base)
                 rewritten = rewritten_history(git, prefix, base, base_sha)
                 audited = audit(base_repo, repo, checked_on, base, changes_recorded(git, prefix, base_sha))
+                audited += feedback_after_closing(base_repo, repo)
                 problems = rewritten + sorted([*problems, *place(audited, texts)], key=lambda p: p.sort_key())
                 problems += check_commits(git, prefix, base, require_signed)  # oldest commit first
+                problems += future_dates(git, prefix, base)
         except GitError as exc:
             raise typer.BadParameter(str(exc), param_hint="--base") from None
     else:

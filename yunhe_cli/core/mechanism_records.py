@@ -119,6 +119,19 @@ class SupervisionItem(Strict):
     def closed_by(self, day: dt.date) -> bool:
         return self.closed_on is not None and self.closed_on <= day
 
+    def state_on(self, day: dt.date) -> SupervisionStatus:
+        """closed once closed by `day`; returned while the last word by `day` is a sending back
+        (feedback after it opens the item again); else open."""
+        if self.closed_by(day):
+            return "closed"
+        sent = [r.on for r in self.returns if r.on <= day]
+        answered = [f.on for f in self.feedback if f.on <= day]
+        return "returned" if sent and (not answered or max(sent) > max(answered)) else "open"
+
+    def overdue_on(self, day: dt.date) -> bool:
+        """Issued by `day`, not closed by it, and its due day passed (逾期)."""
+        return self.issued_on <= day and not self.closed_by(day) and self.due < day
+
 
 class SupervisionList(Strict):
     """`supervision/<project>.yaml`: the supervision items (督查督办) about one project."""

@@ -119,6 +119,11 @@ CODES: dict[str, tuple[str, str]] = {
         "a new revisions: entry by no unit and no member of the lead unit or the office, or dated before "
         "the month's submitted_on or after the commit that records it",
     ),
+    "A609": (
+        "feedback-after-closing",
+        "feedback added to a supervision item closed (办结) at REV, or dated after the item's closing",
+    ),
+    "A610": ("future-date", "a commit records an entry dated after the day it was committed"),
     # Ownership (yunhe validate --base REV with a members.yaml; yunhe owners --check)
     "P701": (
         "not-owner",
@@ -130,6 +135,11 @@ CODES: dict[str, tuple[str, str]] = {
     ),
     "P703": ("unsigned-commit", "a commit without a good signature (with --require-signed)"),
     "P704": ("codeowners-drift", "the committed CODEOWNERS is not what the data gives (run yunhe owners)"),
+    "P705": (
+        "supervision-by-outsider",
+        "a commit issues, closes, sends back or changes a supervision item and its author is not of the "
+        "supervision office or the office, or adds feedback to an item issued to another unit",
+    ),
     # Forms (yunhe import): placed as FORM.xlsx!sheet!cell; nothing of the batch is written
     "X701": (
         "unreadable-workbook",

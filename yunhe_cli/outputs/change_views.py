@@ -42,7 +42,7 @@ def json_value(value: Any) -> Any:
 
 
 def item_text(c: Change) -> str:
-    if c.kind == "problem":
+    if c.kind in ("problem", "supervision"):  # their ids name the project already
         return c.item or ""
     if c.item is None:
         return c.project

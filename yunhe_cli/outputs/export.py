@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -107,7 +108,15 @@ def number_format(cell: Cell, value: object) -> str | None:
     return None
 
 
-def write_xlsx(report: StatusReport, out: Path, lang: Lang, board: Quarter | None = None) -> Path:
+def write_xlsx(
+    report: StatusReport,
+    out: Path,
+    lang: Lang,
+    board: Quarter | None = None,
+    extra: Sequence[tuple[str, TableView, str]] = (),
+) -> Path:
+    """The workbook; `board` adds a quarter's board after the projects' forms, `extra` (sheet name,
+    table, CSV text) adds sheets after that."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
@@ -116,7 +125,7 @@ def write_xlsx(report: StatusReport, out: Path, lang: Lang, board: Quarter | Non
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
     book = Workbook()
     book.remove(book.active)  # type: ignore[arg-type]
-    for name, view in sheets(report, lang, board):
+    for name, view in [*sheets(report, lang, board), *((name, view) for name, view, _ in extra)]:
         sheet = book.create_sheet(title=name[:31])
         columns = len(view.columns)
         _put(sheet, 1, 1, safe_text(view.title)).font = Font(bold=True, size=14)
@@ -179,14 +188,25 @@ def documents(report: StatusReport, board: Quarter | None = None) -> list[dict[s
     return out
 
 
-def write_csvs(report: StatusReport, folder: Path, lang: Lang, board: Quarter | None = None) -> list[Path]:
+def write_csvs(
+    report: StatusReport,
+    folder: Path,
+    lang: Lang,
+    board: Quarter | None = None,
+    extra: Sequence[tuple[str, TableView, str]] = (),
+) -> list[Path]:
     """The tables as CSV files: the same projection of the JSON documents as `--format csv`
-    (raw numbers, ISO dates, the JSON keys), named by the sheets, with a BOM for Excel."""
+    (raw numbers, ISO dates, the JSON keys), named by the sheets, with a BOM for Excel; `extra`
+    (sheet name, table, CSV text) adds files after them, numbered on."""
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     names = [name for name, _ in sheets(report, lang, board)]
     for index, (name, doc) in enumerate(zip(names, documents(report, board), strict=True)):
         path = folder / csv_name(index, name)
         atomic_write(path, "\ufeff" + csv_document(doc))  # the BOM tells Excel the file is UTF-8
+        written.append(path)
+    for index, (name, _view, text) in enumerate(extra, len(names)):
+        path = folder / csv_name(index, name)
+        atomic_write(path, "\ufeff" + text)
         written.append(path)
     return written

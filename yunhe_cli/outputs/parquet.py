@@ -36,6 +36,8 @@ from typing import Any
 
 from yunhe_cli.core.problems import Problem
 from yunhe_cli.core.repository import Repository
+from yunhe_cli.outputs.mechanism_export import mechanism_rows
+from yunhe_cli.outputs.mechanism_export import parquet_schemas as mechanism_schemas
 from yunhe_cli.reports.rollup import StatusReport
 
 FORMAT_VERSION = 1
@@ -139,6 +141,7 @@ def _schemas(pa: Any) -> dict[str, Any]:
                 *common,
             ]
         ),
+        **mechanism_schemas(pa),
         "validation": pa.schema(
             [
                 ("path", text),
@@ -242,6 +245,7 @@ def _rows(report: StatusReport, repo: Repository, problems: list[Problem]) -> di
                     "achieved_on": v.achieved_on,
                 }
             )
+    out.update(mechanism_rows(repo, report.as_of))
     out["validation"] = [
         {
             "path": str(p.path),

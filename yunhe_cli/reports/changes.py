@@ -62,7 +62,7 @@ class Selection:
 
     def wants_file(self, rel: str) -> bool:
         kind = classify(rel)
-        if kind not in ("report", "problems", "project"):
+        if kind not in ("report", "problems", "project", "supervision", "assessments", "practices"):
             return False
         if self.problem is not None and kind != "problems":
             return False

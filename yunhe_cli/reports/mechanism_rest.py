@@ -132,7 +132,7 @@ def overdue_supervision(repo: Repository, as_of: dt.date) -> tuple[OverdueSuperv
     rows = []
     for lst in repo.supervision_lists:
         for item in lst.model.items:
-            if open_on(item, as_of) and item.due < as_of:
+            if item.overdue_on(as_of):
                 unit = index.unit(item.unit)
                 rows.append(
                     OverdueSupervision(

@@ -249,6 +249,7 @@ class ProjectStatus:
     counts: dict[str, int] = field(default_factory=dict)  # indicators per status
     short_name: str | None = None  # the plan's shorthand, for narrow tables
     short_name_en: str | None = None
+    supervision_overdue: int = 0  # 督办事项 open past their due day (督查督办)
 
     @property
     def tasks_overdue(self) -> int:
@@ -281,6 +282,7 @@ class StatusReport:
     projects: tuple[ProjectStatus, ...]  # worst first
     # Unit names as the roll-up gives them (the registry's Chinese name) -> English name.
     units_en: dict[str, str] = field(default_factory=dict)
+    supervision: bool = False  # the folder keeps supervision/ lists: status shows their overdue items
 
     def unit_label(self, name: str, english: bool) -> str:
         return self.units_en.get(name, name) if english else name
@@ -341,6 +343,12 @@ def roll_up(repo: Repository, as_of: dt.date, projects: Iterable[str] | None = N
             if q.raised_on <= as_of
         )
         person = index.people.get(project.convener)
+        supervision_overdue = sum(
+            item.overdue_on(as_of)
+            for lst in repo.supervision_lists
+            if lst.model.project == project.id
+            for item in lst.model.items
+        )
         counts: dict[str, int] = {s: sum(i.status == s for i in indicators) for s in STATUSES}
         out.append(
             ProjectStatus(
@@ -358,7 +366,10 @@ def roll_up(repo: Repository, as_of: dt.date, projects: Iterable[str] | None = N
                 counts=counts,
                 short_name=project.short_name,
                 short_name_en=project.short_name_en,
+                supervision_overdue=supervision_overdue,
             )
         )
     units_en = {u.name: u.name_en for u in index.units.values() if u.name_en}
-    return StatusReport(as_of, tuple(sorted(out, key=ProjectStatus.severity)), units_en)
+    return StatusReport(
+        as_of, tuple(sorted(out, key=ProjectStatus.severity)), units_en, bool(repo.supervision_lists)
+    )

@@ -18,13 +18,14 @@ from typing import Any
 from yunhe_cli.core.model import FIGURE_FIELDS, REPORT_FIELDS, TASK_FIELDS
 from yunhe_cli.core.problems import Problem
 from yunhe_cli.store.layout import classify
+from yunhe_cli.store.mechanism_facts import MECHANISM_KINDS, TITLE_FIELD, mechanism_event, mechanism_facts
 from yunhe_cli.store.yamlio import MAX_FILE_BYTES, decode, parse_text
 
 Key = tuple[str, ...]  # (kind, project, ...): ("figure", "p01", "2025-03", "investment")
 Facts = dict[Key, dict[str, Any]]
 
 # The order changes are listed in: reports, their figures and tasks, problems, the plan's targets.
-KIND_ORDER = ("report", "figure", "task", "problem", "target", "task_due")
+KIND_ORDER = ("report", "figure", "task", "problem", "target", "task_due", *MECHANISM_KINDS)
 PROBLEM_FIELDS = ("title", "owner", "due", "status", "closed_on", "resolution", "evidence", "reopened")
 
 
@@ -44,6 +45,8 @@ class Change:
     @property
     def event(self) -> str:
         """What happened, in one word the reports use: reported, changed, done, opened, closed ..."""
+        if self.kind in MECHANISM_KINDS:
+            return mechanism_event(self.kind, self.field, self.old, self.new)
         if self.kind == "problem":
             if self.field == "problem":
                 return "opened" if self.old is None else "deleted"
@@ -115,6 +118,8 @@ def facts_of(rel: str, data: Any) -> Facts:
             task = _text(entry.get("id"))
             if task is not None:
                 out[("task_due", project, task)] = {"due": entry.get("due")}
+    elif kind in ("supervision", "assessments", "practices"):
+        out.update(mechanism_facts(kind, data, parts))
     return out
 
 
@@ -154,20 +159,20 @@ def diff_facts(old: Facts, new: Facts, paths: dict[Key, str] | None = None) -> l
             key[3]
             if kind in ("figure", "task")
             else key[2]
-            if kind in ("problem", "target", "task_due")
+            if kind in ("problem", "target", "task_due", *MECHANISM_KINDS)
             else None
         )
         path = (paths or {}).get(key, "")
         before, after = old.get(key), new.get(key)
-        if kind == "problem" and (before is None or after is None):
-            title = (after or before or {}).get("title")
+        if kind in ("problem", *MECHANISM_KINDS) and (before is None or after is None):
+            title = (after or before or {}).get(TITLE_FIELD.get(kind, "title"))
             changes.append(
                 Change(
                     kind,
                     project,
                     None,
                     item,
-                    "problem",
+                    kind,
                     None if before is None else title,
                     None if after is None else title,
                     path,
