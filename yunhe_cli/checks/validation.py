@@ -6,11 +6,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from yunhe_cli.checks.rules import run_checks
 from yunhe_cli.core.problems import Problem
 from yunhe_cli.core.repository import Repository
-from yunhe_cli.store.snapshot import Snapshot, at_revision, read_snapshot
+
+if TYPE_CHECKING:  # git comes only with a revision or the index, not with the work tree
+    from yunhe_cli.store.snapshot import Snapshot
 
 
 def validate(
@@ -91,6 +94,7 @@ def load_snapshot(snap: Snapshot, today: dt.date | None = None) -> tuple[Reposit
     `today`: the day it is checked on, for the rule that nothing done is in the future (D304);
     None leaves that rule out (an old revision compared with a newer one).
     """
+    from yunhe_cli.store.snapshot import read_snapshot
     from yunhe_cli.store.yamlio import place
 
     repo, problems, texts = read_snapshot(snap)
@@ -101,6 +105,7 @@ def load_snapshot(snap: Snapshot, today: dt.date | None = None) -> tuple[Reposit
 def load_at(data_root: Path, rev: str, today: dt.date | None = None) -> tuple[Repository, list[Problem]]:
     """The repository as committed at `rev`, checked as `yunhe validate` checks the work tree."""
     from yunhe_cli.store.git import open_repository
+    from yunhe_cli.store.snapshot import at_revision
 
     git, prefix = open_repository(data_root)
     return load_snapshot(at_revision(git, prefix, rev), today)
