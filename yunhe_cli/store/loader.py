@@ -262,7 +262,7 @@ def load_raw(source: SourceFile, raw: bytes, folder: cache_mod.FolderCache | Non
     """One file's own result from its bytes: from the cache when these bytes were read before."""
     key = ""
     if folder is not None:
-        key = cache_mod.blob_id(raw)
+        key = folder.blobs[source.rel] = cache_mod.blob_id(raw)
         entry = folder.get(source.kind, key)
         if entry is not None:
             return FileResult(source, entry.model, entry.restore(source.path))
@@ -497,12 +497,14 @@ def load_repository(
     workers: int | None = None,
     overrides: dict[str, str] | None = None,
     cache: cache_mod.Cache | None = None,
+    folder: cache_mod.FolderCache | None = None,
 ) -> tuple[Repository, list[Problem]]:
     """Load every file under `root`. `workers`: processes to parse in (default one; see above).
 
     `overrides` maps relative paths to text that stands in for the file's content (or for a
     file not written yet). `cache`: where files read before are looked up (default: the cache
-    the command line chose, if any); see cache.py.
+    the command line chose, if any); see cache.py. `folder`: the folder's pack, already opened
+    (its `blobs` then say which bytes each file held).
     """
     repo = Repository(root=root)
     if not root.is_dir():
@@ -520,8 +522,9 @@ def load_repository(
         if workers is not None and workers > 1 and not overrides:
             results: Iterable[FileResult] = _load_parallel(files, workers)
         else:
-            chosen = cache if cache is not None else cache_mod.active()
-            folder = chosen.folder(root) if chosen is not None else None
+            if folder is None:
+                chosen = cache if cache is not None else cache_mod.active()
+                folder = chosen.folder(root) if chosen is not None else None
             results = [
                 load_file(f, overrides[f.rel])[0] if f.rel in overrides else load_source(f, folder)
                 for f in files
