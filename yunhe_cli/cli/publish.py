@@ -115,7 +115,8 @@ def export_parquet(
     """快照 Parquet: the roll-up of one county or many as Hive-partitioned Parquet
     (county=…/project=…), for DuckDB,
     Spark or Trino. Needs pip install 'yunhe[parquet]'."""
-    from yunhe_cli.outputs.counties import counties
+    from yunhe_cli.core.progress import each
+    from yunhe_cli.outputs.counties import counties, label
     from yunhe_cli.outputs.parquet import ParquetUnavailable, commit_of, write_county
     from yunhe_cli.outputs.problem_printer import safe_text
     from yunhe_cli.reports.rollup import roll_up
@@ -124,7 +125,7 @@ def export_parquet(
     options = ReportOptions.of(data, counties_file=counties_file, as_of=as_of, at=at)
     day = options.today
     worst = 0
-    for county in counties(list(options.folders) or [find_data_root()]):
+    for county in each("progress.counties", counties(list(options.folders) or [find_data_root()]), label):
         repo, problems, code = load_repo_problems(county.root, options.at, options.as_of)
         try:
             written = write_county(

@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from yunhe_cli.core import progress
 from yunhe_cli.core.problems import Problem
 from yunhe_cli.core.repository import SourceFile
 from yunhe_cli.outputs.labels import Lang, t
@@ -81,8 +82,13 @@ def validate_all(
     a county's models are freed before the next is read, so memory is that of the largest county."""
     from yunhe_cli.checks.validation import check_folder
 
-    for county in places:
+    for county in progress.each("progress.counties", places, label):
         yield (county, *check_folder(county.root, today=today))
+
+
+def label(county: County) -> str:
+    """What a county is called in its output (for a progress bar)."""
+    return county.label
 
 
 # --------------------------------------------------------------------------- labelled output

@@ -34,6 +34,7 @@ from pydantic import BaseModel, ValidationError
 from yaml.nodes import Node
 
 from yunhe_cli.core import model as m
+from yunhe_cli.core import progress
 from yunhe_cli.core.periods import QUARTER_PATTERN
 from yunhe_cli.core.problems import Loc, Problem
 from yunhe_cli.core.repository import Repository, SourceFile, attach
@@ -527,7 +528,7 @@ def load_repository(
                 folder = chosen.folder(root) if chosen is not None else None
             results = [
                 load_file(f, overrides[f.rel])[0] if f.rel in overrides else load_source(f, folder)
-                for f in files
+                for f in progress.each("progress.files", files, _rel)
             ]
             if folder is not None:
                 folder.save()
@@ -536,6 +537,10 @@ def load_repository(
             if result.model is not None:
                 attach(repo, result.source, result.model)
     return repo, problems
+
+
+def _rel(source: SourceFile) -> str:
+    return source.rel
 
 
 def _load_parallel(files: list[SourceFile], workers: int) -> Iterable[FileResult]:
