@@ -150,7 +150,7 @@ def validate_folder(
                 found = _from_record(root, files, blobs, kept, chosen)
                 if found is not None:
                     return found
-        return _run_and_record(root, today, chosen, where, record)
+        return _run_and_record(root, today, chosen, where, record, (files, discovered))
 
 
 def _from_record(
@@ -176,20 +176,24 @@ def _problems(root: Path, kept: list[StoredProblem]) -> list[Problem]:
 
 
 def _run_and_record(
-    root: Path, today: dt.date, chosen: cache_mod.Cache, where: Path, record: dict[str, Any] | None
+    root: Path,
+    today: dt.date,
+    chosen: cache_mod.Cache,
+    where: Path,
+    record: dict[str, Any] | None,
+    walked: tuple[list[SourceFile], list[Problem]],
 ) -> tuple[Repository, list[Problem]]:
-    """The whole pipeline (through the per-file cache), and a record of it when the walk before
-    and after it agree and every file was read."""
+    """The whole pipeline (through the per-file cache) over one walk of the folder, and a record of
+    it when every file was read. Each file's stat data are taken before its bytes are read, and the
+    record begins before both, so a file changed meanwhile is never trusted by its stat data."""
     began = time.time_ns()
-    files, discovered = discover(root)
+    files, discovered = walked
     stats = {f.rel: stat_of(f.path) for f in files}
     pack = chosen.folder(root)
-    repo, problems = load_repository(root, folder=pack)
+    repo, problems = load_repository(root, folder=pack, walked=walked)
     problems.extend(run_checks(repo, today))
     placed = place(problems)
-    after, found = discover(root)
-    same_walk = [f.rel for f in after] == [f.rel for f in files] == [f.rel for f in repo.files]
-    if same_walk and found == discovered and all(stats[f.rel] and f.rel in pack.blobs for f in files):
+    if all(stats[f.rel] and f.rel in pack.blobs for f in files):
         blobs = pack.blobs
         # answers of other days (or of the files as they were) stay: each is found only by its root
         answers = {**(record["answers"] if record else {})}

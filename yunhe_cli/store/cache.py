@@ -87,6 +87,7 @@ READERS = (  # paths below yunhe_cli/: the loader and everything it imports (a t
     "core/numbers.py",
     "core/problems.py",
     "core/repository.py",
+    "core/progress.py",
 )
 
 _MAGIC = b"yunhe-cache-pack\n"

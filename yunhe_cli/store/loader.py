@@ -499,18 +499,19 @@ def load_repository(
     overrides: dict[str, str] | None = None,
     cache: cache_mod.Cache | None = None,
     folder: cache_mod.FolderCache | None = None,
+    walked: tuple[list[SourceFile], list[Problem]] | None = None,
 ) -> tuple[Repository, list[Problem]]:
     """Load every file under `root`. `workers`: processes to parse in (default one; see above).
 
     `overrides` maps relative paths to text that stands in for the file's content (or for a
     file not written yet). `cache`: where files read before are looked up (default: the cache
     the command line chose, if any); see cache.py. `folder`: the folder's pack, already opened
-    (its `blobs` then say which bytes each file held).
+    (its `blobs` then say which bytes each file held). `walked`: what `discover(root)` just found.
     """
     repo = Repository(root=root)
     if not root.is_dir():
         return repo, [Problem(root, "Y013", "the data folder does not exist", (), 1, 1)]
-    files, problems = discover(root)
+    files, problems = (list(walked[0]), list(walked[1])) if walked is not None else discover(root)
     overrides = overrides or {}
     known = {f.rel for f in files}
     for rel in sorted(set(overrides) - known):
