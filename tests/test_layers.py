@@ -5,6 +5,7 @@ imported across modules, no module too long to read."""
 from __future__ import annotations
 
 import ast
+import os
 from pathlib import Path
 
 import pytest
@@ -115,3 +116,44 @@ def test_the_command_line_starts_without_the_models() -> None:
     probe = f"import sys; import yunhe_cli.cli.app; print(','.join(m for m in {heavy!r} if m in sys.modules))"
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == ""
+
+
+@pytest.mark.parametrize(
+    "command", [["status"], ["validate"], ["status", "--format", "json"], ["indicators"]]
+)
+def test_a_report_on_the_work_tree_imports_only_what_it_uses(command: list[str]) -> None:
+    # a report of the work tree needs no git, no help (rich's markdown, Typer's rich help) and none of
+    # the publishing libraries; each comes with the command that uses it
+    import subprocess
+    import sys
+
+    sample = PACKAGE.parent / "examples" / "sample"
+    unused = (
+        "yunhe_cli.store.git",
+        "yunhe_cli.store.snapshot",
+        "rich.markdown",
+        "typer.rich_utils",
+        "openpyxl",
+        "jinja2",
+        "pygal",
+        "pyarrow",
+    )
+    argv = [*command, "--data", str(sample), "--as-of", "2026-11-15"]
+    probe = (
+        "import contextlib, io, sys\n"
+        f"sys.argv = ['yunhe', *{argv!r}]\n"
+        "from yunhe_cli.cli.app import app\n"
+        "out = io.StringIO()\n"
+        "with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):\n"
+        "    with contextlib.suppress(SystemExit):\n"
+        "        app()\n"
+        f"print(','.join(m for m in {unused!r} if m in sys.modules) or 'none')\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "YUNHE_NO_CACHE": "1"},
+    )
+    assert done.stdout.strip() == "none"

@@ -6,11 +6,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from yunhe_cli.checks.rules import run_checks
 from yunhe_cli.core.problems import Problem
-from yunhe_cli.core.repository import Repository
-from yunhe_cli.store.snapshot import Snapshot, at_revision, read_snapshot
+from yunhe_cli.core.repository import Repository, SourceFile
+
+if TYPE_CHECKING:  # git comes only with a revision or the index, not with the work tree
+    from yunhe_cli.store.snapshot import Snapshot
 
 
 def validate(
@@ -27,11 +30,27 @@ def validate(
     from yunhe_cli.store.loader import load_repository, paused_gc
     from yunhe_cli.store.yamlio import place
 
+    if workers is None and not overrides:
+        from yunhe_cli.checks.folder_result import validate_folder
+
+        answered = validate_folder(root, today or dt.date.today())
+        if answered is not None:
+            return answered
     with paused_gc():
         repo, problems = load_repository(root, workers, overrides)
         problems.extend(run_checks(repo, today or dt.date.today()))
         texts = {root / rel: text for rel, text in (overrides or {}).items()}
         return repo, place(problems, texts)
+
+
+def check_folder(root: Path, today: dt.date | None = None) -> tuple[list[SourceFile], list[Problem]]:
+    """What `validate` finds in a folder: its files and every problem, placed and sorted. When no
+    file changed since the folder's result was kept, no model is read (checks/folder_result.py)."""
+    from yunhe_cli.checks.folder_result import validate_folder
+
+    answered = validate_folder(root, today or dt.date.today(), models=False)
+    repo, problems = answered if answered is not None else validate(root, today=today)
+    return repo.files, problems
 
 
 @dataclass
@@ -91,6 +110,7 @@ def load_snapshot(snap: Snapshot, today: dt.date | None = None) -> tuple[Reposit
     `today`: the day it is checked on, for the rule that nothing done is in the future (D304);
     None leaves that rule out (an old revision compared with a newer one).
     """
+    from yunhe_cli.store.snapshot import read_snapshot
     from yunhe_cli.store.yamlio import place
 
     repo, problems, texts = read_snapshot(snap)
@@ -101,6 +121,7 @@ def load_snapshot(snap: Snapshot, today: dt.date | None = None) -> tuple[Reposit
 def load_at(data_root: Path, rev: str, today: dt.date | None = None) -> tuple[Repository, list[Problem]]:
     """The repository as committed at `rev`, checked as `yunhe validate` checks the work tree."""
     from yunhe_cli.store.git import open_repository
+    from yunhe_cli.store.snapshot import at_revision
 
     git, prefix = open_repository(data_root)
     snap = at_revision(git, prefix, rev)

@@ -75,9 +75,11 @@ def _run_options(
     lang: LangOption = None,
 ) -> None:
     """Options for every command: yunhe [--cache-dir DIR | --no-cache] [--lang zh|en] COMMAND ..."""
+    from yunhe_cli.cli.progress import install_if_wanted
     from yunhe_cli.store import cache
 
     cache.configure(cache_dir, enabled=not no_cache)
+    install_if_wanted()
 
 
 app.command()(validate.validate)

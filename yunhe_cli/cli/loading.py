@@ -125,10 +125,11 @@ def run_report(options: ReportOptions, build: Build) -> None:
         views, doc = build(report, query)
         emit_document(views, doc, options.output_format)
         raise typer.Exit(code)
-    from yunhe_cli.outputs.counties import counties, labelled_document, labelled_views, merged_document
+    from yunhe_cli.core.progress import each
+    from yunhe_cli.outputs.counties import counties, label, labelled_document, labelled_views, merged_document
 
     per_views, per_docs, worst = [], [], 0
-    for county in counties(list(options.folders)):
+    for county in each("progress.counties", counties(list(options.folders)), label):
         report, query, code = load_report(options, county.root)
         views, doc = build(report, query)
         per_views.append((county.label, views))

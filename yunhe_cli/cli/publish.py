@@ -131,7 +131,8 @@ def export_parquet(
     """快照 Parquet: the roll-up of one county or many as Hive-partitioned Parquet
     (county=…/project=…), for DuckDB,
     Spark or Trino. Needs pip install 'yunhe[parquet]'."""
-    from yunhe_cli.outputs.counties import counties
+    from yunhe_cli.core.progress import each
+    from yunhe_cli.outputs.counties import counties, label
     from yunhe_cli.outputs.parquet import ParquetUnavailable, commit_of, refusal, write_county
     from yunhe_cli.outputs.problem_printer import safe_text
     from yunhe_cli.reports.rollup import roll_up
@@ -145,7 +146,7 @@ def export_parquet(
         why = refusal(out, county.label, county.root)
         if why is not None:
             raise typer.BadParameter(safe_text(why), param_hint="DIR")
-    for county in places:
+    for county in each("progress.counties", places, label):
         repo, problems, code = load_repo_problems(county.root, options.at, options.as_of)
         try:
             written = write_county(

@@ -77,6 +77,7 @@ def validate(
 
     Exit status: 0 clean or warnings only, 1 problems found (or warnings with --strict), 2 usage error.
     """
+    from yunhe_cli.checks.validation import check_folder
     from yunhe_cli.checks.validation import validate as run_validate
     from yunhe_cli.outputs.problem_printer import RENDERERS
 
@@ -121,9 +122,10 @@ def validate(
                 problems += future_dates(git, prefix, base)
         except GitError as exc:
             raise typer.BadParameter(str(exc), param_hint="--base") from None
+        files = repo.files
     else:
-        repo, problems = run_validate(root, today=checked_on)
-    text = RENDERERS[output_format](problems, len(repo.files), language)
+        files, problems = check_folder(root, today=checked_on)
+    text = RENDERERS[output_format](problems, len(files), language)
     stream = sys.stderr if output_format is ProblemFormat.text and problems else sys.stdout
     stream.write(text)
     failing = [p for p in problems if strict or p.severity == "error"]
@@ -141,9 +143,9 @@ def validate_counties(
 
     failing = False
     docs = []
-    for county, repo, problems in validate_all(counties(roots), day):  # one county in memory at a time
+    for county, files, problems in validate_all(counties(roots), day):  # one county in memory at a time
         failing = failing or any(strict or p.severity == "error" for p in problems)
-        text = RENDERERS[output_format](problems, len(repo.files), lang)
+        text = RENDERERS[output_format](problems, len(files), lang)
         if output_format is ProblemFormat.json:
             docs.append({"county": county.label, **json.loads(text)})
             continue

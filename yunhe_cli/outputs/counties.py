@@ -17,8 +17,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from yunhe_cli.core import progress
 from yunhe_cli.core.problems import Problem
-from yunhe_cli.core.repository import Repository
+from yunhe_cli.core.repository import SourceFile
 from yunhe_cli.outputs.labels import Lang, t
 from yunhe_cli.outputs.views import TableView
 
@@ -79,13 +80,20 @@ def counties(folders: list[Path]) -> list[County]:
     ]
 
 
-def validate_all(places: list[County], today: dt.date) -> Iterator[tuple[County, Repository, list[Problem]]]:
+def validate_all(
+    places: list[County], today: dt.date
+) -> Iterator[tuple[County, list[SourceFile], list[Problem]]]:
     """Every county validated on its own (its files, its checks), in one process, one at a time:
     a county's models are freed before the next is read, so memory is that of the largest county."""
-    from yunhe_cli.checks.validation import validate
+    from yunhe_cli.checks.validation import check_folder
 
-    for county in places:
-        yield (county, *validate(county.root, today=today))
+    for county in progress.each("progress.counties", places, label):
+        yield (county, *check_folder(county.root, today=today))
+
+
+def label(county: County) -> str:
+    """What a county is called in its output (for a progress bar)."""
+    return county.label
 
 
 # --------------------------------------------------------------------------- labelled output

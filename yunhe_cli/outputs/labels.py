@@ -501,6 +501,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "export.mx.col.summary": ("主要做法", "Summary"),
     "export.mx.col.presented_at": ("交流季度", "Presented"),
     "site.mechanism": ("形势研判、督查督办与经验推广", "Assessments, supervision and good practices"),
+    # progress bars on a terminal (cli/progress.py)
+    "progress.files": ("读取文件", "reading files"),
+    "progress.counties": ("逐县检查", "counties"),
+    "progress.projects": ("生成工程页", "laying out projects"),
 }
 
 # A text marker per status, so that a table reads without colour (ASCII: no ambiguous widths).

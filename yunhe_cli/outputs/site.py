@@ -23,6 +23,7 @@ from typing import Any
 from yunhe_cli.core import model as m
 from yunhe_cli.core.bands import path
 from yunhe_cli.core.kinds import kind_of
+from yunhe_cli.core.progress import each
 from yunhe_cli.core.repository import Repository
 from yunhe_cli.outputs.charts import BAND_COLOURS, Chart, chart, svg
 from yunhe_cli.outputs.labels import MARKERS, Lang, t
@@ -135,7 +136,7 @@ def site_context(repo: Repository, as_of: dt.date, lang: Lang) -> dict[str, Any]
     problems_doc = problems_json(report, report.problems())
     projects: list[dict[str, Any]] = []
     models = {p.model.id: p.model for p in repo.projects}
-    for p in sorted(report.projects, key=lambda p: p.number):
+    for p in each("progress.projects", sorted(report.projects, key=lambda p: p.number), _project_id):
         project = models[p.id]
         projects.append(
             {
@@ -248,3 +249,7 @@ def write_site(repo: Repository, out: Path, as_of: dt.date, lang: Lang) -> Path:
     html = render_site(site_context(repo, as_of, lang), lang)
     atomic_write(out, html)
     return out
+
+
+def _project_id(project: Any) -> str:
+    return str(project.id)

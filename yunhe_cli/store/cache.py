@@ -88,6 +88,7 @@ READERS = (  # paths below yunhe_cli/: the loader and everything it imports (a t
     "core/numbers.py",
     "core/problems.py",
     "core/repository.py",
+    "core/progress.py",
 )
 
 _MAGIC = b"yunhe-cache-pack\n"
@@ -171,6 +172,8 @@ class FolderCache:
     used: dict[tuple[str, str], Entry] = field(default_factory=dict)
     hits: int = 0
     misses: int = 0
+    # The blob id of each file read this run, by its path in the folder (the folder's record).
+    blobs: dict[str, str] = field(default_factory=dict)
 
     def get(self, kind: str, key: str) -> Entry | None:
         entry = self.entries.get((kind, key))
@@ -188,20 +191,7 @@ class FolderCache:
         """Write the pack when it would change: the entries of this run's files, and no others."""
         if self.pack is None or self.used.keys() == self.entries.keys():
             return
-        try:
-            body = pickle.dumps(self.used, protocol=pickle.HIGHEST_PROTOCOL)
-        except Exception:  # a model that cannot be pickled: the run goes on without a cache
-            return
-        opened = _open_store(self.pack.parent.parent, self.pack.parent.name, create=True)
-        if opened is None:  # a folder that is not the user's own, or cannot be written: only slower
-            return
-        folder, key = opened
-        try:
-            _replace(folder, self.pack.name, _head() + _mac(key, body) + body)
-        except OSError:
-            pass
-        finally:
-            os.close(folder)
+        write_sealed(self.pack, self.used)
 
 
 class Cache:
@@ -218,9 +208,24 @@ class Cache:
             return FolderCache(None)
         if mine == where or mine.startswith(where.rstrip(os.sep) + os.sep):
             return FolderCache(None)  # a cache inside the data: the data could carry a pack
-        name = hashlib.blake2b(where.encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
-        pack = self.directory / fingerprint() / f"{name}.pack"
+        pack = self.directory / fingerprint() / f"{_folder_name(where)}.pack"
         return FolderCache(pack, read_pack(pack))
+
+    def record(self, root: Path) -> Path | None:
+        """Where the whole folder's result is kept (checks/folder_result.py), beside its pack; None
+        when the cache folder is inside the data."""
+        try:
+            where = os.path.realpath(root)
+            mine = os.path.realpath(self.directory)
+        except (OSError, ValueError):
+            return None
+        if mine == where or mine.startswith(where.rstrip(os.sep) + os.sep):
+            return None
+        return self.directory / fingerprint() / f"{_folder_name(where)}.folder"
+
+
+def _folder_name(where: str) -> str:
+    return hashlib.blake2b(where.encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
 
 
 def _head() -> bytes:
@@ -234,35 +239,57 @@ def _mac(key: bytes, body: bytes | memoryview) -> bytes:
 def read_pack(pack: Path) -> dict[tuple[str, str], Entry]:
     """A pack's entries, or none when it is missing, truncated, corrupted, of another fingerprint,
     not authenticated by this user's key, or where it may not be trusted (see `_open_store`)."""
+    entries = read_sealed(pack)
+    return entries if isinstance(entries, dict) else {}
+
+
+def write_sealed(pack: Path, value: Any) -> None:
+    """Write `value` as an authenticated pack (whole or not at all); on any failure, nothing."""
+    try:
+        body = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception:  # a model that cannot be pickled: the run goes on without a cache
+        return
+    opened = _open_store(pack.parent.parent, pack.parent.name, create=True)
+    if opened is None:  # a folder that is not the user's own, or cannot be written: only slower
+        return
+    folder, key = opened
+    try:
+        _replace(folder, pack.name, _head() + _mac(key, body) + body)
+    except OSError:
+        pass
+    finally:
+        os.close(folder)
+
+
+def read_sealed(pack: Path) -> Any:
+    """What `write_sealed` wrote, or None when the pack is missing, truncated, corrupted, of another
+    fingerprint, not authenticated by this user's key, or where it may not be trusted."""
     opened = _open_store(pack.parent.parent, pack.parent.name, create=False)
     if opened is None:
-        return {}
+        return None
     folder, key = opened
     try:
         data = _read(folder, pack.name)
     except OSError:
-        return {}
+        return None
     finally:
         os.close(folder)
     head = _head()
     if data is None or not data.startswith(head) or len(data) < len(head) + _DIGEST:
-        return {}
+        return None
     digest = data[len(head) : len(head) + _DIGEST]
     body = memoryview(data)[len(head) + _DIGEST :]
     if not hmac.compare_digest(_mac(key, body), digest):
-        return {}
+        return None
     collecting = gc.isenabled()
     gc.disable()  # loading makes ~10^5 objects and no garbage: the collector's passes cost 2/3 of it
     try:
-        entries = _Unpickler(io.BytesIO(body)).load()
+        return _Unpickler(io.BytesIO(body)).load()
     except Exception:
-        return {}
+        return None
     finally:
         if collecting:
             gc.enable()
-    if not isinstance(entries, dict):
-        return {}
-    return entries
 
 
 # What a pack may name: the entry, yunhe's models (and their `_restore`), and the standard types

@@ -34,6 +34,7 @@ from pydantic import BaseModel, ValidationError
 from yaml.nodes import Node
 
 from yunhe_cli.core import model as m
+from yunhe_cli.core import progress
 from yunhe_cli.core.periods import QUARTER_PATTERN
 from yunhe_cli.core.problems import Loc, Problem
 from yunhe_cli.core.repository import Repository, SourceFile, attach
@@ -287,7 +288,7 @@ def load_raw(source: SourceFile, raw: bytes, folder: cache_mod.FolderCache | Non
     """One file's own result from its bytes: from the cache when these bytes were read before."""
     key = ""
     if folder is not None:
-        key = cache_mod.blob_id(raw)
+        key = folder.blobs[source.rel] = cache_mod.blob_id(raw)
         entry = folder.get(source.kind, key)
         if entry is not None:
             return FileResult(source, entry.model, entry.restore(source.path))
@@ -522,17 +523,20 @@ def load_repository(
     workers: int | None = None,
     overrides: dict[str, str] | None = None,
     cache: cache_mod.Cache | None = None,
+    folder: cache_mod.FolderCache | None = None,
+    walked: tuple[list[SourceFile], list[Problem]] | None = None,
 ) -> tuple[Repository, list[Problem]]:
     """Load every file under `root`. `workers`: processes to parse in (default one; see above).
 
     `overrides` maps relative paths to text that stands in for the file's content (or for a
     file not written yet). `cache`: where files read before are looked up (default: the cache
-    the command line chose, if any); see cache.py.
+    the command line chose, if any); see cache.py. `folder`: the folder's pack, already opened
+    (its `blobs` then say which bytes each file held). `walked`: what `discover(root)` just found.
     """
     repo = Repository(root=root)
     if not root.is_dir():
         return repo, [Problem(root, "Y013", "the data folder does not exist", (), 1, 1)]
-    files, problems = discover(root)
+    files, problems = (list(walked[0]), list(walked[1])) if walked is not None else discover(root)
     overrides = overrides or {}
     known = {f.rel for f in files}
     for rel in sorted(set(overrides) - known):
@@ -545,11 +549,12 @@ def load_repository(
         if workers is not None and workers > 1 and not overrides:
             results: Iterable[FileResult] = _load_parallel(files, workers)
         else:
-            chosen = cache if cache is not None else cache_mod.active()
-            folder = chosen.folder(root) if chosen is not None else None
+            if folder is None:
+                chosen = cache if cache is not None else cache_mod.active()
+                folder = chosen.folder(root) if chosen is not None else None
             results = [
                 load_file(f, overrides[f.rel])[0] if f.rel in overrides else load_source(f, folder)
-                for f in files
+                for f in progress.each("progress.files", files, _rel)
             ]
             if folder is not None:
                 folder.save()
@@ -558,6 +563,10 @@ def load_repository(
             if result.model is not None:
                 attach(repo, result.source, result.model)
     return repo, problems
+
+
+def _rel(source: SourceFile) -> str:
+    return source.rel
 
 
 def _load_parallel(files: list[SourceFile], workers: int) -> Iterable[FileResult]:
