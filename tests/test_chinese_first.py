@@ -89,7 +89,7 @@ def test_validate_on_a_broken_copy_of_the_data_speaks_chinese(c_locale: None, tm
     result = runner.invoke(app, ["validate", "--data", str(copy), "--as-of", AS_OF])
     assert result.exit_code == 1
     assert result.stderr == (
-        f"{plan.as_posix()}:3:1: S101 缺少必填的键：title: this key is required\n{files}个文件中有1个问题\n"
+        f"{plan.as_posix()}:3:1: S101 缺少必填的键：title：必须有这个键\n{files}个文件中有1个问题\n"
     )
     english = runner.invoke(app, ["validate", "--data", str(copy), "--as-of", AS_OF, "--lang", "en"])
     assert english.stderr == (

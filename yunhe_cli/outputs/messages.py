@@ -243,7 +243,9 @@ def coded_message(code: str, message: str, lang: Lang) -> str:
     first, then the detail, which quotes names and values as found)."""
     if lang is Lang.en:
         return message
-    return f"{code_text(code, lang)}：{message}"
+    from yunhe_cli.outputs.problem_details import detail_zh
+
+    return f"{code_text(code, lang)}：{detail_zh(code, message)}"
 
 
 def usage_text(message: str, lang: Lang) -> str:
