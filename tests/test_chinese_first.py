@@ -101,7 +101,7 @@ def test_import_takes_lang_and_its_usage_errors_are_chinese(c_locale: None) -> N
     result = runner.invoke(app, ["import", "--data", str(DATA), "--lang", "zh"])
     assert result.exit_code == 2
     lines = [line.strip("│ ╭╰─") for line in result.stderr.splitlines()]
-    assert lines[0] == "用法：yunhe import [OPTIONS] {FORM.xlsx...}..."
+    assert lines[0] == "用法：yunhe import [OPTIONS] FORM.xlsx..."
     assert lines[1] == "运行 'yunhe import --help' 查看帮助。"
     assert "错误" in lines[2]
     assert lines[3] == "缺少参数 'FORM.xlsx...'。"

@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 from yunhe_cli.cli.app import app
 from yunhe_cli.core.problems import CODES
+from yunhe_cli.edits.problems import nearest_ids
 from yunhe_cli.outputs.problem_details import DETAILS_ZH, detail_zh
 
 from .conftest import DATA
@@ -83,3 +84,31 @@ def test_a_detail_no_pattern_knows_is_kept_as_written() -> None:
     assert detail_zh(
         "D304", "closed on 2026-12-01 is after 2026-11-20, the day checked on; it cannot be yet"
     ) == ("销号日期 2026-12-01 晚于检查日 2026-11-20，不可能已经发生")
+
+
+def test_an_unknown_problem_id_is_said_with_the_nearest_ids_and_no_place_in_a_file(tmp_path: Path) -> None:
+    root = tmp_path / "sample"
+    shutil.copytree(SAMPLE, root, ignore=shutil.ignore_patterns(".*"))
+    before = {p: p.read_bytes() for p in root.rglob("*.yaml")}
+    args = ["issue", "close", "p01-009", "--data", str(root), "--on", "2026-11-20", "--resolution", "x"]
+    done = runner.invoke(app, [*args, "--as-of", "2026-11-20"])
+    # p01 holds p01-001..p01-003: distances 6, 7, 8 from 009
+    assert done.exit_code == 1
+    assert done.stderr == (
+        "ID: W502 没有这个编号的问题：没有问题 'p01-009'；最接近的编号：p01-003、p01-002、p01-001\n"
+        "未写入任何内容\n"
+    )
+    english = runner.invoke(app, ["--lang", "en", *args, "--as-of", "2026-11-20"])
+    assert english.stderr == (
+        "ID: W502 there is no problem 'p01-009'; the nearest ids: p01-003, p01-002, p01-001\n"
+        "nothing was written\n"
+    )
+    assert {p: p.read_bytes() for p in root.rglob("*.yaml")} == before
+
+
+def test_the_nearest_ids_are_of_the_same_project_by_number() -> None:
+    known = [f"p01-00{i}" for i in (1, 2, 3, 4, 6, 7)] + ["p02-005"]
+    assert nearest_ids("p01-005", known) == ["p01-004", "p01-006", "p01-003"]  # 1, 1, 2 away
+    # no id of p09: the most alike by spelling, p01-001 first (6 of 7 characters alike)
+    assert nearest_ids("p09-001", known)[0] == "p01-001"
+    assert nearest_ids("x", known) == []

@@ -189,6 +189,10 @@ def install(root: Any) -> None:
     and no language settled until a help is printed)."""
     import functools
 
+    from typer import core
+
+    # an argument on the usage line as a person writes it (`ID`, not `{ID}`), in errors too
+    core.TyperArgument._usage_display_name = argument_usage  # type: ignore[method-assign,assignment]
     for path, command in commands_of(root):
         command.format_help = functools.partial(print_help, command, path)
 
@@ -265,7 +269,6 @@ def rendering(command: Any, path: str, lang: Lang) -> Iterator[None]:
         (core.TyperOption, "display_type_rich", lambda self, ctx: metavar(self)),
         (core.TyperArgument, "display_type_rich", lambda self, ctx: None),
         (core.TyperArgument, "display_name_raw", property(argument_name)),
-        (core.TyperArgument, "_usage_display_name", argument_usage),
         (core.TyperOption, "_get_number_range_help_str", lambda self: None),
         (core.TyperArgument, "_get_number_range_help_str", lambda self: None),
         (command, "get_usage", usage),

@@ -181,6 +181,8 @@ def _translate(code: str, detail: str) -> str | None:
             fields = {k: v or "" for k, v in found.groupdict().items()}
             if "what" in fields:
                 fields["what"] = WHAT_ZH.get(fields["what"], fields["what"])
+            if "near" in fields:
+                fields["near"] = fields["near"].replace(", ", "、")
             if "choices" in fields:
                 fields["choices"] = re.sub(r",? or ", "、", fields["choices"]).replace(", ", "、")
             return template.format(**fields)
