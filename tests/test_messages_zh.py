@@ -112,3 +112,22 @@ def test_the_nearest_ids_are_of_the_same_project_by_number() -> None:
     # no id of p09: the most alike by spelling, p01-001 first (6 of 7 characters alike)
     assert nearest_ids("p09-001", known)[0] == "p01-001"
     assert nearest_ids("x", known) == []
+
+
+def test_the_percent_hint_follows_the_indicators_unit(tmp_path: Path) -> None:
+    root = tmp_path / "sample"
+    shutil.copytree(SAMPLE, root, ignore=shutil.ignore_patterns(".*"))
+    report = root / "indicators" / "p01" / "2026-10.yaml"
+    text = report.read_text(encoding="utf-8")
+    # values[2] is investment (亿元), values[3] investment-growth (%)
+    report.write_text(
+        text.replace("value: 52.09", "value: 63%").replace("value: 15.12", "value: 63%"), "utf-8"
+    )
+    done = runner.invoke(app, ["validate", "--data", str(root), "--as-of", "2026-11-20"])
+    assert done.output.replace(str(root) + "/", "").splitlines() == [
+        "indicators/p01/2026-10.yaml:13:12: S104 应填数字却是文字：values[2].value：'63%' 不是数字；"
+        "该指标的单位是 亿元，不是百分比：请按 亿元 只写数字，不加 %",
+        "indicators/p01/2026-10.yaml:15:12: S104 应填数字却是文字：values[3].value：'63%' 不是数字；"
+        "请写 63，不加 %：该指标的单位是 %",
+        "451个文件中有2个问题",
+    ]

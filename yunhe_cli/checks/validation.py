@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
+from yunhe_cli.checks.number_hints import percent_hints
 from yunhe_cli.checks.rules import run_checks
 from yunhe_cli.core.problems import Problem
 from yunhe_cli.core.repository import Repository
@@ -31,7 +32,7 @@ def validate(
         repo, problems = load_repository(root, workers, overrides)
         problems.extend(run_checks(repo, today or dt.date.today()))
         texts = {root / rel: text for rel, text in (overrides or {}).items()}
-        return repo, place(problems, texts)
+        return repo, place(percent_hints(problems, repo, texts), texts)
 
 
 @dataclass

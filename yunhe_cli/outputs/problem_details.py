@@ -38,13 +38,14 @@ DETAILS_ZH: dict[str, list[tuple[str, str]]] = {
             "{value} 不是数字；只写数字，不加引号或单位",
         ),
         (
-            r"(?P<value>.+?) is not a number; write (?P<digits>\S+) without %: the indicator's unit is %",
-            "{value} 不是数字；请写 {digits}，不加 %：该指标的单位就是 %",
-        ),
-        (
             r"(?P<value>.+?) is not a number; write the figure alone, without %: the indicator's unit "
             r"is (?P<unit>.+?), not a percentage",
             "{value} 不是数字；该指标的单位是 {unit}，不是百分比：请按 {unit} 只写数字，不加 %",
+        ),
+        (
+            r"(?P<value>.+?) is not a number; write (?P<digits>\S+) without %: "
+            r"the indicator's unit is (?P<unit>.+)",
+            "{value} 不是数字；请写 {digits}，不加 %：该指标的单位是 {unit}",
         ),
         (
             r"(?P<value>.+?) is not a number; write the figure alone, without %",
