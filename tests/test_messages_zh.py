@@ -131,3 +131,22 @@ def test_the_percent_hint_follows_the_indicators_unit(tmp_path: Path) -> None:
         "请写 63，不加 %：该指标的单位是 %",
         "451个文件中有2个问题",
     ]
+
+
+@pytest.mark.parametrize(
+    ("args", "zh", "en"),
+    [
+        (["remind", "--within", "-3"], "'--within' 的值无效：应为 0 或更大", "'--within': give 0 or more"),
+        (
+            ["assess", "p01", "--lock-timeout", "-1"],
+            "'--lock-timeout' 的值无效：应为 0 或更大",
+            "give 0 or more",
+        ),
+    ],
+)
+def test_an_option_below_its_bound_is_said_in_the_users_terms(args: list[str], zh: str, en: str) -> None:
+    chinese = runner.invoke(app, [*args, "--data", str(SAMPLE)], env={"COLUMNS": "120"})
+    english = runner.invoke(app, ["--lang", "en", *args, "--data", str(SAMPLE)], env={"COLUMNS": "120"})
+    assert chinese.exit_code == english.exit_code == 2
+    assert zh in chinese.stderr and en in english.stderr
+    assert "Input should be" not in chinese.stderr + english.stderr
