@@ -89,7 +89,7 @@ def test_validate_on_a_broken_copy_of_the_data_speaks_chinese(c_locale: None, tm
     result = runner.invoke(app, ["validate", "--data", str(copy), "--as-of", AS_OF])
     assert result.exit_code == 1
     assert result.stderr == (
-        f"{plan.as_posix()}:3:1: S101 缺少必填的键：title: this key is required\n{files}个文件中有1个问题\n"
+        f"{plan.as_posix()}:3:1: S101 缺少必填的键：title：必须有这个键\n{files}个文件中有1个问题\n"
     )
     english = runner.invoke(app, ["validate", "--data", str(copy), "--as-of", AS_OF, "--lang", "en"])
     assert english.stderr == (
@@ -101,7 +101,7 @@ def test_import_takes_lang_and_its_usage_errors_are_chinese(c_locale: None) -> N
     result = runner.invoke(app, ["import", "--data", str(DATA), "--lang", "zh"])
     assert result.exit_code == 2
     lines = [line.strip("│ ╭╰─") for line in result.stderr.splitlines()]
-    assert lines[0] == "用法：yunhe import [OPTIONS] {FORM.xlsx...}..."
+    assert lines[0] == "用法：yunhe import [OPTIONS] FORM.xlsx..."
     assert lines[1] == "运行 'yunhe import --help' 查看帮助。"
     assert "错误" in lines[2]
     assert lines[3] == "缺少参数 'FORM.xlsx...'。"

@@ -327,12 +327,17 @@ def test_number_messages(make_repo: RepoMaker) -> None:
             "indicators/p01/2023-06.yaml": REPORT.replace("2023-05", "2023-06").replace(
                 "value: 85.3", "value: ６３"
             ),
+            "indicators/p01/2023-07.yaml": REPORT.replace("2023-05", "2023-07")
+            .replace("indicator: investment", "indicator: share")
+            .replace("value: 85.3", "value: 63%"),
         }
     )
+    # investment is in 亿元: 63% of it is no figure to write as 63; share is in %: 63 is
     assert messages(root) == [
         "values[0].value: '63%' is not a number; "
-        "write 63 without %: the indicator's unit says it is a percentage",
+        "write the figure alone, without %: the indicator's unit is 亿元, not a percentage",
         "values[0].value: '６３' is not a number; it has full-width digits; write 63 with ASCII digits",
+        "values[0].value: '63%' is not a number; write 63 without %: the indicator's unit is %",
     ]
 
 
@@ -474,7 +479,7 @@ def test_cli_exit_codes_and_text(make_repo: RepoMaker) -> None:
     assert result.stdout == ""
     assert result.stderr == (
         f"{root}/indicators/p01/2023-05.yaml:7:12: S104 values[0].value: '63%' is not a number; "
-        "write 63 without %: the indicator's unit says it is a percentage\n"
+        "write the figure alone, without %: the indicator's unit is 亿元, not a percentage\n"
         "1 problem in 5 files\n"
     )
     clean = runner.invoke(

@@ -295,7 +295,7 @@ def test_issue_close_touches_only_its_lines(sample: Path) -> None:
         (
             ["p03-099", "--on", "2026-12-02"],
             "W502",
-            "there is no problem 'p03-099'; the ids look like p01-001",
+            "there is no problem 'p03-099'; the nearest ids: p03-003, p03-002, p03-001",
         ),
         (["p03-003", "--on", "2026-08-01"], "W503", "2026-08-01 is before p03-003 was raised (2026-08-02)"),
         (["p03-003", "--on", "2026-12-09"], "W503", "2026-12-09 is in the future (today is 2026-12-05)"),

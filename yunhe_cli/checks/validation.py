@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from yunhe_cli.checks.number_hints import percent_hints
 from yunhe_cli.checks.rules import run_checks
 from yunhe_cli.core.problems import Problem
 from yunhe_cli.core.repository import Repository, SourceFile
@@ -40,7 +41,7 @@ def validate(
         repo, problems = load_repository(root, workers, overrides)
         problems.extend(run_checks(repo, today or dt.date.today()))
         texts = {root / rel: text for rel, text in (overrides or {}).items()}
-        return repo, place(problems, texts)
+        return repo, place(percent_hints(problems, repo, texts), texts)
 
 
 def check_folder(root: Path, today: dt.date | None = None) -> tuple[list[SourceFile], list[Problem]]:

@@ -129,7 +129,7 @@ def export_parquet(
     at: AtOption = None,
 ) -> None:
     """快照 Parquet: the roll-up of one county or many as Hive-partitioned Parquet
-    (county=…/project=…), for DuckDB,
+    (county=NAME/project=ID), for DuckDB,
     Spark or Trino. Needs pip install 'yunhe[parquet]'."""
     from yunhe_cli.core.progress import each
     from yunhe_cli.outputs.counties import counties, label

@@ -253,7 +253,9 @@ def dispatch(
         from yunhe_cli.reports.mechanism_rest import overdue_supervision
 
         overdue = overdue_supervision(repo, when)
-        views.append(supervision_view(overdue, options.lang))
+        from yunhe_cli.reports.query import units_in_english
+
+        views.append(supervision_view(overdue, options.lang, units_in_english(repo)))
         doc["supervision"] = supervision_json(overdue)
     emit_document(views, doc, options.output_format)
     raise typer.Exit(code)
@@ -300,13 +302,15 @@ def quarter(
     except OutsidePlan as exc:
         raise typer.BadParameter(str(exc), param_hint="YYYY-Qn") from None
     result = run_quarter(repo, year, q, options.as_of)
-    views, doc = quarter_views(result, options.lang), quarter_json(result)
+    from yunhe_cli.reports.query import units_in_english
+
+    views, doc = quarter_views(result, options.lang, units_in_english(repo)), quarter_json(result)
     if repo.assessment_lists:  # 形势研判: judged beside computed, once the folder keeps assessments
         from yunhe_cli.outputs.mechanism_rest_views import judged_json, judged_view
         from yunhe_cli.reports.mechanism_rest import judged
 
         rows = judged(repo, result)
-        views.append(judged_view(rows, options.lang))
+        views.append(judged_view(rows, options.lang, units_in_english(repo)))
         doc["assessments"] = judged_json(rows)
     emit_document(views, doc, options.output_format)
     raise typer.Exit(code)
@@ -349,13 +353,15 @@ def annual(
     except OutsidePlan as exc:
         raise typer.BadParameter(str(exc), param_hint="YYYY") from None
     result = run_annual(repo, year, options.as_of)
-    views, doc = annual_views(result, options.lang), annual_json(result)
+    from yunhe_cli.reports.query import units_in_english
+
+    views, doc = annual_views(result, options.lang, units_in_english(repo)), annual_json(result)
     if repo.practice_lists:  # 经验推广: the year's good practices, once the folder keeps them
         from yunhe_cli.outputs.mechanism_rest_views import practices_json, practices_view
         from yunhe_cli.reports.mechanism_rest import practices_of_year
 
         found = practices_of_year(repo, year, result.as_of)
-        views.append(practices_view(year, found, options.lang))
+        views.append(practices_view(year, found, options.lang, units_in_english(repo)))
         doc["practices"] = practices_json(found)
     emit_document(views, doc, options.output_format)
     raise typer.Exit(code)

@@ -10,6 +10,7 @@ from typing import Any
 
 from typer.core import TyperGroup
 
+from yunhe_cli.cli.help import install
 from yunhe_cli.cli.options import ARGS, usage_lang
 from yunhe_cli.outputs.labels import Lang
 from yunhe_cli.outputs.messages import usage_text, usage_word
@@ -62,6 +63,7 @@ class YunheGroup(TyperGroup):
         kwargs["standalone_mode"] = False
         words = tuple(sys.argv[1:] if args is None else args)
         token = ARGS.set(words)
+        install(self)
         try:
             try:
                 result = super().main(args, *rest, **kwargs)

@@ -149,6 +149,12 @@ LABELS: dict[str, tuple[str, str]] = {
     "col.id": ("编号", "ID"),
     "col.problem": ("问题", "Problem"),
     "col.source": ("来源", "Source"),
+    # where a problem was raised (the closed vocabulary of a problem's source)
+    "source.月调度": ("月调度", "monthly dispatch"),
+    "source.季分析": ("季分析", "quarterly analysis"),
+    "source.年总结": ("年总结", "annual review"),
+    "source.督查": ("督查", "supervision"),
+    "source.其他": ("其他", "other"),
     "col.raised_on": ("提出日期", "Raised"),
     "col.closed_on": ("销号日期", "Closed"),
     "col.age_days": ("历时(天)", "Age (days)"),

@@ -3,6 +3,7 @@ the figures (形势研判), supervision items overdue (督查督办) and the yea
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from yunhe_cli.outputs.labels import Lang, t
@@ -38,7 +39,8 @@ def _colour(colour: str | None, lang: Lang) -> Cell:
     return Cell(t(f"rag.{colour}", lang), RAG_STYLE[colour])
 
 
-def judged_view(rows: tuple[Judged, ...], lang: Lang) -> TableView:
+def judged_view(rows: tuple[Judged, ...], lang: Lang, units_en: Mapping[str, str] | None = None) -> TableView:
+    english = {} if lang is Lang.zh else (units_en or {})  # a unit by its English name, if it has one
     keys = ("number", "project", "lead_unit", "computed", "judged", "written_on", "agreement")
     lead = t(
         "quarter.judged.lead",
@@ -53,7 +55,7 @@ def judged_view(rows: tuple[Judged, ...], lang: Lang) -> TableView:
             (
                 Cell(str(j.number), numeric=True),
                 Cell(_name(j.name, j.name_en, lang)),
-                Cell(j.lead_unit),
+                Cell(english.get(j.lead_unit, j.lead_unit)),
                 _colour(j.computed, lang),
                 _colour(j.judged, lang),
                 Cell(fmt_date(j.written_on) if j.written_on else ""),
@@ -83,7 +85,10 @@ def judged_json(rows: tuple[Judged, ...]) -> list[dict[str, Any]]:
     ]
 
 
-def supervision_view(rows: tuple[OverdueSupervision, ...], lang: Lang) -> TableView:
+def supervision_view(
+    rows: tuple[OverdueSupervision, ...], lang: Lang, units_en: Mapping[str, str] | None = None
+) -> TableView:
+    english = {} if lang is Lang.zh else (units_en or {})
     keys = ("number", "id", "unit", "requirement", "issued_on", "due", "overdue_days", "feedback")
     return TableView(
         t("title.dispatch.supervision", lang),
@@ -92,7 +97,7 @@ def supervision_view(rows: tuple[OverdueSupervision, ...], lang: Lang) -> TableV
             (
                 Cell(str(r.number), numeric=True),
                 Cell(r.id),
-                Cell(r.unit),
+                Cell(english.get(r.unit, r.unit)),
                 Cell(r.requirement + (t("supervision.returned", lang) if r.returned else "")),
                 Cell(fmt_date(r.issued_on)),
                 Cell(fmt_date(r.due)),
@@ -123,7 +128,10 @@ def supervision_json(rows: tuple[OverdueSupervision, ...]) -> list[dict[str, Any
     ]
 
 
-def practices_view(year: int, rows: tuple[YearPractice, ...], lang: Lang) -> TableView:
+def practices_view(
+    year: int, rows: tuple[YearPractice, ...], lang: Lang, units_en: Mapping[str, str] | None = None
+) -> TableView:
+    english = {} if lang is Lang.zh else (units_en or {})
     keys = ("number", "practice", "unit", "date", "summary", "presented_at")
     return TableView(
         t("title.annual.practices", lang, year=year),
@@ -132,7 +140,7 @@ def practices_view(year: int, rows: tuple[YearPractice, ...], lang: Lang) -> Tab
             (
                 Cell(str(r.number), numeric=True),
                 Cell(r.practice.title),
-                Cell(r.practice.unit),
+                Cell(english.get(r.practice.unit, r.practice.unit)),
                 Cell(fmt_date(r.practice.on)),
                 Cell(r.practice.summary),
                 Cell(r.practice.presented_at or ""),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import replace
 from decimal import Decimal
 from typing import Any
@@ -42,6 +43,12 @@ REPORT_STYLE = {"on_time": "achieved", "late": "at_risk", "missing": "off_track"
 
 
 def dispatch_views(d: Dispatch, lang: Lang) -> list[TableView]:
+    english = lang is Lang.en
+    names_en = {p.number: p.name_en for p in d.status.projects if p.name_en}
+
+    def unit(name: str) -> str:
+        return d.status.unit_label(name, english)
+
     reports = TableView(
         t("title.dispatch.reports", lang, period=d.period),
         _cols(
@@ -50,8 +57,8 @@ def dispatch_views(d: Dispatch, lang: Lang) -> list[TableView]:
         tuple(
             (
                 Cell(str(r.number), numeric=True),
-                Cell(r.name),
-                Cell(r.lead_unit),
+                Cell(names_en.get(r.number, r.name) if english else r.name),
+                Cell(unit(r.lead_unit)),
                 Cell(r.convener),
                 Cell(t(f"report.{r.state}", lang), REPORT_STYLE[r.state]),
                 Cell(fmt_date(r.submitted_on)),
@@ -72,7 +79,7 @@ def dispatch_views(d: Dispatch, lang: Lang) -> list[TableView]:
         _cols(lang, "owner", "count_tasks", "count_problems", "items"),
         tuple(
             (
-                Cell(owner),
+                Cell(unit(owner)),
                 Cell(str(sum(i.kind == "task" for i in items)), numeric=True),
                 Cell(str(sum(i.kind == "problem" for i in items)), numeric=True),
                 Cell(
@@ -117,13 +124,20 @@ def dispatch_views(d: Dispatch, lang: Lang) -> list[TableView]:
         keys=("number", "indicator", "before", "after"),
     )
     events = events_view(
-        t("title.dispatch.events", lang, since=d.since.isoformat(), as_of=d.as_of.isoformat()), d.events, lang
+        t("title.dispatch.events", lang, since=d.since.isoformat(), as_of=d.as_of.isoformat()),
+        d.events,
+        lang,
+        d.status.units_en,
     )
     return [reports, owners, conveners, changes, events]
 
 
-def events_view(title: str, events: tuple[ProblemEvent, ...], lang: Lang) -> TableView:
-    """Problems raised and crossed off in a period (for the dispatch and the annual summary)."""
+def events_view(
+    title: str, events: tuple[ProblemEvent, ...], lang: Lang, units_en: Mapping[str, str] | None = None
+) -> TableView:
+    """Problems raised and crossed off in a period (for the dispatch and the annual summary);
+    in English each owner unit by its English name where `units_en` has one."""
+    english = {} if lang is Lang.zh else (units_en or {})
     return TableView(
         title,
         _cols(lang, "number", "id", "problem", "owner", "event", "date"),
@@ -132,7 +146,7 @@ def events_view(title: str, events: tuple[ProblemEvent, ...], lang: Lang) -> Tab
                 Cell(str(e.number), numeric=True),
                 Cell(e.id),
                 Cell(e.title),
-                Cell(e.owner),
+                Cell(english.get(e.owner, e.owner)),
                 Cell(t(f"event.{e.event}", lang), "achieved" if e.event == "closed" else "at_risk"),
                 Cell(fmt_date(e.on)),
             )
@@ -209,7 +223,9 @@ def ahead(score: Decimal | None) -> str:
     return "" if score is None else f"{(score - 1) * 100:+.1f}%"
 
 
-def quarter_views(q: Quarter, lang: Lang) -> list[TableView]:
+def quarter_views(q: Quarter, lang: Lang, units_en: Mapping[str, str] | None = None) -> list[TableView]:
+    """The quarter's tables; in English each lead unit by its English name where `units_en` has one."""
+    english = {} if lang is Lang.zh else (units_en or {})
     ranked = sum(r.rank is not None for r in q.indicators)
     lead = t("quarter.lead", lang, as_of=q.as_of.isoformat(), ranked=ranked, **q.rag)
     summary = TableView(
@@ -245,7 +261,7 @@ def quarter_views(q: Quarter, lang: Lang) -> list[TableView]:
                 Cell(str(p.number), numeric=True),
                 Cell(_name(p.name, p.name_en, lang)),
                 Cell(p.convener),
-                Cell(p.lead_unit),
+                Cell(english.get(p.lead_unit, p.lead_unit)),
                 Cell(ahead(p.score), numeric=True),
                 Cell(str(p.red), "off_track" if p.red else None, numeric=True),
                 Cell(str(p.amber), "at_risk" if p.amber else None, numeric=True),
@@ -359,7 +375,7 @@ def quarter_json(q: Quarter) -> dict[str, Any]:
 # --------------------------------------------------------------------------- 年总结
 
 
-def annual_views(a: Annual, lang: Lang) -> list[TableView]:
+def annual_views(a: Annual, lang: Lang, units_en: Mapping[str, str] | None = None) -> list[TableView]:
     def met(value: bool | None) -> Cell:
         if value is None:
             return Cell("")
@@ -418,7 +434,7 @@ def annual_views(a: Annual, lang: Lang) -> list[TableView]:
         keys=("number", "task", "done_on"),
         legend=None if a.tasks_done else t("annual.no_tasks", lang, year=a.year),
     )
-    problems = events_view(t("title.annual.problems", lang, year=a.year), a.problem_events, lang)
+    problems = events_view(t("title.annual.problems", lang, year=a.year), a.problem_events, lang, units_en)
     if not a.problem_events:
         problems = replace(problems, legend=t("annual.no_problems", lang, year=a.year))
     return [indicators, tasks, problems]

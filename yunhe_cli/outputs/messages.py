@@ -224,6 +224,13 @@ USAGE: list[tuple[str, str]] = [
         "{org} 不是组织名（只能用字母、数字、- _ .）",
     ),
 ]
+# pydantic's words for a bound of an option, in the user's terms, (English pattern, zh, en).
+BOUNDS: list[tuple[str, str, str]] = [
+    (r"Input should be greater than or equal to (?P<n>\S+)", "应为 {n} 或更大", "give {n} or more"),
+    (r"Input should be less than or equal to (?P<n>\S+)", "应为 {n} 或更小", "give {n} or less"),
+    (r"Input should be greater than (?P<n>\S+)", "应大于 {n}", "give more than {n}"),
+    (r"Input should be less than (?P<n>\S+)", "应小于 {n}", "give less than {n}"),
+]
 # Words of the usage lines and of the help.
 USAGE_WORDS: dict[str, tuple[str, str]] = {
     "usage": ("用法：", "Usage:"),
@@ -262,13 +269,20 @@ def coded_message(code: str, message: str, lang: Lang) -> str:
     first, then the detail, which quotes names and values as found)."""
     if lang is Lang.en:
         return message
-    return f"{code_text(code, lang)}：{message}"
+    from yunhe_cli.outputs.problem_details import detail_zh
+
+    return f"{code_text(code, lang)}：{detail_zh(code, message)}"
 
 
 def usage_text(message: str, lang: Lang) -> str:
     """A usage error's message (click's, Typer's or yunhe's own) in `lang`. pydantic's "Value
     error, " before a validator's own words is dropped: the words say what is wrong."""
     message = re.sub(r"(^|: )Value error, ", r"\1", message)
+    for pattern, zh, en in BOUNDS:
+        found = re.search(pattern, message)
+        if found:
+            said = (zh if lang is Lang.zh else en).format(**found.groupdict())
+            message = message[: found.start()] + said + message[found.end() :]
     if lang is Lang.en:
         return message
     for pattern, template in USAGE:

@@ -512,7 +512,7 @@ def problems_view(report: StatusReport, rows: Sequence[ProblemProgress], lang: L
                 Cell(q.id),
                 Cell(q.title),
                 Cell(report.unit_label(q.owner, lang is Lang.en)),
-                Cell(q.source or ""),
+                Cell(t(f"source.{q.source}", lang) if q.source else ""),
                 Cell(fmt_date(q.raised_on), value=q.raised_on),
                 Cell(fmt_date(q.due), value=q.due),
                 problem_state_cell(q, lang),

@@ -185,3 +185,11 @@ class Query:
             and (not self.overdue or q.overdue)
             and (self.unit is None or q.owner == self.unit)
         ]
+
+
+def units_in_english(repo: Repository) -> dict[str, str]:
+    """Each unit's name as the data writes it (its registry name and its aliases) -> its English
+    name, for the units that have one (`name_en` in units.yaml)."""
+    if repo.units is None:
+        return {}
+    return {name: u.name_en for u in repo.units.model.units if u.name_en for name in (u.name, *u.aliases)}

@@ -432,10 +432,8 @@ def _number_hint(value: str) -> str:
     if any("\uff10" <= ch <= "\uff19" for ch in stripped) or "\uff0e" in stripped:
         ascii_digits = stripped.translate({0xFF0E: ".", **{0xFF10 + i: str(i) for i in range(10)}})
         return f"it has full-width digits; write {ascii_digits.rstrip('%％')} with ASCII digits"
-    if stripped.endswith(("%", "％")):
-        return (
-            f"write {stripped.rstrip('%％').strip()} without %: the indicator's unit says it is a percentage"
-        )
+    if stripped.endswith(("%", "％")):  # the unit is in the project's file: checks.number_hints says it
+        return "write the figure alone, without %"
     return "write the figure alone, without quotes or units"
 
 
