@@ -29,6 +29,7 @@ from yunhe_cli.outputs.labels import MARKERS, Lang, t
 from yunhe_cli.outputs.meeting_views import history_json, quarter_json, quarter_views
 from yunhe_cli.outputs.views import (
     TableView,
+    fmt_number,
     indicators_json,
     indicators_view,
     problems_json,
@@ -91,10 +92,10 @@ def _charts(
         partial = any(n["key"] == "annualised" for n in row["notes"])
         doc = history_json(project, ind, history(repo, project, ind, report.as_of), report.as_of.isoformat())
         drawn = chart(row, doc, path(ind, ctx, partial))
-        latest = ""
-        if row["actual"] is not None:
-            latest = f"{row['actual']:g} ({row['latest_period']})"
         item = progress[ind.id]
+        latest = ""
+        if item.actual is not None:  # rounded as the tables round it
+            latest = f"{fmt_number(item.actual)} ({row['latest_period']})"
         out.append(
             IndicatorChart(
                 anchor=f"{project.id}-{ind.id}",
