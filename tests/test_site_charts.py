@@ -15,12 +15,16 @@ import datetime as dt
 import os
 import re
 import shutil
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from yunhe_cli.cli.app import app
+from yunhe_cli.core import model as m
+from yunhe_cli.core.bands import Zone, trend_path
+from yunhe_cli.core.readings import Context
 from yunhe_cli.outputs.charts import GRID_COLOUR, STATUS_COLOURS, Chart, svg
 from yunhe_cli.outputs.labels import Lang
 from yunhe_cli.outputs.site import site_context
@@ -141,3 +145,52 @@ def test_chart_text_is_at_least_11_css_px(tmp_path: Path, width: int) -> None:
             browser.close()
     assert smallest >= 11, (smallest, where)
     assert scroll <= width  # nothing scrolls sideways
+
+
+def test_the_trend_rule_as_bands_by_hand() -> None:
+    # A level with no baseline, 100 by 2027-12-31, first reported 20 for 2025-12: the roll-up
+    # projects a figure x of month p from (2025-12, 20) through (p, x) to the target date and
+    # calls it on track when the projection reaches 0.95 × 100. At 2026-12, halfway (12 of 24
+    # months): on track from 20 + (95 − 20) / 2 = 57.5, at risk from 20 + (85 − 20) / 2 = 52.5;
+    # 57.5 projects to 57.5 + (57.5 − 20) × 12 / 12 = 95, on the line.
+    ind = m.Indicator.model_validate(
+        {
+            "id": "x",
+            "name": "测试",
+            "kind": "level",
+            "unit": "%",
+            "comparator": ">=",
+            "target": {"value": Decimal(100), "by": dt.date(2027, 12, 31)},
+            "reported_as": "point",
+            "source_text": "x",
+        }
+    )
+    ctx = Context(dt.date(2023, 1, 1), dt.date(2027, 12, 31), m.Thresholds())
+    points = trend_path(ind, ctx, "2025-12", Decimal(20))
+    assert [p.period for p in points][:2] == ["2026-01", "2026-02"] and len(points) == 24
+    middle = next(p for p in points if p.period == "2026-12")
+    assert middle.zones == (
+        Zone("off_track", None, Decimal("52.5")),
+        Zone("at_risk", Decimal("52.5"), Decimal("57.5")),
+        Zone("on_track", Decimal("57.5"), Decimal(100)),
+        Zone("achieved", Decimal(100), None),
+    )
+    assert points[-1].zones[1] == Zone("at_risk", Decimal(85), Decimal(95))  # at the target date
+    assert trend_path(ind.model_copy(update={"comparator": "<="}), ctx, "2025-12", Decimal(20)) == ()
+
+
+def test_a_trend_judged_chart_draws_its_trend_line_to_the_projection() -> None:
+    """From the first figure through the latest to the projection at the target date: one straight
+    line, since the roll-up projects at the pace from the first figure (26 such charts)."""
+    repo, _ = load_repository(SAMPLE)
+    ctx = site_context(repo, dt.date.fromisoformat(AS_OF), Lang.zh)
+    trend = [c for p in ctx["projects"] for c in p["charts"] if c.by_projection]
+    assert len(trend) == 26
+    for c in trend:
+        drawn = c.chart
+        assert drawn.projection is not None and len(drawn.projection) == 3, c.anchor
+        (m0, v0), (m1, v1), (m2, v2) = drawn.projection
+        assert (m0, v0) == drawn.actual[0] and (m1, v1) == drawn.actual[-1], c.anchor
+        assert m2 == drawn.target_month
+        # The projection comes from the JSON document, rounded to 4 places: within 0.00005.
+        assert abs(v2 - (v0 + (v1 - v0) * (m2 - m0) / (m1 - m0))) <= 0.00005, c.anchor

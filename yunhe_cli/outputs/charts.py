@@ -58,7 +58,8 @@ class Chart:
     actual: tuple[tuple[int, float], ...]  # (month index, figure made comparable)
     target: float
     target_month: int  # the end of the target's month
-    projection: tuple[tuple[int, float], tuple[int, float]] | None  # from the latest figure to the date
+    # From the latest figure to the target date; judged by the trend, from the first figure through it.
+    projection: tuple[tuple[int, float], ...] | None
     status: str
     y_range: tuple[float, float]
 
