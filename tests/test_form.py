@@ -261,13 +261,15 @@ def test_the_form_prints_on_a4_landscape_with_its_headers_and_prompts_in_chinese
         for dv in sheet.data_validations.dataValidation:
             assert dv.showInputMessage and dv.showErrorMessage
             assert dv.prompt == dv.error and re.search(r"[\u4e00-\u9fff]", dv.prompt or ""), dv.prompt
-    assert book["主要指标"].column_dimensions["B"].width == 30  # the indicator's name
-    # The filling instructions, one line a row, unwrapped: each runs on whole over the empty cells
-    # beside its 14-wide column instead of wrapping into lines that overlap.
+    # The indicator's name column is as wide as p01's longest name, 投资总量全市排名有所提升: 12 wide
+    # characters count 24, times 1.25 for a wider font, plus 2 of padding.
+    assert book["主要指标"].column_dimensions["B"].width == 32
+    # The filling instructions, one line a row across both columns, wrapped in a row sized to it.
     help_rows = [row for row in book["报送"].iter_rows(min_col=1, max_col=1) if row[0].value]
-    lines = [c.value for (c,) in help_rows if str(c.value).startswith(("填表说明", "数字", "定性", "不要"))]
-    assert len(lines) == 4 and lines[0] == "填表说明：只填黄色单元格，其余单元格已锁定。"
-    assert all(not c.alignment.wrap_text for (c,) in help_rows if c.value in lines)
+    lines = [c for (c,) in help_rows if str(c.value).startswith(("填表说明", "数字", "定性", "不要"))]
+    assert len(lines) == 4 and lines[0].value == "填表说明：只填黄色单元格，其余单元格已锁定。"
+    merged = {str(rng) for rng in book["报送"].merged_cells.ranges}
+    assert all(c.alignment.wrap_text and f"A{c.row}:B{c.row}" in merged for c in lines)
 
 
 # --------------------------------------------------------------------------- every report of the sample

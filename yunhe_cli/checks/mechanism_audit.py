@@ -20,7 +20,8 @@ from typing import Any
 
 from yunhe_cli.core.problems import Loc, Problem
 from yunhe_cli.core.repository import Repository
-from yunhe_cli.store.git import ZERO, Git, walk
+from yunhe_cli.store.commit_walk import walk
+from yunhe_cli.store.git import ZERO, Git
 from yunhe_cli.store.layout import classify
 from yunhe_cli.store.yamlio import decode, locate, parse_text
 

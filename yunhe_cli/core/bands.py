@@ -17,7 +17,7 @@ from decimal import Decimal
 from yunhe_cli.core import model as m
 from yunhe_cli.core.kinds import kind_of
 from yunhe_cli.core.numbers import DECIMAL_ZERO, settle
-from yunhe_cli.core.periods import add_months, month_index, period_of_date, period_position
+from yunhe_cli.core.periods import add_months, month_index, month_position, period_of_date, period_position
 from yunhe_cli.core.readings import Context, tolerance_of
 
 
@@ -121,4 +121,45 @@ def path(ind: m.Indicator, ctx: Context, partial: bool = False) -> tuple[PathPoi
         period = add_months(first, n)
         expected = kind.expected(ind, period_position(period), ctx).value
         out.append(PathPoint(period, expected, zones(ind, expected, ctx, partial)))
+    return tuple(out)
+
+
+def trend_path(
+    ind: m.Indicator, ctx: Context, first_period: str, first_value: Decimal, partial: bool = False
+) -> tuple[PathPoint, ...]:
+    """The bands where the roll-up has no path (no baseline) and judges a figure by the trend: the
+    projection from the first figure through it to the target date, over the target, against the
+    thresholds. Solved for the figure at a month's end p (first figure v0 at p0, target T at t):
+    on track from v0 + (on_track × T − v0) × (p − p0) / (t − p0), at risk from the same with
+    at_risk, met from T; straight lines from the first figure to the thresholds at the target date.
+    Months after the first figure's, up to the target's."""
+    target = ind.target.value
+    kind = kind_of(ind)
+    if target is None or ind.comparator not in (">=", ">") or kind.qualitative or kind.hold or target <= 0:
+        return ()
+    start, end = period_position(first_period), month_position(ind.target.by)
+    if end <= start:
+        return ()
+    thresholds = ctx.thresholds
+    met = "on_track" if partial else "achieved"
+    out = []
+    period = add_months(first_period, 1)
+    while period_position(period) <= end:
+        share = (period_position(period) - start) / (end - start)
+        fraction = Decimal(share.numerator) / Decimal(share.denominator)
+        risk = min(settle(first_value + (target * thresholds.at_risk - first_value) * fraction), target)
+        on = min(settle(first_value + (target * thresholds.on_track - first_value) * fraction), target)
+        out.append(
+            PathPoint(
+                period,
+                None,
+                (
+                    Zone("off_track", None, risk),
+                    Zone("at_risk", risk, on),
+                    Zone("on_track", on, target),
+                    Zone(met, target, None),
+                ),
+            )
+        )
+        period = add_months(period, 1)
     return tuple(out)

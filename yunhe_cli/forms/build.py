@@ -34,8 +34,12 @@ from yunhe_cli.core.repository import Repository
 from yunhe_cli.edits.roundtrip import number_text
 from yunhe_cli.edits.session import project_of
 from yunhe_cli.forms.layout import (
+    CODE_HIDDEN,
+    COLUMN_BOUNDS,
     COLUMNS,
     DATE_FORMAT,
+    DONE_COLUMNS,
+    DONE_FILL,
     FIRST_ROW,
     FORMAT_NAME,
     HEADER_FILL,
@@ -46,17 +50,21 @@ from yunhe_cli.forms.layout import (
     LOCKED_FILL,
     MAX_FIGURE,
     META_SHEET,
+    MISSING_COLOR,
     SUBMISSION_FIRST_ROW,
     SUBMISSION_ROWS,
     TEXT_FORMAT,
+    column_width,
     digest,
+    line_count,
     month_report,
     norm,
     plan_version,
+    row_height,
     trimmed,
 )
 from yunhe_cli.outputs.labels import Lang, t
-from yunhe_cli.reports.rollup import readings, visible_reports
+from yunhe_cli.reports.rollup import readings, reporting_state, visible_reports
 
 # --------------------------------------------------------------------------- what the form holds
 
@@ -83,6 +91,7 @@ class FormContent:
     submission: dict[str, Any]
     rows: dict[str, list[Row]]
     horizon: tuple[dt.date, dt.date]
+    missing: tuple[str, ...] = ()  # the project's earlier months not reported (due and missing)
 
 
 def _shown(value: Any, lang: Lang) -> Any:
@@ -152,19 +161,24 @@ def form_content(repo: Repository, project_ref: str, period: str, as_of: dt.date
                     last_update = u
                     reached_before.update({r.milestone: r.reached_on for r in u.milestones})
         now = updates.get(task.id)
+        # A task done before this month is shown done, in locked cells: nothing is left to fill in.
+        done = (
+            last_update is not None and last_update.status == "done" and (now is None or now.status == "done")
+        )
+        shown = now or (last_update if done else None)
         cells = {
             "id": task.id,
             "title": task.title if lang is Lang.zh else (task.title_en or task.title),
             "due": task.due,
             "last_status": t(f"task.{last_update.status}", lang) if last_update else "",
             "last_percent": last_update.percent if last_update else None,
-            "status": t(f"task.{now.status}", lang) if now else None,
-            "percent": now.percent if now else None,
-            "done_on": now.done_on if now else None,
-            "note": now.note if now else None,
+            "status": t(f"task.{shown.status}", lang) if shown else None,
+            "percent": shown.percent if shown else None,
+            "done_on": shown.done_on if shown else None,
+            "note": shown.note if shown else None,
         }
         choices = {"status": "status", "percent": "percent", "done_on": "date"}
-        task_inputs = frozenset({"status", "percent", "done_on", "note"})
+        task_inputs = frozenset() if done else frozenset({"status", "percent", "done_on", "note"})
         rows["tasks"].append(Row("task", task.id, "", cells, task_inputs, choices))
         reached_now = {r.milestone: r.reached_on for r in (now.milestones if now else [])}
         for ms in task.milestones:
@@ -176,7 +190,9 @@ def form_content(repo: Repository, project_ref: str, period: str, as_of: dt.date
                 "done_on": reached_now.get(ms.title),
             }
             ms_inputs = (
-                frozenset() if earlier_date and ms.title not in reached_now else frozenset({"done_on"})
+                frozenset()
+                if done or (earlier_date and ms.title not in reached_now)
+                else frozenset({"done_on"})
             )
             rows["tasks"].append(
                 Row("milestone", task.id, ms.title, ms_cells, ms_inputs, {"done_on": "date"})
@@ -214,7 +230,8 @@ def form_content(repo: Repository, project_ref: str, period: str, as_of: dt.date
             dt.date(2100, 12, 31),
         )
     )
-    return FormContent(project, period, lang, report, rel is not None, submission, rows, horizon)
+    missing = tuple(p for p in reporting_state(repo, project.id, as_of).missing if p < period)
+    return FormContent(project, period, lang, report, rel is not None, submission, rows, horizon, missing)
 
 
 # --------------------------------------------------------------------------- the workbook
@@ -237,6 +254,7 @@ def build_workbook(content: FormContent, made_on: dt.date) -> Any:
     top = Alignment(vertical="top", wrap_text=True)
     input_fill = PatternFill("solid", fgColor=INPUT_FILL)
     locked_fill = PatternFill("solid", fgColor=LOCKED_FILL)
+    done_fill = PatternFill("solid", fgColor=DONE_FILL)
     unlocked = Protection(locked=False)
     book = Workbook()
     book.remove(book.active)  # type: ignore[arg-type]
@@ -321,11 +339,23 @@ def build_workbook(content: FormContent, made_on: dt.date) -> Any:
             dv = validation("date")
             sheet.add_data_validation(dv)
             dv.add(cell.coordinate)
+    help_row = HELP_ROW
+    if content.missing:  # the project's earlier months not yet reported, above the instructions
+        line = t(
+            "form.missing",
+            lang,
+            months="、".join(content.missing) if lang is Lang.zh else ", ".join(content.missing),
+        )
+        put(sheet, "submission", f"A{help_row}", line, False).font = Font(bold=True, color=MISSING_COLOR)
+        sheet.merge_cells(f"A{help_row}:B{help_row}")
+        records.append(["merge", "submission", f"A{help_row}:B{help_row}"])
+        help_row += 2
     for i, line in enumerate(t("form.help", lang).split("\n")):
-        # One line a row, not wrapped: it runs on over the empty cells beside it, read whole.
-        put(sheet, "submission", f"A{HELP_ROW + i}", line, False).alignment = Alignment(vertical="top")
-    sheet.column_dimensions["A"].width = 14
-    sheet.column_dimensions["B"].width = 70
+        # One line a row, across both columns, wrapped in a row as tall as its text.
+        put(sheet, "submission", f"A{help_row + i}", line, False)
+        sheet.merge_cells(f"A{help_row + i}:B{help_row + i}")
+        records.append(["merge", "submission", f"A{help_row + i}:B{help_row + i}"])
+    _fit_submission(sheet)
     _print_wide(sheet)
     _protect(sheet)
 
@@ -339,14 +369,12 @@ def build_workbook(content: FormContent, made_on: dt.date) -> Any:
         put(sheet, key, "A1", table_title, False).font = Font(bold=True, size=14)
         sheet.merge_cells(f"A1:{last_col}1")
         records.append(["merge", key, f"A1:{last_col}1"])
-        for col, (col_key, is_input) in enumerate(columns):
+        for col, (col_key, _is_input) in enumerate(columns):
             letter = chr(ord("A") + col)
             cell = put(sheet, key, f"{letter}{HEADER_ROW}", t(f"form.col.{key}.{col_key}", lang), False)
             cell.font = Font(bold=True)
-            cell.fill = PatternFill("solid", fgColor=INPUT_FILL if is_input else HEADER_FILL)
+            cell.fill = PatternFill("solid", fgColor=HEADER_FILL)  # a header takes no input
             cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-            width = 12 if col_key not in ("name", "title", "note", "resolution", "evidence") else 30
-            sheet.column_dimensions[letter].width = 20 if col_key == "id" else width
         by_kind: dict[str, Any] = {}
         for r, entry in enumerate(content.rows[key], FIRST_ROW):
             records.append(["row", key, str(r), entry.what, entry.ident, entry.extra])
@@ -356,15 +384,22 @@ def build_workbook(content: FormContent, made_on: dt.date) -> Any:
                 kind = entry.choices.get(col_key) if is_input else None
                 value = entry.cells.get(col_key)
                 if value is None and not is_input:
-                    sheet[coord].fill = locked_fill
+                    done = entry.what == "task" and col_key in DONE_COLUMNS and not entry.inputs
+                    sheet[coord].fill = done_fill if done else locked_fill
                     sheet[coord].border = border
                     continue
-                put(sheet, key, coord, value, is_input, kind or ("text" if is_input else None))
+                cell = put(sheet, key, coord, value, is_input, kind or ("text" if is_input else None))
+                if entry.what == "task" and col_key in DONE_COLUMNS and not entry.inputs:
+                    cell.fill = done_fill  # a task done before this month, shown done
                 if kind is not None and kind != "text":
                     if kind not in by_kind:
                         by_kind[kind] = validation(kind)
                         sheet.add_data_validation(by_kind[kind])
                     by_kind[kind].add(coord)
+        _fit_table(sheet, key)
+        if key in CODE_HIDDEN:  # the codes are for yunhe; the name beside them is for people
+            sheet.column_dimensions["A"].hidden = True
+            records.append(["hidden", key, "A"])
         sheet.freeze_panes = f"C{FIRST_ROW}"
         sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
         _print_wide(sheet)
@@ -385,6 +420,63 @@ def build_workbook(content: FormContent, made_on: dt.date) -> Any:
 def _project_name(content: FormContent) -> str:
     p = content.project
     return p.name if content.lang is Lang.zh else (p.name_en or p.name)
+
+
+def _text(value: Any) -> str:
+    """A cell's value as the spreadsheet shows it."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _fit_table(sheet: Any, key: str) -> None:
+    """Each column as wide as its widest text (within its bounds), each row as tall as its most
+    wrapped cell; the title, across the columns shown, wraps too if it must."""
+    from openpyxl.styles import Alignment
+    from openpyxl.utils import get_column_letter
+
+    widths: dict[str, float] = {}
+    for col, (col_key, is_input) in enumerate(COLUMNS[key], 1):
+        letter = get_column_letter(col)
+        texts = [_text(sheet.cell(row=r, column=col).value) for r in range(HEADER_ROW, sheet.max_row + 1)]
+        least, most = COLUMN_BOUNDS.get(col_key, (10.0 if is_input else 6.0, 16.0))
+        widths[letter] = column_width(texts, least, most)
+        sheet.column_dimensions[letter].width = widths[letter]
+    if key in CODE_HIDDEN:
+        del widths["A"]  # hidden: its text takes no room
+    shown = sum(widths.values())
+    title = sheet["A1"]
+    title.alignment = Alignment(vertical="top", wrap_text=True)
+    sheet.row_dimensions[1].height = row_height(line_count(_text(title.value), shown * 11 / 14), 14)
+    for r in range(HEADER_ROW, sheet.max_row + 1):
+        lines = max(line_count(_text(sheet[f"{letter}{r}"].value), width) for letter, width in widths.items())
+        sheet.row_dimensions[r].height = row_height(lines)
+
+
+def _fit_submission(sheet: Any) -> None:
+    """The labels' column as wide as its widest label, the values' as its widest value (within
+    bounds); the rows across both columns (the title, the instructions) wrap in that width."""
+    from openpyxl.styles import Alignment
+
+    labels = [_text(sheet[f"A{r}"].value) for r in range(SUBMISSION_FIRST_ROW, HELP_ROW)]
+    values = [_text(sheet[f"B{r}"].value) for r in range(SUBMISSION_FIRST_ROW, HELP_ROW)]
+    a, b = column_width(labels, 8, 20), column_width(values, 40, 60)
+    sheet.column_dimensions["A"].width, sheet.column_dimensions["B"].width = a, b
+    merged = {str(rng).split(":")[0] for rng in sheet.merged_cells.ranges}
+    for r in range(1, sheet.max_row + 1):
+        size = 14 if r == 1 else 11
+        if f"A{r}" in merged:
+            sheet[f"A{r}"].alignment = Alignment(vertical="top", wrap_text=True)
+            lines = line_count(_text(sheet[f"A{r}"].value), (a + b) * 11 / size)
+        else:
+            lines = max(
+                line_count(_text(sheet[f"A{r}"].value), a), line_count(_text(sheet[f"B{r}"].value), b)
+            )
+        sheet.row_dimensions[r].height = row_height(lines, size)
 
 
 def _serial(day: dt.date) -> int:

@@ -15,7 +15,7 @@ from typing import Any
 
 from yunhe_cli.core import model as m
 from yunhe_cli.core.kinds import kind_of
-from yunhe_cli.forms.layout import SUBMISSION_FIRST_ROW, SUBMISSION_ROWS, column_letter, norm
+from yunhe_cli.forms.layout import DONE_COLUMNS, SUBMISSION_FIRST_ROW, SUBMISSION_ROWS, column_letter, norm
 from yunhe_cli.forms.read import Cell, FormProblem, ReadForm
 from yunhe_cli.outputs.labels import LABELS
 
@@ -172,6 +172,7 @@ class TaskInput:
     done_on: dt.date | None = None
     note: str | None = None
     reached: list[tuple[str, dt.date, int]] = field(default_factory=list)  # milestone, date, row
+    kept: bool = False  # done before the month: its locked cells, as made, keep the report's entry
 
 
 @dataclass
@@ -229,7 +230,16 @@ def parse_form(form: ReadForm, project: m.Project) -> ParsedForm:
         out.indicators.append(item)
     current: TaskInput | None = None
     for r in form.rows.get("tasks", []):
-        if r.what == "task":
+        if r.what == "task" and ("tasks", col("tasks", "status", r.row)) in form.locked:
+            current = TaskInput(r.ident, r.row, kept=True)
+            made = {k: form.locked.get(("tasks", col("tasks", k, r.row)), "") for k in DONE_COLUMNS}
+            current.status = to_status(Cell("tasks", "", made["status"]))
+            current.percent = to_percent(Cell("tasks", "", made["percent"]))
+            current.done_on = to_date(Cell("tasks", "", made["done_on"]))
+            current.note = made["note"] or None
+            out.tasks.append(current)
+            current = None  # its milestones are locked too
+        elif r.what == "task":
             current = TaskInput(r.ident, r.row)
             current.status = read("tasks", col("tasks", "status", r.row), to_status)
             current.percent = read("tasks", col("tasks", "percent", r.row), to_percent)

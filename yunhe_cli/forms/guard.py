@@ -76,6 +76,7 @@ class Records:
     cells: dict[str, dict[str, tuple[str, str]]] = field(default_factory=lambda: {k: {} for k in SHEET_KEYS})
     rows: list[tuple[str, int, str, str, str]] = field(default_factory=list)  # sheet, row, what, id, extra
     merges: set[tuple[str, str]] = field(default_factory=set)
+    hidden: set[tuple[str, str]] = field(default_factory=set)  # columns hidden as made (sheet, letter)
     extent: dict[str, tuple[int, int]] = field(default_factory=dict)  # sheet key -> last row, column
 
 
@@ -105,6 +106,8 @@ def check_records(numbered: list[tuple[int, list[str]]]) -> tuple[Records | None
             _grow(out, r[1], int(r[2]), 1)
         elif kind == "merge" and size == 3 and _RANGE.match(r[2]):
             out.merges.add((r[1], r[2]))
+        elif kind == "hidden" and size == 3 and re.fullmatch(r"[A-Z]{1,3}", r[2]):
+            out.hidden.add((r[1], r[2]))
         else:
             return None, row, f"entry {kind!r} is malformed"
     missing = [k for k in SHEET_KEYS if k not in out.names]

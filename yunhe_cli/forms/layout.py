@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import unicodedata
 from collections.abc import Iterator
 from typing import Any
 
@@ -72,6 +73,17 @@ SUBMISSION_FIRST_ROW = 2
 HELP_ROW = SUBMISSION_FIRST_ROW + len(SUBMISSION_ROWS) + 1
 MAX_FIGURE = 10**12  # data validation's bounds for a figure (no county figure comes near)
 LOCKED_FILL, INPUT_FILL, HEADER_FILL = "F2F2F2", "FFF9DB", "D9D9D9"
+DONE_FILL, MISSING_COLOR = "E2EFDA", "C00000"  # a task done before the month; the months not reported
+DONE_COLUMNS = ("status", "percent", "done_on", "note")  # a done task's cells, shown done
+CODE_HIDDEN = ("indicators", "tasks")  # sheets whose code column (A) is hidden: the name beside it is read
+# (least, most) width of a column, in digits; any other is 6 to 16 (an input one at least 10).
+COLUMN_BOUNDS: dict[str, tuple[float, float]] = {
+    "name": (16.0, 36.0),
+    "title": (16.0, 36.0),
+    "note": (24.0, 36.0),
+    "resolution": (24.0, 36.0),
+    "evidence": (20.0, 30.0),
+}
 TEXT_FORMAT, DATE_FORMAT = "@", "yyyy-mm-dd"
 
 
@@ -143,3 +155,82 @@ def month_report(
     rel = f"indicators/{project.id}/{period}.yaml"
     parsed = parse_text(new_report_text(repo, project, period, as_of), repo.root / rel)
     return m.MonthlyReport.model_validate(parsed.data), None
+
+
+# --------------------------------------------------------------------------- sizes from the text
+
+# A column's width is counted in the default font's digits; the reader's font may be wider than the
+# workbook's (LibreOffice draws Calibri as DejaVu Sans, about 1.25 times as wide), so each narrow
+# character is given WIDTH_SLACK digits and each cell PADDING digits of margin.
+WIDTH_SLACK, PADDING = 1.25, 2.0
+LINE_POINTS, ROW_MARGIN_POINTS = 15.0, 3.0  # one line of 11-point text, and the room above and below it
+
+
+def text_width(text: str) -> int:
+    """A text's width in narrow characters: a wide or full-width (CJK) character counts twice, a
+    combining mark not at all. The widest line of a text of several lines."""
+    widest = 0
+    for line in text.split("\n"):
+        width = 0
+        for ch in line:
+            if unicodedata.combining(ch):
+                continue
+            width += 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+        widest = max(widest, width)
+    return widest
+
+
+def column_width(texts: list[str], least: float, most: float) -> float:
+    """The width (in digits) a column needs for its widest text, kept between `least` and `most`
+    (a text wider than `most` wraps)."""
+    widest = max((text_width(t) for t in texts), default=0)
+    return max(least, min(most, round(widest * WIDTH_SLACK + PADDING, 1)))
+
+
+def line_count(text: str, width: float) -> int:
+    """The lines a wrapped text takes in a column `width` digits wide: wrapped as a spreadsheet
+    wraps, between any two wide characters, after a space or a hyphen, and inside a word only when
+    the word alone is wider than the column."""
+    room = max(1.0, (width - PADDING) / WIDTH_SLACK)
+    total = 0
+    for line in text.split("\n"):
+        lines, used = 1, 0.0
+        for token in _break_units(line):
+            size, full = text_width(token.rstrip()), text_width(token)  # a trailing space may hang
+            if used + size <= room:
+                used += full
+            elif size <= room:
+                lines, used = lines + 1, float(full)
+            else:  # a word wider than the column, broken inside
+                if used:
+                    lines += 1
+                pieces = int(-(-size // room))
+                lines, used = lines + pieces - 1, size - (pieces - 1) * room
+        total += lines
+    return total
+
+
+def _break_units(line: str) -> list[str]:
+    """A line cut where it may wrap: each wide character on its own, a run of narrow ones after
+    each space or hyphen."""
+    units: list[str] = []
+    word = ""
+    for ch in line:
+        if unicodedata.east_asian_width(ch) in ("W", "F"):
+            if word:
+                units.append(word)
+                word = ""
+            units.append(ch)
+            continue
+        word += ch
+        if ch in " -/":
+            units.append(word)
+            word = ""
+    if word:
+        units.append(word)
+    return units
+
+
+def row_height(lines: int, points: float = 11) -> float:
+    """The height (in points) of a row whose tallest cell has `lines` lines of `points`-point text."""
+    return round(max(1, lines) * LINE_POINTS * points / 11 + ROW_MARGIN_POINTS, 1)

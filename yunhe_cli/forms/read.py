@@ -9,7 +9,7 @@ become typed values in `forms.cells`; `forms.apply` applies the batch to the dat
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -92,6 +92,7 @@ class ReadForm:
     made: dict[tuple[str, str], str]  # (sheet key, coord) -> the input as the form was made
     indicator_ids: list[str]
     task_ids: list[str]
+    locked: dict[tuple[str, str], str] = field(default_factory=dict)  # (sheet key, coord) -> as made
 
     def at(self, key: str, coord: str, code: str, message: str) -> FormProblem:
         return FormProblem(self.path, code, message, self.sheet_names.get(key, key), coord)
@@ -152,11 +153,12 @@ def read_form(path: Path) -> tuple[ReadForm | None, list[FormProblem]]:
     for key, number, what, ident, extra in checked.rows:
         form.rows.setdefault(key, []).append(FormRows(what, ident, extra, number))
     merges = checked.merges
+    hidden = checked.hidden
     formulas: list[tuple[str, str]] = []
     for key in SHEET_KEYS:
         sheet = book[names[key]]
         written = _written(sheet)
-        layout = _layout_problems(form, key, sheet, cells[key], merges, written)
+        layout = _layout_problems(form, key, sheet, cells[key], merges, written, hidden)
         problems.extend(layout)
         if layout:
             continue
@@ -177,6 +179,8 @@ def read_form(path: Path) -> tuple[ReadForm | None, list[FormProblem]]:
                     formulas.append((key, coord))
                 continue
             shown = norm(value)
+            if role == "locked":
+                form.locked[(key, coord)] = made
             if role == "locked" and shown != made:
                 problems.append(
                     form.at(
@@ -263,6 +267,7 @@ def _layout_problems(
     cells: dict[str, tuple[str, str]],
     merges: set[tuple[str, str]],
     written: dict[tuple[int, int], Any],
+    hidden: set[tuple[str, str]],
 ) -> list[FormProblem]:
     """Rows inserted, deleted or hidden, cells merged: the workbook no longer has the form's shape."""
     out: list[FormProblem] = []
@@ -282,7 +287,7 @@ def _layout_problems(
                 form.at(key, f"A{index}", "X705", f"row {index} is hidden; show it (取消隐藏) and check it")
             )
     for letter, dim in sheet.column_dimensions.items():
-        if dim.hidden:
+        if dim.hidden and (key, letter) not in hidden:
             out.append(
                 form.at(
                     key, f"{letter}1", "X705", f"column {letter} is hidden; show it (取消隐藏) and check it"

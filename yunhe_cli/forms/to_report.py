@@ -13,7 +13,7 @@ from yunhe_cli.core import model as m
 from yunhe_cli.core.problems import Loc
 from yunhe_cli.edits.roundtrip import block_style, set_in_order, yaml_number
 from yunhe_cli.forms.cells import ParsedForm
-from yunhe_cli.forms.layout import column_letter
+from yunhe_cli.forms.layout import DONE_COLUMNS, column_letter
 from yunhe_cli.forms.read import ReadForm
 
 VALUE_ORDER = list(m.ReportedValue.model_fields)
@@ -45,6 +45,12 @@ def apply_report(data: Any, parsed: ParsedForm, project: m.Project) -> None:
     tasks = data["tasks"]
     order = [k.id for k in project.tasks]
     for task in parsed.tasks:
+        if task.kept:  # done before the month: the entry, where the report has one, as the form showed it
+            kept = next((e for e in tasks if e.get("task") == task.ident), None)
+            if kept is not None:
+                for key in DONE_COLUMNS:
+                    set_in_order(kept, key, getattr(task, key), TASK_ORDER)
+            continue
         if task.status is None:
             for i, entry in enumerate(tasks):
                 if entry.get("task") == task.ident:

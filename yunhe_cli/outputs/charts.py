@@ -17,6 +17,7 @@ from typing import Any
 from yunhe_cli.core.bands import PathPoint
 from yunhe_cli.core.kinds import kind_named
 from yunhe_cli.core.periods import month_index
+from yunhe_cli.outputs.labels import MARKERS
 
 # The bands, faint, so the figures stand out; the same hues as the status markers of the page.
 BAND_COLOURS = {
@@ -36,6 +37,7 @@ ACTUAL_COLOUR = "#1f3f8f"
 EXPECTED_COLOUR = "#555555"
 TARGET_COLOUR = "#000000"
 PROJECTION_COLOUR = "#7b3fa0"
+GRID_COLOUR = "#e4e4e4"
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +58,8 @@ class Chart:
     actual: tuple[tuple[int, float], ...]  # (month index, figure made comparable)
     target: float
     target_month: int  # the end of the target's month
-    projection: tuple[tuple[int, float], tuple[int, float]] | None  # from the latest figure to the date
+    # From the latest figure to the target date; judged by the trend, from the first figure through it.
+    projection: tuple[tuple[int, float], ...] | None
     status: str
     y_range: tuple[float, float]
 
@@ -170,14 +173,23 @@ def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
     return [round(first + i * step, 10) for i in range(int((high - first) / step) + 1)]
 
 
-def svg(c: Chart, width: int = 640, height: int = 240, y_title: str | None = None) -> str:
+# The size a chart is drawn at and its text's size: the page shows it about as wide as drawn (a
+# phone's column is ~340 px, a desktop's grid columns ~340-450 px), so its text stays >= 11 CSS px.
+CHART_WIDTH, CHART_HEIGHT, CHART_FONT = 360, 200, 12
+
+
+def svg(c: Chart, width: int = CHART_WIDTH, height: int = CHART_HEIGHT, y_title: str | None = None) -> str:
     """The chart as an SVG element for inlining in a page: vector shapes, text as text (the
-    reader's fonts draw it), no script and nothing fetched."""
+    reader's fonts draw it), no script and nothing fetched. The latest figure is marked in its
+    status's colour with the status's marker (++, +, !, !!), so every chart shows its status;
+    the gridlines are solid and faint, a style no line of the legend uses."""
     import pygal
     from pygal.style import Style
 
     colours = [BAND_COLOURS[layer.status] for layer in c.layers]
-    colours += [EXPECTED_COLOUR, TARGET_COLOUR, ACTUAL_COLOUR, PROJECTION_COLOUR]
+    colours += [EXPECTED_COLOUR, TARGET_COLOUR, ACTUAL_COLOUR]
+    colours += [PROJECTION_COLOUR] if c.projection else []
+    colours += [STATUS_COLOURS[c.status]]
     style = Style(
         colors=tuple(colours),
         font_family="sans-serif",
@@ -185,8 +197,14 @@ def svg(c: Chart, width: int = 640, height: int = 240, y_title: str | None = Non
         plot_background="transparent",
         opacity="1",
         opacity_hover="1",
-        label_font_size=11,
-        major_label_font_size=11,
+        label_font_size=CHART_FONT,
+        major_label_font_size=CHART_FONT,
+        value_label_font_size=CHART_FONT + 1,
+        title_font_size=CHART_FONT,
+        guide_stroke_dasharray="none",
+        major_guide_stroke_dasharray="none",
+        guide_stroke_color=GRID_COLOUR,
+        major_guide_stroke_color=GRID_COLOUR,
     )
     xy = pygal.XY(
         width=width,
@@ -225,7 +243,28 @@ def svg(c: Chart, width: int = 640, height: int = 240, y_title: str | None = Non
         xy.add(
             "projection", list(c.projection), show_dots=False, stroke_style={"width": 1.5, "dasharray": "2,3"}
         )
+    if c.actual:  # the latest figure, in its status's colour, with its marker above it
+        xy.add("latest", [c.actual[-1]], stroke=False, dots_size=4.5)
     text = str(xy.render(is_unicode=True))
+    if c.actual:
+        text = _marked(text, len(colours) - 1, MARKERS[c.status], STATUS_COLOURS[c.status])
     # pygal always writes its tooltip settings as an inline script; without its tooltip script
     # they do nothing, and a page that runs no script is the safer one to mail around.
     return _COMMENT.sub("", _SCRIPT.sub("", text))
+
+
+def _marked(text: str, series: int, marker: str, colour: str) -> str:
+    """The status's marker written above the latest figure's dot (pygal draws the dot only)."""
+    found = re.search(
+        rf'<g class="series serie-{series} color-{series}"><g class="dots">(?:<desc[^>]*>[^<]*</desc>)*'
+        r'<circle cx="([-0-9.]+)" cy="([-0-9.]+)"[^>]*/>',
+        text,
+    )
+    if found is None:
+        return text
+    x, y = float(found.group(1)), float(found.group(2))
+    label = (
+        f'<text x="{x:.1f}" y="{y - 7:.1f}" text-anchor="middle" class="status-marker" '
+        f'style="fill:{colour};font-size:{CHART_FONT + 1}px;font-weight:700">{marker}</text>'
+    )
+    return text[: found.end()] + label + text[found.end() :]

@@ -372,6 +372,10 @@ LABELS: dict[str, tuple[str, str]] = {
         "Do not add or delete rows, merge cells, hide rows or add sheets; the lead unit imports the form "
         "with yunhe import.",
     ),
+    "form.missing": (
+        "注意：本工程以前月份尚未报送：{months}。请先补报。",
+        "Note: this project's earlier months not yet reported: {months}. Report them first.",
+    ),
     "form.col.indicators.id": ("代码", "Id"),
     "form.col.indicators.name": ("指标", "Indicator"),
     "form.col.indicators.unit": ("单位", "Unit"),

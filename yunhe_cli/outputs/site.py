@@ -13,6 +13,7 @@ from the data.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from collections import defaultdict
@@ -21,8 +22,9 @@ from pathlib import Path
 from typing import Any
 
 from yunhe_cli.core import model as m
-from yunhe_cli.core.bands import path
+from yunhe_cli.core.bands import path, trend_path
 from yunhe_cli.core.kinds import kind_of
+from yunhe_cli.core.periods import month_index
 from yunhe_cli.core.progress import each
 from yunhe_cli.core.repository import Repository
 from yunhe_cli.outputs.charts import BAND_COLOURS, Chart, chart, svg
@@ -30,6 +32,7 @@ from yunhe_cli.outputs.labels import MARKERS, Lang, t
 from yunhe_cli.outputs.meeting_views import history_json, quarter_json, quarter_views
 from yunhe_cli.outputs.views import (
     TableView,
+    fmt_number,
     indicators_json,
     indicators_view,
     problems_json,
@@ -78,12 +81,24 @@ def _charts(
         if kind_of(ind).qualitative or ind.target.value is None or row is None:
             continue
         partial = any(n["key"] == "annualised" for n in row["notes"])
-        doc = history_json(project, ind, history(repo, project, ind, report.as_of), report.as_of.isoformat())
-        drawn = chart(row, doc, path(ind, ctx, partial))
-        latest = ""
-        if row["actual"] is not None:
-            latest = f"{row['actual']:g} ({row['latest_period']})"
+        points = history(repo, project, ind, report.as_of)
+        doc = history_json(project, ind, points, report.as_of.isoformat())
+        bands = path(ind, ctx, partial)
+        trend = any(n["key"] == "judged_by_projection" for n in row["notes"])
+        first = next((h for h in points if h.actual is not None), None)
+        if trend and first is not None and first.actual is not None:
+            # No path (no baseline): the bands of the trend rule, from the first figure.
+            by_trend = {b.period: b for b in trend_path(ind, ctx, first.period, first.actual, partial)}
+            bands = tuple(by_trend.get(b.period, b) for b in bands)
+        drawn = chart(row, doc, bands)
+        if trend and first is not None and first.actual is not None and drawn.projection:
+            # The trend line: from the first figure, through the latest, to the projection.
+            start = (month_index(first.period) + 1, float(first.actual))
+            drawn = dataclasses.replace(drawn, projection=(start, *drawn.projection))
         item = progress[ind.id]
+        latest = ""
+        if item.actual is not None:  # rounded as the tables round it
+            latest = f"{fmt_number(item.actual)} ({row['latest_period']})"
         out.append(
             IndicatorChart(
                 anchor=f"{project.id}-{ind.id}",
