@@ -237,19 +237,37 @@ def render_site(context_: dict[str, Any], lang: Lang) -> str:
     )
     env.globals["t"] = lambda key, **params: t(key, lang, **params)
     env.filters["svg"] = lambda drawn, label="": Markup(named_svg(drawn, label))
-    env.filters["dates"] = whole_dates
+    env.filters["dates"] = lambda text: whole_dates(text, lang)
+    env.filters["zh"] = lambda text: lang_marked(text, lang)
     return env.get_template("site.html.j2").render(**context_)
 
 
 DATE = re.compile(r"\d{4}-\d{2}(?:-\d{2})?")
+# A run of Chinese (with its punctuation and full-width forms), which may hold figures, Latin letters
+# and spaces between Chinese characters (滚动推进亿元项目 50 个).
+_HAN = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef“”‘’"
+CHINESE_RUN = re.compile(f"[{_HAN}]+(?:[ 0-9A-Za-z.%·-]*[{_HAN}]+)*")
 
 
-def whole_dates(text: str) -> Any:
+def whole_dates(text: str, lang: Lang = Lang.zh) -> Any:
     """The text escaped, each date or month in it kept on one line (`2025-06-20` never splits as
-    `2025-` / `06-20`, on a phone or on paper) by a span the page's style does not break."""
+    `2025-` / `06-20`, on a phone or on paper) by a span the page's style does not break; on the
+    English page, its Chinese marked as Chinese (`lang_marked`)."""
+    from markupsafe import Markup
+
+    return Markup(DATE.sub(lambda m: f'<span class="nb">{m.group(0)}</span>', str(lang_marked(text, lang))))
+
+
+def lang_marked(text: Any, lang: Lang) -> Any:
+    """The text escaped; on the English page each run of Chinese in it (a name, a unit, a problem as
+    the data gives it) in `<span lang="zh-Hans">`, so that a screen reader reads it as Chinese and
+    the browser picks a Chinese font for it. The Chinese page is Chinese throughout: unchanged."""
     from markupsafe import Markup, escape
 
-    return Markup(DATE.sub(lambda m: f'<span class="nb">{m.group(0)}</span>', str(escape(text))))
+    escaped = str(escape(text))
+    if lang is Lang.zh:
+        return Markup(escaped)
+    return Markup(CHINESE_RUN.sub(lambda m: f'<span lang="zh-Hans">{m.group(0)}</span>', escaped))
 
 
 def named_svg(drawn: str, label: str) -> str:
