@@ -77,6 +77,8 @@ def test_every_detail_template_uses_the_fields_of_its_pattern() -> None:
 
 
 def test_a_detail_no_pattern_knows_is_kept_as_written() -> None:
+    said = detail_zh("W511", "there is no supervision item 'p01-s009'; the nearest ids: p01-s001, p01-s002")
+    assert said == "没有督办事项 'p01-s009'；最接近的编号：p01-s001、p01-s002"
     assert detail_zh("S101", "something new") == "something new"
     assert detail_zh("R205", "there is no project 'p11'; did you mean 'p01'?") == (
         "没有工程 'p11'；是否想写 'p01'？"

@@ -137,6 +137,13 @@ DETAILS_ZH: dict[str, list[tuple[str, str]]] = {
         ),
     ],
     "Y011": [(rf"(?P<value>{Q}) is not a real date \((?P<why>.*)\)", "{value} 不是真实存在的日期")],
+    "W511": [
+        (
+            rf"there is no supervision item (?P<id>{Q}); the nearest ids: (?P<near>.+)",
+            "没有督办事项 {id}；最接近的编号：{near}",
+        ),
+        (rf"there is no supervision item (?P<id>{Q})", "没有督办事项 {id}"),
+    ],
     "W502": [
         (
             rf"there is no problem (?P<id>{Q}); the nearest ids: (?P<near>.+)",
