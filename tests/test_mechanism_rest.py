@@ -456,8 +456,6 @@ items:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["close", "p01-s009"],
-         "supervision:1:1: W511 there is no supervision item 'p01-s009'; the ids look like p01-s001"),
         (["feedback", "p01-s001", "--text", "x", "--on", "2023-10-31"],
          "supervision/p01.yaml:3:9: W503 2023-10-31 is before p01-s001 was issued (2023-11-01)"),
         (["return", "p01-s001", "--reason", "y", "--on", "2023-11-21"],
@@ -487,6 +485,31 @@ def test_supervise_refusals_are_placed_and_write_nothing(
     code, out, err = invoke("supervise", *args, "--data", str(root), "--as-of", "2023-11-20")
     assert (code, out) == (1, "")
     assert err == f"{root}/{message}\nnothing was written\n"
+    assert (root / "supervision/p01.yaml").read_bytes() == before
+
+
+def test_an_unknown_supervision_item_is_placed_at_the_argument_with_the_nearest_ids(
+    make_repo: RepoMaker,
+) -> None:
+    root = make_repo(
+        {
+            "supervision/p01.yaml": """\
+                project: p01
+                items:
+                  - id: p01-s001
+                    unit: fgj
+                    issued_on: 2023-11-01
+                    due: 2023-11-30
+                    requirement: 协调
+                """
+        }
+    )
+    before = (root / "supervision/p01.yaml").read_bytes()
+    code, out, err = invoke("supervise", "close", "p01-s009", "--data", str(root), "--as-of", "2023-11-20")
+    assert (code, out) == (1, "")
+    assert err == "ID: W511 there is no supervision item 'p01-s009'; the nearest ids: p01-s001\n" + (
+        "nothing was written\n"
+    )
     assert (root / "supervision/p01.yaml").read_bytes() == before
 
 

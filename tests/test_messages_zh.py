@@ -77,6 +77,8 @@ def test_every_detail_template_uses_the_fields_of_its_pattern() -> None:
 
 
 def test_a_detail_no_pattern_knows_is_kept_as_written() -> None:
+    said = detail_zh("W511", "there is no supervision item 'p01-s009'; the nearest ids: p01-s001, p01-s002")
+    assert said == "没有督办事项 'p01-s009'；最接近的编号：p01-s001、p01-s002"
     assert detail_zh("S101", "something new") == "something new"
     assert detail_zh("R205", "there is no project 'p11'; did you mean 'p01'?") == (
         "没有工程 'p11'；是否想写 'p01'？"
@@ -150,3 +152,33 @@ def test_an_option_below_its_bound_is_said_in_the_users_terms(args: list[str], z
     assert chinese.exit_code == english.exit_code == 2
     assert zh in chinese.stderr and en in english.stderr
     assert "Input should be" not in chinese.stderr + english.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "line"),
+    [
+        (
+            ["close", "p03-001", "--on", "2026-11-12"],
+            "issues/p03.yaml:5:9: W501 问题已销号：p03-001 已于 2025-03-24 销号",
+        ),
+        (
+            ["close", "p03-003", "--on", "2026-08-01"],
+            "issues/p03.yaml:23:9: W503 此项变更的日期不可能成立（早于问题提出等）："
+            "2026-08-01 早于 p03-003 的提出日期（2026-08-02）",
+        ),
+        (
+            ["close", "p03-003", "--on", "2026-12-09"],
+            "issues/p03.yaml:23:9: W503 此项变更的日期不可能成立（早于问题提出等）："
+            "2026-12-09 在今天（2026-11-15）之后",
+        ),
+    ],
+)
+def test_a_refused_write_says_why_in_chinese(tmp_path: Path, args: list[str], line: str) -> None:
+    root = tmp_path / "sample"
+    shutil.copytree(SAMPLE, root, ignore=shutil.ignore_patterns(".*"))
+    # p03-001 was crossed off on 2025-03-24; p03-003 was raised on 2026-08-02 and is open
+    done = runner.invoke(
+        app, ["issue", *args, "--resolution", "x", "--data", str(root), "--as-of", "2026-11-15"]
+    )
+    assert done.exit_code == 1
+    assert done.stderr.replace(str(root) + "/", "") == f"{line}\n未写入任何内容\n"

@@ -142,7 +142,7 @@ def run_write(
 ) -> None:
     """Run a write command's change: print what it did and the problems already elsewhere, or what
     refused it (exit 1), or name the option an unknown project or unit came from (exit 2)."""
-    from yunhe_cli.edits.problems import UnknownProblem
+    from yunhe_cli.edits.problems import UnknownId
     from yunhe_cli.edits.session import UnknownProject, UnknownUnit
     from yunhe_cli.outputs.messages import coded_message
     from yunhe_cli.outputs.problem_printer import safe_text
@@ -153,7 +153,7 @@ def run_write(
         path = action(elsewhere)
     except WriteRefused as exc:
         raise refused(exc) from None
-    except UnknownProblem as exc:  # placed at the argument: no file holds what is not there
+    except UnknownId as exc:  # placed at the argument: no file holds what is not there
         lang = run_lang()
         said = coded_message(exc.code, str(exc), lang)
         sys.stderr.write(f"ID: {exc.code} {safe_text(said)}\n{text('nothing_written', lang)}\n")

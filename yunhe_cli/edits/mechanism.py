@@ -173,9 +173,10 @@ def _find_item(root: Path, repo: Repository, item_id: str) -> tuple[str, Supervi
         for item in lst.model.items:
             if item.id == item_id:
                 return lst.source.rel, item
+    from yunhe_cli.edits.problems import UnknownId
+
     known = sorted(item.id for lst in repo.supervision_lists for item in lst.model.items)
-    hint = f"; the ids look like {known[0]}" if known else ""
-    raise refuse(root / "supervision", "W511", f"there is no supervision item {item_id!r}{hint}")
+    raise UnknownId(item_id, known, "W511", "supervision item")
 
 
 def _change_item(

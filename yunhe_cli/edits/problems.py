@@ -119,33 +119,32 @@ def find_problem(root: Path, repo: Repository, problem_id: str) -> tuple[str, m.
             if q.id == problem_id:
                 return lst.source.rel, q
     known = sorted(q.id for lst in repo.problem_lists for q in lst.model.problems)
-    raise UnknownProblem(problem_id, known)
+    raise UnknownId(problem_id, known)
 
 
-class UnknownProblem(LookupError):
-    """A problem id typed on the command line that no problem list holds: said with the nearest
-    ids, placed at the argument (there is no place in a file to point at)."""
+class UnknownId(LookupError):
+    """An id typed on the command line that no list holds (a problem, W502; a supervision item,
+    W511): said with the nearest ids, placed at the argument (no place in a file to point at)."""
 
-    code = "W502"
-
-    def __init__(self, ref: str, known: list[str]) -> None:
+    def __init__(self, ref: str, known: list[str], code: str = "W502", what: str = "problem") -> None:
+        self.code = code
         near = nearest_ids(ref, known)
         hint = f"; the nearest ids: {', '.join(near)}" if near else ""
-        super().__init__(f"there is no problem {ref!r}{hint}")
+        super().__init__(f"there is no {what} {ref!r}{hint}")
 
 
 def nearest_ids(ref: str, known: list[str], n: int = 3) -> list[str]:
-    """Up to `n` ids nearest `ref`: of the same project, by the distance of their numbers (ties:
-    the lower first); else the most alike by spelling."""
+    """Up to `n` ids nearest `ref`: of the same prefix (p01-, p01-s), by the distance of their
+    numbers (ties: the lower first); else the most alike by spelling."""
     import difflib
 
-    found = re.fullmatch(r"(.+)-(\d+)", ref)
+    found = re.fullmatch(r"(.+?)(\d+)", ref)
     if found:
         prefix, number = found[1], int(found[2])
         same = [
-            (abs(int(k[len(prefix) + 1 :]) - number), k)
+            (abs(int(k[len(prefix) :]) - number), k)
             for k in known
-            if re.fullmatch(rf"{re.escape(prefix)}-\d+", k)
+            if re.fullmatch(rf"{re.escape(prefix)}\d+", k)
         ]
         if same:
             return [k for _, k in sorted(same)[:n]]

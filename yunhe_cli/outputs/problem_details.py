@@ -137,6 +137,58 @@ DETAILS_ZH: dict[str, list[tuple[str, str]]] = {
         ),
     ],
     "Y011": [(rf"(?P<value>{Q}) is not a real date \((?P<why>.*)\)", "{value} 不是真实存在的日期")],
+    "W501": [
+        (rf"(?P<id>\S+) was crossed off on (?P<day>{DAY}) already", "{id} 已于 {day} 销号"),
+    ],
+    "W503": [
+        (
+            rf"(?P<option>--[\w-]+ )?(?P<day>{DAY}) is in the future \(today is (?P<today>{DAY})\)",
+            "{option}{day} 在今天（{today}）之后",
+        ),
+        (
+            rf"(?P<day>{DAY}) is before (?P<id>\S+) was raised \((?P<raised>{DAY})\)",
+            "{day} 早于 {id} 的提出日期（{raised}）",
+        ),
+        (
+            rf"(?P<day>{DAY}) is before (?P<id>\S+) was crossed off \((?P<closed>{DAY})\)",
+            "{day} 早于 {id} 的销号日期（{closed}）",
+        ),
+        (
+            rf"(?P<day>{DAY}) is before (?P<id>\S+) was issued \((?P<issued>{DAY})\)",
+            "{day} 早于 {id} 的交办日期（{issued}）",
+        ),
+    ],
+    "W504": [(r"(?P<rel>\S+) exists already; yunhe does not overwrite it", "{rel} 已存在；yunhe 不会覆盖它")],
+    "W505": [
+        (
+            r"the change would leave (?P<rel>\S+) with (?P<n>\d+) problems?, "
+            r"placed below in the text it would have had",
+            "这项修改会使 {rel} 出现 {n} 个问题，下面按修改后的文本标出位置",
+        ),
+    ],
+    "W506": [
+        (
+            r"(?P<id>\S+) is open; only a crossed-off problem can be reopened",
+            "{id} 尚未销号",
+        ),
+    ],
+    "W507": [(r"not in canonical layout; run yunhe fmt", "不是统一格式；请运行 yunhe fmt")],
+    "W510": [
+        (rf"(?P<id>\S+) was closed \(办结\) on (?P<day>{DAY}) already", "{id} 已于 {day} 办结"),
+    ],
+    "W512": [
+        (
+            rf"(?P<id>\S+) has an assessment of (?P<quarter>\S+) already \(written (?P<day>{DAY})\)",
+            "{id} 已有 {quarter} 的形势研判（{day} 写成）",
+        ),
+    ],
+    "W511": [
+        (
+            rf"there is no supervision item (?P<id>{Q}); the nearest ids: (?P<near>.+)",
+            "没有督办事项 {id}；最接近的编号：{near}",
+        ),
+        (rf"there is no supervision item (?P<id>{Q})", "没有督办事项 {id}"),
+    ],
     "W502": [
         (
             rf"there is no problem (?P<id>{Q}); the nearest ids: (?P<near>.+)",
