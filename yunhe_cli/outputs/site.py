@@ -46,6 +46,7 @@ from yunhe_cli.outputs.views import (
 )
 from yunhe_cli.reports.board import latest_board
 from yunhe_cli.reports.meetings import history, quarter
+from yunhe_cli.reports.query import units_in_english
 from yunhe_cli.reports.rollup import StatusReport, context, roll_up
 from yunhe_cli.store.write import atomic_write
 
@@ -175,7 +176,7 @@ def site_context(repo: Repository, as_of: dt.date, lang: Lang) -> dict[str, Any]
         charted = {c.anchor for p in projects for c in p["charts"]}
         board = {
             "json": doc,
-            "views": quarter_views(result, lang),
+            "views": quarter_views(result, lang, units_in_english(repo)),
             "project_anchors": [p["id"] for p in doc["projects"]],
             # An indicator's chart, or (a milestone has none) its project's form.
             "indicator_anchors": [
@@ -215,10 +216,11 @@ def mechanism_views(
     from yunhe_cli.reports.mechanism_rest import judged, overdue_supervision, practices_of_year
 
     views = []
+    units_en = units_in_english(repo)  # the English page names units in English, as the commands do
     if repo.assessment_lists and which is not None:
-        views.append(judged_view(judged(repo, quarter(repo, *which)), lang))
+        views.append(judged_view(judged(repo, quarter(repo, *which)), lang, units_en))
     if repo.supervision_lists:
-        views.append(supervision_view(overdue_supervision(repo, as_of), lang))
+        views.append(supervision_view(overdue_supervision(repo, as_of), lang, units_en))
     if repo.practice_lists:
         views.append(practices_view(as_of.year, practices_of_year(repo, as_of.year, as_of), lang))
     return views
