@@ -77,10 +77,13 @@ def test_dispatch_in_english_names_projects_and_units_in_english() -> None:
 def test_quarter_in_english_names_lead_units_in_english() -> None:
     found = tables("quarter", "--as-of", "2026-11-15")
     ranked = next(rows for title, rows in found.items() if title.startswith("Projects ranked"))
-    header, first = ranked[0], ranked[1]
-    assert first[header.index("Project")] == "Building a county strong in transport"
-    assert first[header.index("Lead unit")] == "Transport Bureau"
-    assert first[header.index("Convener")] == "谢岩伟"  # a person has no English form: kept whole
+    header, first, third = ranked[0], ranked[1], ranked[3]
+    # ranked by the one project order (no red, no amber first): p09 first, p05 third
+    assert first[header.index("Project")] == "Green, low-carbon energy and secure, stable-priced supply"
+    assert first[header.index("Lead unit")] == "Development and Reform Bureau"
+    assert third[header.index("Project")] == "Building a county strong in transport"
+    assert third[header.index("Lead unit")] == "Transport Bureau"
+    assert third[header.index("Convener")] == "谢岩伟"  # a person has no English form: kept whole
 
 
 def test_issues_in_english_say_where_a_problem_was_raised_in_english() -> None:
