@@ -57,12 +57,15 @@ def test_tables_fit_and_keep_values_whole(command: str, width: int, lang: str) -
     view = views(command, lang)
     lines = out.splitlines()
     blocks = not any(line.lstrip().startswith("─") for line in lines)
+    # the columns a narrow table leaves out are named in a line under it
+    said = " ".join(line for line in lines if "未显示：" in line or "too narrow for:" in line)
+    left_out = {key for key, label in zip(view.keys, view.columns, strict=True) if label in said}
     at = 0
     for row in view.rows:
         fixed = [
             {cell.text, cell.short} - {None, ""}
             for key, cell in zip(view.keys, row, strict=True)
-            if key not in view.wrap and cell.text
+            if key not in view.wrap and cell.text and key not in left_out
         ]
         if blocks:
             for forms in fixed:

@@ -288,6 +288,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "missing.more": ("缺 {months}（共{count}个月）", "{months} ({count} months)"),
     "missing.from": ("{first} 起", "from {first}"),
     "legend": ("指标状态：", "Indicators:"),
+    "table.left_out": (
+        "（终端宽度不足，未显示：{columns}；加宽终端或用 --format plain 查看）",
+        "(too narrow for: {columns}; widen the terminal or use --format plain)",
+    ),
     # yunhe site (the published page)
     "site.title": ("“十项重大工程”推进情况一览", "Ten Major Projects: progress at a glance"),
     "site.nav": ("目录", "Contents"),
