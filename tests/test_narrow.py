@@ -14,6 +14,7 @@ from yunhe_cli.checks.validation import validate
 from yunhe_cli.cli.app import app
 from yunhe_cli.outputs.labels import Lang
 from yunhe_cli.outputs.views import TableView, indicators_view, problems_view, status_view, tasks_view
+from yunhe_cli.reports.ordering import indicators_worst_first, problems_worst_first, tasks_worst_first
 from yunhe_cli.reports.rollup import roll_up
 
 from .conftest import ROOT, check_golden
@@ -39,9 +40,10 @@ def views(command: str, lang: str) -> TableView:
     language = Lang(lang)
     return {
         "status": lambda: status_view(report, language),
-        "indicators": lambda: indicators_view(report, report.indicators(), language),
-        "tasks": lambda: tasks_view(report, report.tasks(), language),
-        "issues": lambda: problems_view(report, report.problems(), language),
+        # in the order the commands print them: worst first
+        "indicators": lambda: indicators_view(report, indicators_worst_first(report.indicators()), language),
+        "tasks": lambda: tasks_view(report, tasks_worst_first(report.tasks()), language),
+        "issues": lambda: problems_view(report, problems_worst_first(report.problems()), language),
     }[command]()
 
 

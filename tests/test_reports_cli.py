@@ -144,7 +144,9 @@ def test_plain_columns_line_up_by_display_width(command: str, lang: str) -> None
     rule = next(line for line in lines if line.startswith("--"))
     starts = [m.start() for m in re.finditer(r"-+", rule)]
     rows = lines[lines.index(rule) + 1 :]
-    rows = [r for r in rows if r.strip() and not r.startswith(("指标状态", "Indicators:"))]
+    rows = [
+        r for r in rows if r.strip() and not r.startswith(("指标状态", "Indicators:", "排序：", "Order:"))
+    ]
     assert rows
     for row in rows:
         cols = display_columns(row)
