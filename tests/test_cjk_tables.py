@@ -85,6 +85,11 @@ def test_a_header_takes_two_lines_at_its_narrowest() -> None:
     assert narrowest_in_lines("未销号问题", 2) == 6  # 未销号 / 问题
     assert wrap("未销号问题", 6) == ["未销号", "问题"]
     assert narrowest_in_lines("Problems overdue", 2) == 8  # Problems / overdue
+    # where the header has phrases, it breaks between them rather than inside a word
+    assert narrowest_in_lines("作者（提交人）", 2) == 10  # 作者 / （提交人）, not 作者（提 / 交人）
+    assert wrap("作者（提交人）", 10) == ["作者", "（提交人）"]
+    assert narrowest_in_lines("迟报/缺报天数", 2) == 8  # 迟报/ / 缺报天数, not 迟报/缺 / 报天数
+    assert narrowest_in_lines("最近报送", 2) == 4  # one phrase: 最近 / 报送
 
 
 # ------------------------------------------------------------------------------ the renderer

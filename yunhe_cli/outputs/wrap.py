@@ -9,7 +9,8 @@ a cell's text breaks:
   2026-09), nor a Chinese date written 2026年11月15日.
 - **避头尾.** A closing mark (、，。；：！？）」』》 …) stays with what it closes, so no line starts
   with one; an opening mark (（「『《“) stays with what it opens, so no line ends with one.
-- **Preferred breaks** are spaces and the points after Chinese punctuation (、，。；：！？）):
+- **Preferred breaks** are spaces, the points after Chinese punctuation (、，。；：！？）) and a
+  slash, and before an opening bracket:
   a phrase between two of them moves whole to the next line if it fits there. Only a phrase longer
   than a whole line is broken between its Chinese characters (never inside a name or an ASCII run).
 
@@ -29,7 +30,7 @@ CLOSING = frozenset("、，。；：！？）」』》〉】〕〗〙”’…·
 # No line ends with these (they open what follows them).
 OPENING = frozenset("（「『《〈【〔〖〘“‘([{")
 # After these a Chinese line may break by preference (as after a space in English).
-BREAK_AFTER = frozenset("、，。；：！？）」』》")
+BREAK_AFTER = frozenset("、，。；：！？）」』》/")
 
 # A date written in Chinese, a number with its unit marks, an ASCII run (word, number, date, code),
 # or any other single character.
@@ -82,6 +83,8 @@ def _phrases(word: str, names: Iterable[str]) -> list[list[str]]:
     """`word` as phrases (lists of pieces), each ending where a Chinese line may break by preference."""
     phrases: list[list[str]] = [[]]
     for piece in _atoms(word, names):
+        if piece[0] in OPENING and phrases[-1]:  # 作者 / （提交人）: a bracket starts a phrase
+            phrases.append([])
         phrases[-1].append(piece)
         if piece[-1] in BREAK_AFTER:
             phrases.append([])
@@ -94,11 +97,12 @@ def min_width(text: str, names: Iterable[str] = ()) -> int:
     return max((cell_len(p) for word in text.split(" ") for p in _atoms(word, names)), default=0)
 
 
-def wrap(text: str, width: int, names: Iterable[str] = ()) -> list[str]:
-    """`text` in lines of at most `width` cells, broken only where the rules above allow."""
+def wrap(text: str, width: int, names: Iterable[str] = (), phrases_only: bool = False) -> list[str]:
+    """`text` in lines of at most `width` cells, broken only where the rules above allow
+    (`phrases_only`: only between phrases, a phrase wider than `width` standing whole)."""
     names = tuple(names)
     if "\n" in text:
-        return [line for part in text.split("\n") for line in wrap(part, width, names)]
+        return [line for part in text.split("\n") for line in wrap(part, width, names, phrases_only)]
     lines: list[str] = []
     current = ""
     for w, word in enumerate(text.split(" ")):
@@ -109,8 +113,11 @@ def wrap(text: str, width: int, names: Iterable[str] = ()) -> list[str]:
             if cell_len(current + sep + joined) <= width:
                 current += sep + joined
                 continue
-            if current and cell_len(joined) <= width:
+            if current and (cell_len(joined) <= width or phrases_only):
                 lines.append(current)
+                current = joined
+                continue
+            if phrases_only:
                 current = joined
                 continue
             for k, piece in enumerate(phrase):  # longer than a line: between its pieces
@@ -136,6 +143,12 @@ def narrowest_in_lines(text: str, most: int, names: Iterable[str] = ()) -> int:
     names = tuple(names)
     low = min_width(text, names)
     high = max(cell_len(text), low)
+    for width in range(low, high + 1):  # between phrases (作者 / （提交人）, 迟报/ / 缺报天数) if it can
+        lines = wrap(text, width, names, phrases_only=True)
+        if len(lines) <= most and max(cell_len(x) for x in lines) <= width:
+            if len(lines) > 1:  # one phrase alone: broken between characters below
+                return width
+            break
     for width in range(low, high + 1):
         if len(wrap(text, width, names)) <= most:
             return width
