@@ -15,6 +15,7 @@ import datetime as dt
 from collections.abc import Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -170,6 +171,22 @@ PeriodOption = Annotated[
         help="报送月份（默认上月）。 Month to report (default: last month).",
     ),
 ]
+
+
+class SortOrder(StrEnum):
+    worst = "worst"
+    plan = "plan"
+
+
+SortOption = Annotated[
+    SortOrder,
+    typer.Option(
+        "--sort",
+        help="排序：worst 最需处理的在前（默认），plan 按方案顺序。 "
+        "worst: what needs attention first (default; the rule is printed under the table); "
+        "plan: the plan's order.",
+    ),
+]
 LockTimeoutOption = Annotated[
     float,
     typer.Option(
@@ -201,6 +218,7 @@ class ReportOptions:
     convener: str | None = None
     status: str | None = None
     overdue: bool = False
+    sort: SortOrder = SortOrder.worst  # worst first (reports.ordering), or the plan's order
 
     @classmethod
     def of(
@@ -217,6 +235,7 @@ class ReportOptions:
         convener: str | None = None,
         status: str | None = None,
         overdue: bool = False,
+        sort: SortOrder = SortOrder.worst,
     ) -> ReportOptions:
         """The bundle from the options as parsed: --counties read, the language settled."""
         given = [data] if isinstance(data, Path) else data
@@ -232,6 +251,7 @@ class ReportOptions:
             convener,
             status,
             overdue,
+            sort,
         )
 
     @property

@@ -27,6 +27,8 @@ from yunhe_cli.cli.options import (
     OverdueOption,
     ProjectOption,
     ReportOptions,
+    SortOption,
+    SortOrder,
     UnitOption,
     check_month_given,
     parse_date,
@@ -92,9 +94,12 @@ def indicators(
     ] = None,
     at: AtOption = None,
     counties_file: CountiesOption = None,
+    sort: SortOption = SortOrder.worst,
 ) -> None:
     """主要指标进度表: every indicator against its 2027 target."""
+    from yunhe_cli.outputs.order_rules import with_order_rule
     from yunhe_cli.outputs.views import indicators_json, indicators_view
+    from yunhe_cli.reports.ordering import indicators_worst_first
     from yunhe_cli.reports.rollup import STATUSES
 
     if status is not None and status not in STATUSES:
@@ -110,11 +115,16 @@ def indicators(
         unit=unit,
         convener=convener,
         status=status,
+        sort=sort,
     )
 
     def build(report: StatusReport, query: Query) -> tuple[list[TableView], dict[str, object]]:
         rows = query.indicators_of(report)
-        return [indicators_view(report, rows, options.lang)], indicators_json(report, rows)
+        view = indicators_view(report, rows, options.lang)
+        if options.sort is SortOrder.worst:
+            rows = indicators_worst_first(rows)
+            view = with_order_rule(indicators_view(report, rows, options.lang), "indicators", options.lang)
+        return [view], indicators_json(report, rows)
 
     run_report(options, build)
 
@@ -138,9 +148,12 @@ def tasks(
     overdue: OverdueOption = False,
     at: AtOption = None,
     counties_file: CountiesOption = None,
+    sort: SortOption = SortOrder.worst,
 ) -> None:
     """重点任务进度表: every key task, its latest state and what is overdue."""
+    from yunhe_cli.outputs.order_rules import with_order_rule
     from yunhe_cli.outputs.views import tasks_json, tasks_view
+    from yunhe_cli.reports.ordering import tasks_worst_first
     from yunhe_cli.reports.rollup import TASK_STATES
 
     if status is not None and status not in TASK_STATES:
@@ -157,11 +170,17 @@ def tasks(
         convener=convener,
         status=status,
         overdue=overdue,
+        sort=sort,
     )
 
     def build(report: StatusReport, query: Query) -> tuple[list[TableView], dict[str, object]]:
         rows = query.tasks_of(report)
-        return [tasks_view(report, rows, options.lang)], tasks_json(report, rows)
+        if options.sort is not SortOrder.worst:
+            return [tasks_view(report, rows, options.lang)], tasks_json(report, rows)
+        rows = tasks_worst_first(rows)
+        return [with_order_rule(tasks_view(report, rows, options.lang), "tasks", options.lang)], tasks_json(
+            report, rows
+        )
 
     run_report(options, build)
 
@@ -181,9 +200,12 @@ def issues_command(
     overdue: OverdueOption = False,
     at: AtOption = None,
     counties_file: CountiesOption = None,
+    sort: SortOption = SortOrder.worst,
 ) -> None:
     """问题销号进度表: every problem, open, overdue or crossed off."""
+    from yunhe_cli.outputs.order_rules import with_order_rule
     from yunhe_cli.outputs.views import problems_json, problems_view
+    from yunhe_cli.reports.ordering import problems_worst_first
 
     if status is not None and status not in ("open", "closed"):
         raise typer.BadParameter("use open or closed", param_hint="--status")
@@ -199,11 +221,16 @@ def issues_command(
         convener=convener,
         status=status,
         overdue=overdue,
+        sort=sort,
     )
 
     def build(report: StatusReport, query: Query) -> tuple[list[TableView], dict[str, object]]:
         rows = query.problems_of(report)
-        return [problems_view(report, rows, options.lang)], problems_json(report, rows)
+        if options.sort is not SortOrder.worst:
+            return [problems_view(report, rows, options.lang)], problems_json(report, rows)
+        rows = problems_worst_first(rows)
+        view = with_order_rule(problems_view(report, rows, options.lang), "issues", options.lang)
+        return [view], problems_json(report, rows)
 
     run_report(options, build)
 
@@ -225,6 +252,7 @@ def dispatch(
     output_format: FormatOption = None,
     lang: LangOption = None,
     at: AtOption = None,
+    sort: SortOption = SortOrder.worst,
 ) -> None:
     """月调度: reports late or missing, what is overdue by unit and convener, what changed this month."""
 
@@ -247,7 +275,14 @@ def dispatch(
     # A past month's dispatch is read on the day its reports fell due, unless --as-of says otherwise.
     when = as_of if as_of is not None else dispatch_as_of(repo, month, today)
     result = run_dispatch(repo, month, when)
+    if sort is SortOrder.worst:  # what needs a decision first, the rule under the first table
+        from yunhe_cli.outputs.order_rules import with_order_rule
+        from yunhe_cli.reports.ordering import dispatch_worst_first
+
+        result = dispatch_worst_first(result)
     views, doc = dispatch_views(result, options.lang), dispatch_json(result)
+    if sort is SortOrder.worst:
+        views[0] = with_order_rule(views[0], "dispatch", options.lang)
     if repo.supervision_lists:  # 督查督办: the items overdue, once the folder keeps them
         from yunhe_cli.outputs.mechanism_rest_views import supervision_json, supervision_view
         from yunhe_cli.reports.mechanism_rest import overdue_supervision

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -92,6 +93,8 @@ def log_view(result: Log, lang: Lang, title: str) -> TableView:
         tuple(t(f"col.log.{k}", lang) for k in keys),
         tuple(rows),
         keys=keys,
+        drop=("message", "commit"),  # a narrow terminal: who, when and what changed come first
+        names=value_names(e.change for e in result.entries),
     )
 
 
@@ -165,6 +168,17 @@ def _state_name(name: str, lang: Lang) -> str:
     return {"(work tree)": t("state.work_tree", lang), "(staged)": t("state.staged", lang)}.get(name, name)
 
 
+# Fields whose values are a unit's or a person's name: a word no line splits.
+NAME_FIELDS = frozenset({"submitted_by", "owner", "by"})
+
+
+def value_names(changes: Iterable[Change]) -> frozenset[str]:
+    """The names among the values of `changes` (who submitted, who owns, who reopened)."""
+    return frozenset(
+        v for c in changes if c.field in NAME_FIELDS for v in (c.old, c.new) if isinstance(v, str) and v
+    )
+
+
 def diff_views(d: Diff, lang: Lang) -> list[TableView]:
     count_keys = ("what", "count")
     counts = TableView(
@@ -195,6 +209,7 @@ def diff_views(d: Diff, lang: Lang) -> list[TableView]:
         tuple(t(f"col.diff.{k}", lang) for k in change_keys),
         tuple(rows),
         keys=change_keys,
+        names=value_names(d.changes),
     )
     move_keys = ("indicator", "name", "old", "new")
     moves = TableView(

@@ -18,12 +18,16 @@ import io
 import json
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
+from rich.cells import cell_len
+
 from yunhe_cli.core.numbers import to_json
 from yunhe_cli.outputs.problem_printer import safe_text
+from yunhe_cli.outputs.wrap import min_width, narrowest_in_lines, wrap
 
 if TYPE_CHECKING:  # the CLI imports this module for OutputFormat before any data is loaded
     from yunhe_cli.outputs.views import Cell, TableView
@@ -50,54 +54,6 @@ def _text(cell: Cell) -> str:
     return safe_text(cell.text)
 
 
-def _widths(view: TableView, short: bool) -> list[tuple[int, int, bool]]:
-    """Per column: its widest cell, the narrowest it may wrap to, and whether its text may wrap."""
-    from rich.cells import cell_len
-
-    every = (*view.rows, *((view.footer,) if view.footer else ()))
-    out = []
-    for i, label in enumerate(view.columns):
-        key = view.keys[i] if i < len(view.keys) else ""
-        texts = [_shown(row[i], short) for row in every]
-        header = _word_min(safe_text(label))
-        widest = max((cell_len(x) for x in texts), default=1)
-        # A short name is kept whole: it is the shortest the plan writes a project.
-        whole = [cell_len(_shown(row[i], short)) for row in every if short and row[i].short]
-        narrowest = max([header, *whole, *(_word_min(x) for x in texts)])
-        out.append((max(widest, header), narrowest, not view.wrap or key in view.wrap))
-    return out
-
-
-def _word_min(text: str) -> int:
-    """The narrowest a text may wrap to: its longest English word whole, or two Chinese characters."""
-    from rich.cells import cell_len
-
-    return max((cell_len(w) if w.isascii() else min(cell_len(w), 4) for w in text.split()), default=1)
-
-
-def _wrap(text: str, width: int) -> list[str]:
-    """`text` in lines of at most `width` cells: between words, or between Chinese characters."""
-    from rich.cells import cell_len
-
-    lines: list[str] = []
-    current = ""
-    for word in text.split(" "):
-        candidate = f"{current} {word}" if current else word
-        if cell_len(candidate) <= width:
-            current = candidate
-            continue
-        if current:
-            lines.append(current)
-        current = ""
-        for ch in word if cell_len(word) > width else [word]:
-            if cell_len(current + ch) > width:
-                lines.append(current)
-                current = ""
-            current += ch
-    lines.append(current)
-    return lines
-
-
 # What a spreadsheet program runs as a formula when a CSV cell begins with it (OWASP, "CSV
 # Injection"); a signed plain number is read as a number, and is left alone.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -112,65 +68,179 @@ def csv_cell(text: str) -> str:
 
 
 def render_table(view: TableView, color: bool = False, width: int | None = None) -> str:
-    """A rich table that never breaks a number, a date or a ratio across lines.
+    """A rich table whose cells are broken into lines by `outputs.wrap` alone: a name (a person's,
+    a unit's, a project's) stays whole, a number, a date, a code or a ratio is never broken, no line
+    starts with closing punctuation, figures are right-aligned on their decimal point, and a header
+    takes at most two lines.
 
-    When the table is wider than the terminal, projects go by their short names, columns are
-    one space apart and only text columns wrap; when even that cannot fit, each row is printed
-    as a block of `label  value` lines (as psql's expanded display does)."""
-
+    When the table is wider than the terminal, projects go by their short names and columns stand
+    one space apart; when even that cannot fit, the columns of `view.drop` are left out in that
+    order (a line under the table names them); when nothing left out makes it fit, each row is
+    printed as a block of `label  value` lines (as psql's expanded display does)."""
     console_width = width or 240
-    widths = _widths(view, False)
-    natural = sum(w for w, _, _ in widths) + 3 * len(widths)
-    if natural <= console_width:
-        return _rich_table(view, color, console_width, short=False, gap=1)
-    widths = _widths(view, True)
-    # One space between columns, none at the edges: the narrowest the table can be.
-    narrowest = sum(least if wraps else w for w, least, wraps in widths) + len(widths) - 1
-    if narrowest <= console_width:
-        fixed = _allocate(widths, console_width)
-        out = _rich_table(view, False, console_width, short=True, gap=0, fixed=fixed)
-        if _intact(view, out):  # a safety net: if rich still squeezed a column, rows go as blocks
-            return _rich_table(view, color, console_width, short=True, gap=0, fixed=fixed) if color else out
-    return _records(view, console_width)
+    names = table_names(view)
+    layout = table_layout(view, console_width, names)
+    if layout is None:
+        return _records(view, console_width, names)
+    return _rich_table(view, color, console_width, layout, names)
 
 
-def _allocate(widths: list[tuple[int, int, bool]], console_width: int) -> list[int]:
-    """Every column's width for a narrow table: fixed columns their widest cell, text columns their
-    narrowest plus a share of what is left, in proportion to how much more they could use."""
-    out = [least if wraps else widest for widest, least, wraps in widths]
-    spare = console_width - (sum(out) + len(out) - 1)
-    wants = [widest - least if wraps else 0 for widest, least, wraps in widths]
-    total = sum(wants)
-    if spare > 0 and total:
-        for i, want in enumerate(wants):
-            out[i] += min(want, spare * want // total)
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """How a table is laid out: the columns shown by their short forms (a project's short name, a
+    count for a list), the gap, each column's width (None: left out)."""
+
+    short: frozenset[int]
+    gap: int
+    widths: tuple[int | None, ...]
+
+
+# A column that wraps is given at least this many cells (five Chinese characters) when its text is
+# longer: narrower, a table reads as a column of syllables.
+READABLE = 10
+
+# Columns whose every cell is a name (a person, a unit, a project): words that are never split.
+NAME_KEYS = frozenset({"project", "convener", "lead_unit", "owner", "unit", "author", "by", "lead"})
+
+
+def table_names(view: TableView) -> frozenset[str]:
+    """The names a table holds, which no line may split: its name columns, its projects (full and
+    short) and the names the view gives."""
+    found: set[str] = set(view.names)
+    every = (*view.rows, *((view.footer,) if view.footer else ()))
+    for i, key in enumerate(view.keys):
+        if key in NAME_KEYS:
+            found.update(safe_text(row[i].text) for row in every if i < len(row) and row[i].text)
+    for row in every:
+        for cell in row:
+            if cell.short:
+                found.update((safe_text(cell.text), safe_text(cell.short)))
+    return frozenset(x for x in found if x.strip())
+
+
+def _header_width(label: str, names: frozenset[str]) -> int:
+    return narrowest_in_lines(safe_text(label), 2, names)
+
+
+def _column_texts(view: TableView, i: int, short: bool) -> list[str]:
+    """Column i's cells as shown; a column of figures padded so that decimal points line up."""
+    every = (*view.rows, *((view.footer,) if view.footer else ()))
+    texts = [_shown(row[i], short) for row in every]
+    if not _numeric(view, i):
+        return texts
+    fractions = [_fraction(x) for x in texts]
+    most = max((f for f in fractions if f is not None), default=0)
+    return [
+        x if f is None or not most else x + " " * (most - f + (0 if f else 1))
+        for x, f in zip(texts, fractions, strict=True)
+    ]
+
+
+_FIGURE = re.compile(r"^[-+]?[\d,]+(?:\.(\d+))?%?$")
+
+
+def _fraction(text: str) -> int | None:
+    """The digits after a figure's decimal point (0 without one); None for what is not a figure."""
+    found = _FIGURE.match(text)
+    if found is None:
+        return None
+    return len(found.group(1) or "")
+
+
+def _numeric(view: TableView, i: int) -> bool:
+    return any(i < len(row) and row[i].numeric for row in view.rows)
+
+
+def _column_size(view: TableView, i: int, short: bool, names: frozenset[str]) -> tuple[int, int]:
+    """Column i: the width that keeps every cell on one line, and the narrowest it may wrap to."""
+    key = view.keys[i] if i < len(view.keys) else ""
+    texts = _column_texts(view, i, short)
+    header = _header_width(view.columns[i], names)  # the header on at most two lines
+    cells = max((cell_len(x) for x in texts), default=0)
+    widest = max(cells, header)
+    if view.wrap and key not in view.wrap:
+        return widest, widest
+    least = max([header, min(cells, READABLE), *(min_width(x, names) for x in texts)])
+    return widest, least
+
+
+def _has_short(view: TableView, i: int) -> bool:
+    return any(i < len(row) and row[i].short for row in view.rows)
+
+
+def table_layout(view: TableView, console_width: int, names: frozenset[str]) -> Layout | None:
+    """The layout that fits `console_width`, or None: rows as blocks.
+
+    In order: every column on one line with its full text; else columns one space apart, short
+    forms where they exist, each column given back its full form (the last first) where the room
+    allows; else the columns of `view.drop` left out one by one."""
+    count = len(view.columns)
+    full = [_column_size(view, i, False, names) for i in range(count)]
+    # with room, every header on one line
+    roomy = [max(w, cell_len(safe_text(label))) for (w, _), label in zip(full, view.columns, strict=True)]
+    if sum(roomy) + 3 * count <= console_width:
+        return Layout(frozenset(), 1, tuple(roomy))
+    if sum(w for w, _ in full) + 3 * count <= console_width:
+        return Layout(frozenset(), 1, tuple(w for w, _ in full))
+    shortened = {i for i in range(count) if _has_short(view, i)}
+    short = {i: _column_size(view, i, True, names) for i in shortened}
+    keys = [*view.keys, *[""] * (count - len(view.keys))]
+    left_out: set[int] = set()
+    for dropping in (None, *view.drop):
+        if dropping is not None:
+            left_out |= {i for i in range(count) if keys[i] == dropping}
+        chosen = set(shortened)
+        if _narrowest(_sizes(full, short, chosen, left_out)) > console_width:
+            continue
+        for i in sorted(shortened, reverse=True):  # the last column first: a list's months, then names
+            if _narrowest(_sizes(full, short, chosen - {i}, left_out)) <= console_width:
+                chosen.discard(i)
+        return Layout(
+            frozenset(chosen), 0, tuple(_allocate(_sizes(full, short, chosen, left_out), console_width))
+        )
+    return None
+
+
+def _sizes(
+    full: list[tuple[int, int]], short: dict[int, tuple[int, int]], using: set[int], left_out: set[int]
+) -> list[tuple[int, int] | None]:
+    """Each column's sizes: by its short form where `using` says, None where it is left out."""
+    return [None if i in left_out else (short[i] if i in using else full[i]) for i in range(len(full))]
+
+
+def _narrowest(sizes: list[tuple[int, int] | None]) -> int:
+    shown = [x for x in sizes if x is not None]
+    return sum(least for _, least in shown) + len(shown) - 1
+
+
+def _allocate(sizes: list[tuple[int, int] | None], console_width: int) -> list[int | None]:
+    """Every column's width for a narrow table: its narrowest plus a share of what is left, in
+    proportion to how much more it could use, what rounding leaves given a cell at a time from
+    the left (a column left out stays None)."""
+    shown = [x for x in sizes if x is not None]
+    spare = console_width - (sum(least for _, least in shown) + len(shown) - 1)
+    total = sum(widest - least for widest, least in shown)
+    out: list[int | None] = []
+    for size in sizes:
+        if size is None:
+            out.append(None)
+            continue
+        widest, least = size
+        want = widest - least
+        out.append(least + (min(want, spare * want // total) if spare > 0 and total else 0))
+    left = console_width - (sum(w for w in out if w is not None) + len(shown) - 1)
+    while left > 0:
+        hungry = [i for i, size in enumerate(sizes) if size is not None and (out[i] or 0) < size[0]]
+        if not hungry:
+            break
+        for i in hungry[:left]:
+            out[i] = (out[i] or 0) + 1
+        left -= len(hungry[:left])
     return out
 
 
-def _intact(view: TableView, out: str) -> bool:
-    """Whether every cell of a column that does not wrap stands whole on its row's first line."""
-    lines = out.splitlines()
-    at = 0
-    for row in view.rows:
-        first = next(
-            (i for i in range(at, len(lines)) if lines[i].split()[:1] == [_shown(row[0], True)]), None
-        )
-        if first is None:
-            return False
-        at, rest = first + 1, lines[first]
-        for i, cell in enumerate(row):
-            key = view.keys[i] if i < len(view.keys) else ""
-            if (view.wrap and key in view.wrap) or not cell.text:
-                continue
-            shown = _shown(cell, True)
-            if shown not in rest:
-                return False
-            rest = rest[rest.index(shown) + len(shown) :]
-    return True
-
-
 def _rich_table(
-    view: TableView, color: bool, console_width: int, short: bool, gap: int, fixed: list[int] | None = None
+    view: TableView, color: bool, console_width: int, layout: Layout, names: frozenset[str]
 ) -> str:
     from rich import box
     from rich.console import Console
@@ -178,27 +248,47 @@ def _rich_table(
     from rich.text import Text
 
     table = Table(
-        title=Text(safe_text(view.title), style="bold"),
         box=box.SIMPLE_HEAD,
         show_footer=False,
-        title_justify="left",
         pad_edge=False,
         show_edge=False,
-        padding=(0, gap, 0, gap),  # plus the one-space column separator of box.SIMPLE_HEAD
+        padding=(0, layout.gap, 0, layout.gap),  # plus the one-space column separator of box.SIMPLE_HEAD
     )
-    for i, ((widest, least, wraps), label) in enumerate(zip(_widths(view, short), view.columns, strict=True)):
-        if fixed is not None:  # a narrow table: every width decided here, none left to rich
-            table.add_column(Text(safe_text(label)), overflow="fold", width=fixed[i])
-        elif wraps:
-            table.add_column(Text(safe_text(label)), overflow="fold", min_width=least)
-        else:
-            # keeps its widest cell on one line (the header may wrap)
-            table.add_column(Text(safe_text(label)), overflow="fold", width=widest)
-    for row in view.rows:
-        table.add_row(*(Text(_shown(c, short), style=STYLES.get(c.style or "", "")) for c in row))
+    columns = [i for i, w in enumerate(layout.widths) if w is not None]
+    texts = {i: _column_texts(view, i, i in layout.short) for i in columns}
+    right = {i for i in columns if _numeric(view, i)}
+
+    def lines(i: int, text: str) -> str:
+        """A cell's text broken into the column's lines; a figure right-aligned (padded by hand:
+        rich strips the spaces that line up decimal points)."""
+        width = layout.widths[i] or 1
+        if i in right:
+            return "\n".join(" " * (width - cell_len(x)) + x for x in wrap(text, width, names))
+        return "\n".join(wrap(text, width, names))
+
+    for i in columns:
+        label = safe_text(view.columns[i])
+        width = layout.widths[i] or 1
+        # a header on one line where it fits, else on two as even as they go
+        header = (
+            label
+            if cell_len(label) <= width
+            else "\n".join(wrap(label, min(width, narrowest_in_lines(label, 2, names)), names))
+        )
+        if i in right:
+            header = "\n".join(" " * (width - cell_len(x)) + x for x in header.split("\n"))
+        table.add_column(Text(header), width=width, overflow="fold")
+
+    def cells(row: tuple[Cell, ...], at: int, style: str | None) -> list[Text]:
+        return [
+            Text(lines(i, texts[i][at]), style=style or STYLES.get(row[i].style or "", "")) for i in columns
+        ]
+
+    for at, row in enumerate(view.rows):
+        table.add_row(*cells(row, at, None))
     if view.footer is not None:
         table.add_section()
-        table.add_row(*(Text(_shown(c, short), style="bold") for c in view.footer))
+        table.add_row(*cells(view.footer, len(view.rows), "bold"))
     buffer = io.StringIO()
     console = Console(
         file=buffer,
@@ -210,33 +300,48 @@ def _rich_table(
         markup=False,
         no_color=not color,
     )
+    # The title on its own lines: a long title is wrapped to the terminal, not to the table.
+    for line in wrap(safe_text(view.title), console_width, names):
+        console.print(Text(line, style="bold"), overflow="ignore", crop=False)
     console.print(table)
-    if view.legend:
-        console.print(Text(legend_text(view.legend), style="dim"))
+    left_out = [view.columns[i] for i, w in enumerate(layout.widths) if w is None]
+    under = [left_out_line(left_out, view)] if left_out else []
+    for said in (*under, *((legend_text(view.legend),) if view.legend else ())):
+        for part in wrap(said, console_width, names):
+            console.print(Text(part, style="dim"), overflow="ignore", crop=False)
     # Rich pads every line to the console's width; the padding carries nothing.
     return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())
 
 
-def _records(view: TableView, console_width: int) -> str:
-    """Each row as a block of `label  value` lines: for a terminal too narrow for the table."""
-    from rich.cells import cell_len
+def left_out_line(labels: list[str], view: TableView) -> str:
+    """The line under a table that names the columns left out for want of width, in the table's
+    language (a table whose title is Chinese is a Chinese table)."""
+    from yunhe_cli.outputs.labels import Lang, t
 
+    chinese = any("\u4e00" <= ch <= "\u9fff" for ch in view.title)
+    sep = "、" if chinese else ", "
+    return t(
+        "table.left_out", Lang.zh if chinese else Lang.en, columns=sep.join(safe_text(x) for x in labels)
+    )
+
+
+def _records(view: TableView, console_width: int, names: frozenset[str] = frozenset()) -> str:
+    """Each row as a block of `label  value` lines: for a terminal too narrow for the table."""
     labels = [safe_text(c) for c in view.columns]
     pad = max(cell_len(label) for label in labels) + 2
     room = max(console_width - pad, 10)
-    lines = [safe_text(view.title), ""]
+    lines = [*wrap(safe_text(view.title), console_width, names), ""]
     for row in (*view.rows, *((view.footer,) if view.footer else ())):
         for label, cell in zip(labels, row, strict=True):
             text = safe_text(cell.text)
             if not text:
                 continue
-            first, *rest = _wrap(text, room)
+            first, *rest = wrap(text, room, names)
             lines.append(f"{label}{' ' * (pad - cell_len(label))}{first}")
             lines.extend(" " * pad + more for more in rest)
         lines.append("")
     if view.legend:
-        for line in legend_text(view.legend).split("\n"):
-            lines.extend(_wrap(line, console_width))
+        lines.extend(wrap(legend_text(view.legend), console_width, names))
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
@@ -376,6 +481,11 @@ def render_document(
     """
     if fmt in DOCUMENT_RENDERERS:
         return DOCUMENT_RENDERERS[fmt](doc)
+    if fmt is OutputFormat.table:  # a name one table of the paper holds is a word in every table
+        from dataclasses import replace
+
+        shared = frozenset().union(*(table_names(v) for v in views))
+        views = [replace(v, names=shared) for v in views]
     parts = [TABLE_RENDERERS[fmt](view, color, width) for view in views]
     if fmt is OutputFormat.markdown and parts:
         parts[0] = "# " + parts[0].removeprefix("## ")  # the first section's title heads the paper

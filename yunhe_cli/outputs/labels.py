@@ -313,6 +313,33 @@ LABELS: dict[str, tuple[str, str]] = {
     "missing.more": ("缺 {months}（共{count}个月）", "{months} ({count} months)"),
     "missing.from": ("{first} 起", "from {first}"),
     "legend": ("指标状态：", "Indicators:"),
+    "sort.indicators": (
+        "排序：按状态（滞后、预警、无数据、正常、已完成），同一状态按差距占目标的比例从大到小；"
+        "--sort plan 按方案顺序",
+        "Order: by status (off track, at risk, no data, on track, achieved), then by the gap as a share "
+        "of the target, largest first; --sort plan keeps the plan's order",
+    ),
+    "sort.tasks": (
+        "排序：按逾期天数从多到少，其次受阻任务，其余按方案顺序；--sort plan 按方案顺序",
+        "Order: most days overdue first, then blocked tasks, the rest in the plan's order; "
+        "--sort plan keeps the plan's order",
+    ),
+    "sort.issues": (
+        "排序：未销号问题按逾期天数从多到少，再按存续天数从长到短，已销号问题在后；--sort plan 按方案顺序",
+        "Order: open problems by days overdue, most first, then by age, oldest first; closed ones last; "
+        "--sort plan keeps the plan's order",
+    ),
+    "sort.dispatch": (
+        "排序：先缺报，再迟报（天数多的在前），后按时报送；逾期事项按逾期天数从多到少；"
+        "指标状态变化按新状态从差到好；--sort plan 按方案顺序",
+        "Order: reports missing, then late (most days first), then on time; overdue items by days "
+        "overdue, most first; status changes by the new status, worst first; "
+        "--sort plan keeps the plan's order",
+    ),
+    "table.left_out": (
+        "（终端宽度不足，未显示：{columns}；加宽终端或用 --format plain 查看）",
+        "(too narrow for: {columns}; widen the terminal or use --format plain)",
+    ),
     # yunhe site (the published page)
     "site.title": ("“十项重大工程”推进情况一览", "Ten Major Projects: progress at a glance"),
     "site.nav": ("目录", "Contents"),

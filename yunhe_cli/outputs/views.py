@@ -18,6 +18,7 @@ from yunhe_cli.core.model import UNITS
 from yunhe_cli.core.numbers import to_json
 from yunhe_cli.outputs.labels import MARKERS, Lang, note_text, t
 from yunhe_cli.outputs.order_views import status_order_line
+from yunhe_cli.outputs.priorities import INDICATOR_DROP, PROBLEM_DROP, STATUS_DROP, TASK_DROP, project_names
 from yunhe_cli.reports.rollup import (
     IndicatorProgress,
     ProblemProgress,
@@ -52,6 +53,9 @@ class TableView:
     # dates, ratios, markers) keeps its cells on one line. Empty: every column may wrap.
     wrap: frozenset[str] = frozenset()
     lead: str | None = None  # one sentence printed before the table's title (render_document)
+    # Keys of the columns a terminal table leaves out, in this order, when it cannot fit otherwise.
+    drop: tuple[str, ...] = ()
+    names: frozenset[str] = frozenset()  # names in the cells' text that a line never splits
 
 
 def status_legend(lang: Lang) -> str:
@@ -221,6 +225,7 @@ def status_view(report: StatusReport, lang: Lang) -> TableView:
         STATUS_KEYS,
         f"{status_legend(lang)}\n{status_order_line(report, lang)}",
         frozenset({"project", "convener", "lead_unit"}),
+        drop=STATUS_DROP,
     )
 
 
@@ -339,7 +344,15 @@ def indicators_view(report: StatusReport, rows: Sequence[IndicatorProgress], lan
         )
     title = f"{t('title.indicators', lang)}  {t('as_of', lang)} {report.as_of.isoformat()}"
     return TableView(
-        title, columns, tuple(out), None, INDICATOR_KEYS, None, frozenset({"indicator", "owner", "notes"})
+        title,
+        columns,
+        tuple(out),
+        None,
+        INDICATOR_KEYS,
+        None,
+        frozenset({"indicator", "owner", "notes"}),
+        drop=INDICATOR_DROP,
+        names=project_names(report),
     )
 
 
@@ -443,7 +456,14 @@ def tasks_view(report: StatusReport, rows: Sequence[TaskProgress], lang: Lang) -
         )
     title = f"{t('title.tasks', lang)}  {t('as_of', lang)} {report.as_of.isoformat()}"
     return TableView(
-        title, columns, tuple(out), None, TASK_KEYS, None, frozenset({"task", "owner", "task_note"})
+        title,
+        columns,
+        tuple(out),
+        None,
+        TASK_KEYS,
+        None,
+        frozenset({"task", "owner", "task_note"}),
+        drop=TASK_DROP,
     )
 
 
@@ -531,7 +551,7 @@ def problems_view(report: StatusReport, rows: Sequence[ProblemProgress], lang: L
         columns = (*columns, t("col.reopened", lang), t("col.last_reopened", lang))
         out = [(*row, *_reopened_cells(q, lang)) for row, q in zip(out, rows, strict=True)]
     wrap = frozenset({"problem", "owner", "resolution", "last_reopened"})
-    return TableView(title, columns, tuple(out), None, keys, None, wrap)
+    return TableView(title, columns, tuple(out), None, keys, None, wrap, drop=PROBLEM_DROP)
 
 
 def _reopened_cells(q: ProblemProgress, lang: Lang) -> tuple[Cell, Cell]:
