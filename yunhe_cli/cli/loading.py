@@ -103,6 +103,7 @@ def load_report(options: ReportOptions, data: Path | None) -> tuple[StatusReport
     """
     from yunhe_cli.reports.query import Query, UnknownName
     from yunhe_cli.reports.rollup import roll_up
+    from yunhe_cli.store.loader import paused_gc
 
     repo, code = load_repo(data, options.at, options.as_of)
     try:
@@ -114,7 +115,8 @@ def load_report(options: ReportOptions, data: Path | None) -> tuple[StatusReport
         if hint is None:
             hint = "--unit" if exc.what.startswith("unit") else "--convener"
         raise typer.BadParameter(str(exc), param_hint=hint) from None
-    return roll_up(repo, options.today, query.projects), query, code
+    with paused_gc():  # the roll-up makes many objects and no cycles (see loader.paused_gc)
+        return roll_up(repo, options.today, query.projects), query, code
 
 
 def run_report(options: ReportOptions, build: Build) -> None:
