@@ -176,7 +176,21 @@ def test_a_project_with_a_bad_value_still_stands_and_its_reports_exit_1(make_rep
     assert project.model.set_aside("indicators") == frozenset({"investment"})
     assert [p.code for p in problems] == ["S104"]
     result = runner.invoke(
-        app, ["indicators", "-p", "p01", "--data", str(root), "--as-of", "2023-06-20", "--format", "json"]
+        app,
+        # the plan's order (--sort plan), not worst first
+        [
+            "indicators",
+            "-p",
+            "p01",
+            "--data",
+            str(root),
+            "--as-of",
+            "2023-06-20",
+            "--format",
+            "json",
+            "--sort",
+            "plan",
+        ],
     )
     assert result.exit_code == 1
     assert "R205" not in result.output and "R206" not in result.output

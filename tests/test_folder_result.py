@@ -114,11 +114,11 @@ def test_a_revert_a_rename_a_deletion_and_a_new_file_are_each_seen(
     (root / "units.yaml").unlink()
     deleted = _cli(root, store)
     assert deleted[0] == 1 and '"code": "Y013"' in deleted[1] and deleted == _cli(root, None)
-    # new: a file yunhe will not read (Y012, found by the walk) and a new broken report
+    # new: a file yunhe will not read (Y018, found by the walk) and a new broken report
     (root / "projects" / "notes.txt").write_text("x", encoding="utf-8")
     (root / "indicators/p01/2023-05.yaml").write_text(BROKEN, encoding="utf-8")
     added = _cli(root, store)
-    assert '"code": "Y012"' in added[1] and '"code": "S104"' in added[1]
+    assert '"code": "Y018"' in added[1] and '"code": "S104"' in added[1]
     assert added == _cli(root, None)
 
 

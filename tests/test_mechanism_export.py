@@ -87,35 +87,37 @@ def read(path: Path) -> str:
 def test_csv_files_as_of_a_day_worked_out_by_hand(make_repo: RepoMaker, tmp_path: Path) -> None:
     root = make_repo(LISTS)
     names = export_csv(root, tmp_path / "csv", "2024-02-15")
-    # one project: summary + three forms (00-03), then the four lists (04-07)
-    assert names[4:] == ["04-形势研判.csv", "05-督查督办.csv", "06-督办反馈.csv", "07-经验推广.csv"]
+    # one project: summary + three forms (00-03), 2023-Q4's board (due in January: 04-05), then the
+    # four lists (06-09)
+    assert names[4:6] == ["04-2023Q4工程排名.csv", "05-2023Q4指标排名.csv"]
+    assert names[6:] == ["06-形势研判.csv", "07-督查督办.csv", "08-督办反馈.csv", "09-经验推广.csv"]
     out = tmp_path / "csv"
-    assert read(out / "04-形势研判.csv") == (
+    assert read(out / "06-形势研判.csv") == (
         "project,quarter,written_on,written_by,rating,rating_en,progress,risks,next_steps,indicators,tasks\n"
         "p01,2023-Q4,2024-01-08,县发改局,黄,amber,略慢,,,investment,\n"
     )
     # On 2024-02-15: p01-s002 not issued yet; p01-s001 sent back on 02-10 with no feedback since
     # (returned), not closed (03-01), 14 days past its due day 02-01; one feedback and one return by then.
-    assert read(out / "05-督查督办.csv") == (
+    assert read(out / "07-督查督办.csv") == (
         "project,id,unit,issued_on,due,requirement,problem,task,status,closed_on,conclusion,feedback,"
         "returns,overdue,days_overdue\n"
         "p01,p01-s001,县人力社保局,2024-01-05,2024-02-01,落实用工保障,,,returned,,,1,1,true,14\n"
     )
     assert (
-        read(out / "06-督办反馈.csv")
+        read(out / "08-督办反馈.csv")
         == "project,item,on,text,evidence\np01,p01-s001,2024-01-20,已办理,台账;照片\n"
     )
-    assert read(out / "07-经验推广.csv") == (
+    assert read(out / "09-经验推广.csv") == (
         "project,title,unit,on,summary,evidence,presented_at\np01,并联审批,县发改局,2024-02-15,压缩审批时间,,2024-Q1\n"
     )
     # On 2024-04-15 p01-s001 is closed and p01-s002 open, not yet due; a table without rows keeps its header.
     later = export_csv(root, tmp_path / "later", "2024-04-15")
-    assert read(tmp_path / "later" / later[5]).splitlines()[1:] == [
+    assert read(tmp_path / "later" / later[7]).splitlines()[1:] == [
         "p01,p01-s001,县人力社保局,2024-01-05,2024-02-01,落实用工保障,,,closed,2024-03-01,予以办结,2,1,false,0",
         "p01,p01-s002,县发改局,2024-04-01,2024-04-30,以后交办,,,open,,,0,0,false,0",
     ]
     early = export_csv(root, tmp_path / "early", "2024-01-06")
-    assert read(tmp_path / "early" / early[4]) == (
+    assert read(tmp_path / "early" / early[6]) == (
         "project,quarter,written_on,written_by,rating,rating_en,progress,risks,next_steps,indicators,tasks\n"
     )
 
@@ -126,6 +128,8 @@ def test_a_folder_without_the_lists_exports_as_before(make_repo: RepoMaker, tmp_
         "01-01主要指标.csv",
         "02-01重点任务.csv",
         "03-01问题销号.csv",
+        "04-2023Q4工程排名.csv",
+        "05-2023Q4指标排名.csv",
     ]
 
 
@@ -142,7 +146,7 @@ def test_xlsx_sheets_in_both_languages(make_repo: RepoMaker, tmp_path: Path) -> 
         args = ["export", "xlsx", str(out), "--data", str(root), "--as-of", "2024-02-15", "--lang", lang]
         assert runner.invoke(app, args).exit_code == 0
         book = load_workbook(out)
-        assert book.sheetnames[4:] == names
+        assert book.sheetnames[6:] == names  # after the summary, the forms and the quarter's board
         sheet = book[names[1]]
         rows = [[c.value for c in r] for r in sheet.iter_rows(min_row=2)]
         assert rows[0][:4] == header

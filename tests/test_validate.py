@@ -328,6 +328,7 @@ def test_number_messages(make_repo: RepoMaker) -> None:
                 "value: 85.3", "value: ６３"
             ),
             "indicators/p01/2023-07.yaml": REPORT.replace("2023-05", "2023-07")
+            .replace("2023-06-08", "2023-08-08")  # submitted after its month, as a report is
             .replace("indicator: investment", "indicator: share")
             .replace("value: 85.3", "value: 63%"),
         }

@@ -32,6 +32,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from yunhe_cli.checks.number_hints import percent_hints
 from yunhe_cli.checks.rules import run_checks
 from yunhe_cli.core.problems import Problem
 from yunhe_cli.core.repository import Repository, SourceFile, attach
@@ -192,7 +193,7 @@ def _run_and_record(
     pack = chosen.folder(root)
     repo, problems = load_repository(root, folder=pack, walked=walked)
     problems.extend(run_checks(repo, today))
-    placed = place(problems)
+    placed = place(percent_hints(problems, repo))  # as validate says them (checks/validation.py)
     if all(stats[f.rel] and f.rel in pack.blobs for f in files):
         blobs = pack.blobs
         # answers of other days (or of the files as they were) stay: each is found only by its root
