@@ -253,3 +253,19 @@ def test_bad_input_is_placed_at_its_cell_and_nothing_is_written(
     assert result.stderr.splitlines()[0] == f"{tmp_path}/{expected}"
     assert "nothing was written" in result.stderr
     assert _snapshot(data) == before
+
+
+def test_the_placed_problems_read_in_chinese_by_default(data: Path, tmp_path: Path) -> None:
+    form = _fill(
+        _form(data, tmp_path / "p01-2026-09.xlsx"),
+        {**SUBMITTED, ("形势研判", "C5"): "蓝", ("督办反馈", "E3"): dt.date(2026, 10, 4)},
+    )
+    before = _snapshot(data)
+    result = runner.invoke(app, ["import", str(form), "--data", str(data), "--as-of", str(AS_OF)])
+    assert result.exit_code == 1, result.output
+    assert result.stderr == (
+        f"{form}!形势研判!C5: S105 值不在允许的选项中：'蓝' 不是允许的值；请选择 绿、黄 或 红\n"
+        f"{form}!督办反馈!D3: S101 缺少必填的键：p01-s001：请填写办理情况\n"
+        "未写入任何内容\n"
+    )
+    assert _snapshot(data) == before
