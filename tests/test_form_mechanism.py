@@ -168,6 +168,15 @@ def test_the_filled_sheets_are_written_with_the_report(data: Path, tmp_path: Pat
     assert _read(data, "supervision/p01.yaml") == ITEM + (
         "      - on: 2026-10-04\n        text: 已完成前期审批\n"
     )
+    # The same form again changes nothing: the entry says what the form says, the answer is there.
+    before = _snapshot(data)
+    again = _import(data, form)
+    assert again.exit_code == 0, again.output
+    assert (
+        again.stdout
+        == "unchanged indicators/p01/2026-09.yaml (p01 2026-09, from p01-2026-09.xlsx): submitted\n"
+    )
+    assert _snapshot(data) == before
 
 
 def test_a_form_prefilled_from_the_quarters_entry_updates_it(data: Path, tmp_path: Path) -> None:

@@ -349,6 +349,8 @@ def apply_mechanism(
                 for lst in repo.supervision_lists
                 for item in lst.model.items
                 if item.id == answer.ident
+                and lst.model.project == project.id
+                and item.unit == project.lead_unit
             ),
             None,
         )
@@ -358,7 +360,7 @@ def apply_mechanism(
                     "feedback",
                     f"A{answer.row}",
                     "W511",
-                    f"there is no supervision item {answer.ident!r} any more",
+                    f"there is no supervision item {answer.ident!r}",
                 )
             )
             continue
@@ -366,6 +368,9 @@ def apply_mechanism(
         rel = lst.source.rel
         data = load(rel, "items")
         index, entry = next((i, e) for i, e in enumerate(data["items"]) if e.get("id") == answer.ident)
+        answered = [(norm(f.get("on")), f.get("text")) for f in entry.get("feedback") or []]
+        if (norm(answer.on), answer.text) in answered:
+            continue  # answered as the form says (the same form imported again)
         refused = item_change_refused(entry, item, answer.on, as_of)
         if refused is not None:
             code, message = refused
