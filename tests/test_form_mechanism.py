@@ -113,6 +113,7 @@ def _read(data: Path, rel: str) -> str:
 def test_a_quarter_months_form_has_the_assessment_and_the_open_items(data: Path, tmp_path: Path) -> None:
     book = load_workbook(_form(data, tmp_path / "p01-2026-09.xlsx"))
     assert book.sheetnames == ["报送", "主要指标", "重点任务", "问题销号", "形势研判", "督办反馈", "_yunhe"]
+    assert book["报送"]["A12"].value == "本月另有工作表“形势研判”“督办反馈”，请一并填写；空着的不导入。"
     sheet = book["形势研判"]
     rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=2, max_row=8)]
     assert rows[0] == ["事项", "参考", "填写"]
@@ -198,6 +199,7 @@ def test_a_form_prefilled_from_the_quarters_entry_updates_it(data: Path, tmp_pat
 def test_a_month_that_closes_no_quarter_has_no_assessment_sheet(data: Path, tmp_path: Path) -> None:
     book = load_workbook(_form(data, tmp_path / "p01-2026-08.xlsx", "2026-08"))
     assert book.sheetnames == ["报送", "主要指标", "重点任务", "问题销号", "督办反馈", "_yunhe"]
+    assert book["报送"]["A12"].value == "本月另有工作表“督办反馈”，请一并填写；空着的不导入。"
 
 
 def test_empty_sheets_write_nothing_of_the_mechanism(data: Path, tmp_path: Path) -> None:

@@ -63,7 +63,12 @@ from yunhe_cli.forms.layout import (
     row_height,
     trimmed,
 )
-from yunhe_cli.forms.mechanism_sheets import MechanismContent, add_mechanism_sheets, mechanism_content
+from yunhe_cli.forms.mechanism_sheets import (
+    MechanismContent,
+    add_mechanism_sheets,
+    help_lines,
+    mechanism_content,
+)
 from yunhe_cli.outputs.labels import Lang, t
 from yunhe_cli.reports.rollup import readings, reporting_state, visible_reports
 
@@ -355,7 +360,7 @@ def build_workbook(content: FormContent, made_on: dt.date) -> Any:
         sheet.merge_cells(f"A{help_row}:B{help_row}")
         records.append(["merge", "submission", f"A{help_row}:B{help_row}"])
         help_row += 2
-    for i, line in enumerate(t("form.help", lang).split("\n")):
+    for i, line in enumerate(t("form.help", lang).split("\n") + help_lines(content.mechanism, lang)):
         # One line a row, across both columns, wrapped in a row as tall as its text.
         put(sheet, "submission", f"A{help_row + i}", line, False)
         sheet.merge_cells(f"A{help_row + i}:B{help_row + i}")

@@ -84,6 +84,19 @@ def mechanism_content(repo: Repository, project: m.Project, period: str, as_of: 
 
 # --------------------------------------------------------------------------- the sheets
 
+
+def help_lines(content: MechanismContent | None, lang: Lang) -> list[str]:
+    """The instructions' line naming the month's mechanism sheets (none when it has neither)."""
+    if content is None:
+        return []
+    keys = (["assessment"] if content.quarter is not None else []) + (["feedback"] if content.items else [])
+    if not keys:
+        return []
+    names = [t(f"form.sheet.{k}", lang) for k in keys]
+    sheets = "".join(f"“{n}”" for n in names) if lang is Lang.zh else " and ".join(f"'{n}'" for n in names)
+    return [t("form.mech.help", lang, sheets=sheets)]
+
+
 Put = Callable[..., Any]
 
 
