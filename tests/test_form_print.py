@@ -204,15 +204,31 @@ def _check_page(page: Any, sheet: Any) -> list[str]:
     return wrong
 
 
-@pytest.mark.parametrize(("project", "lang"), [("p01", "zh"), ("p10", "zh"), ("p07", "en")])
-def test_libreoffice_prints_every_cell_whole_on_a4(tmp_path: Path, project: str, lang: str) -> None:
+@pytest.mark.parametrize(
+    ("project", "lang", "period", "shown"),
+    [
+        ("p01", "zh", "2026-10", ["报送", "主要指标", "重点任务", "问题销号", "督办反馈"]),
+        ("p10", "zh", "2026-10", ["报送", "主要指标", "重点任务", "问题销号"]),
+        (
+            "p07",
+            "en",
+            "2026-10",
+            ["Submission", "Indicators", "Key tasks", "Problems", "Supervision feedback"],
+        ),
+        # A quarter's last month: 形势研判 too (p01-s001 is open: 督办反馈).
+        ("p01", "zh", "2026-09", ["报送", "主要指标", "重点任务", "问题销号", "形势研判", "督办反馈"]),
+    ],
+)
+def test_libreoffice_prints_every_cell_whole_on_a4(
+    tmp_path: Path, project: str, lang: str, period: str, shown: list[str]
+) -> None:
     soffice = _soffice()
     if soffice is None:
         pytest.skip("LibreOffice (soffice) is not installed here; CI installs libreoffice-calc and runs this")
     pdfplumber = pytest.importorskip(
         "pdfplumber", reason="pdfplumber (the test extra) reads the printed form"
     )
-    form = _form(tmp_path / f"{project}-{lang}.xlsx", project, lang)
+    form = _form(tmp_path / f"{project}-{lang}.xlsx", project, lang, period)
     subprocess.run(
         [
             soffice,
@@ -233,9 +249,12 @@ def test_libreoffice_prints_every_cell_whole_on_a4(tmp_path: Path, project: str,
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     wrong: list[str] = []
     with pdfplumber.open(tmp_path / f"{project}-{lang}.pdf") as pdf:
-        assert len(pdf.pages) == len(sheets) == 4  # a page a sheet: each fits one A4 page
+        assert [s.title for s in sheets] == shown
+        assert len(pdf.pages) == len(sheets)  # a page a sheet: each fits one A4 page
         for number, (page, sheet) in enumerate(zip(pdf.pages, sheets, strict=True), 1):
             assert (round(page.width), round(page.height)) == (842, 595)  # A4 landscape, in points
-            page.to_image(resolution=100).save(ARTIFACTS / f"form-{project}-{lang}-{number}.png")
+            page.to_image(resolution=100).save(
+                ARTIFACTS / f"form-{project}-{lang}{'' if period == '2026-10' else '-' + period}-{number}.png"
+            )
             wrong += _check_page(page, sheet)
     assert wrong == []

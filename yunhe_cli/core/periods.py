@@ -146,3 +146,9 @@ def quarter_periods(quarter: str) -> tuple[str, str]:
 
 def quarter_of_date(day: dt.date) -> str:
     return f"{day.year:04d}-Q{(day.month - 1) // 3 + 1}"
+
+
+def quarter_closed_by(period: str) -> str | None:
+    """The quarter whose last month is `period` (2026-09: 2026-Q3); None for another month."""
+    month = int(period[5:7])
+    return f"{period[:4]}-Q{month // 3}" if month % 3 == 0 else None

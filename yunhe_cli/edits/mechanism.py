@@ -33,6 +33,13 @@ DRAFT_HINTS = {
 }
 
 
+def new_list_text(rel: str, project: str, key: str) -> str:
+    """A project's new mechanism file at `rel` (assessments/p01.yaml): its schema, its project and
+    the empty list `key`."""
+    kind = rel.split("/")[0]
+    return "\n".join([schema_comment(rel, kind), f"project: {project}", f"{key}: []", ""])
+
+
 def _append(
     root: Path, checked: Checked, rel: str, project: str, key: str, entry: dict[str, Any], today: dt.date
 ) -> Any:
@@ -40,9 +47,7 @@ def _append(
     from ruamel.yaml.comments import CommentedMap
 
     if not (root / rel).exists():
-        kind = rel.split("/")[0]
-        text = "\n".join([schema_comment(rel, kind), f"project: {project}", f"{key}: []", ""])
-        data = load_round_trip(text)
+        data = load_round_trip(new_list_text(rel, project, key))
         data[key].append(entry)
         block_style(data[key])
         create(root, rel, dump(data), today, checked)
@@ -197,19 +202,37 @@ def _change_item(
 
         def change(data: Any) -> None:
             i, entry = next((i, e) for i, e in enumerate(data.get("items") or []) if e.get("id") == item_id)
-            loc = ("items", i, "id")
-            if entry.get("status") == "closed":
-                raise refuse(
-                    path, "W510", f"{item_id} was closed (办结) on {entry.get('closed_on')} already", loc
-                )
-            if on < item.issued_on:
-                raise refuse(path, "W503", f"{on} is before {item_id} was issued ({item.issued_on})", loc)
-            if on > today:
-                raise refuse(path, "W503", f"{on} is in the future (today is {today})", loc)
+            refused = item_change_refused(entry, item, on, today)
+            if refused is not None:
+                raise refuse(path, *refused, ("items", i, "id"))
             apply(entry)
 
         edit(root, rel, change, today, checked)
     return path
+
+
+def item_change_refused(
+    entry: Any, item: SupervisionItem, on: dt.date, today: dt.date
+) -> tuple[str, str] | None:
+    """(code, message) when an item's entry may not change on `on`: it is closed (W510), or `on` is
+    before it was issued or in the future (W503); None when it may."""
+    if entry.get("status") == "closed":
+        return "W510", f"{item.id} was closed (办结) on {entry.get('closed_on')} already"
+    if on < item.issued_on:
+        return "W503", f"{on} is before {item.id} was issued ({item.issued_on})"
+    if on > today:
+        return "W503", f"{on} is in the future (today is {today})"
+    return None
+
+
+def answer_item(entry: Any, text: str, on: dt.date, evidence: list[str]) -> None:
+    """办理情况 onto an item's entry: a feedback record; an item sent back is open again once answered."""
+    record: dict[str, Any] = {"on": on, "text": text}
+    if evidence:
+        record["evidence"] = list(evidence)
+    _append_to(entry, "feedback", record)
+    if entry.get("status") == "returned":
+        set_in_order(entry, "status", "open", ITEM_ORDER)
 
 
 def _append_to(entry: Any, key: str, record: dict[str, Any]) -> None:
@@ -232,12 +255,7 @@ def item_feedback(
     """办理情况: the unit's feedback; an item sent back is open again once answered."""
 
     def apply(entry: Any) -> None:
-        record: dict[str, Any] = {"on": on, "text": text}
-        if evidence:
-            record["evidence"] = list(evidence)
-        _append_to(entry, "feedback", record)
-        if entry.get("status") == "returned":
-            set_in_order(entry, "status", "open", ITEM_ORDER)
+        answer_item(entry, text, on, evidence)
 
     return _change_item(root, item_id, on, today, apply, lock_timeout, notices)
 

@@ -21,11 +21,13 @@ from yunhe_cli.core import periods
 from yunhe_cli.core.problems import Loc, Problem
 from yunhe_cli.core.repository import Repository
 from yunhe_cli.edits.drafts import new_report_text
+from yunhe_cli.edits.mechanism import new_list_text
 from yunhe_cli.edits.problems import closing_refused, cross_off
 from yunhe_cli.edits.roundtrip import load_round_trip
 from yunhe_cli.edits.session import checked_repo, write_batch
 from yunhe_cli.forms.cells import ParsedForm, parse_form
 from yunhe_cli.forms.layout import FIRST_ROW, column_letter, month_report, norm, plan_version
+from yunhe_cli.forms.mechanism_sheets import apply_mechanism
 from yunhe_cli.forms.read import FormProblem, ImportRefused, ReadForm, read_form
 from yunhe_cli.forms.to_report import apply_report, record_revisions, report_places
 from yunhe_cli.store.write import decode_text, dump, encode_text, repo_lock
@@ -280,6 +282,18 @@ def _apply_form(
     if parsed.closings:
         lists = [lst for lst in repo.problem_lists if lst.model.project == project.id]
         out.extend(_apply_closings(root, lists[0] if lists else None, form, parsed, plan, as_of))
+
+    def load(rel: str, key: str) -> Any:
+        if rel not in plan.data:
+            text = None if (root / rel).exists() else new_list_text(rel, project.id, key)
+            plain, bom, crlf = (
+                decode_text((root / rel).read_bytes()) if text is None else (text, False, False)
+            )
+            plan.data[rel] = load_round_trip(plain)
+            plan.encoding[rel] = (bom, crlf)
+        return plan.data[rel]
+
+    out.extend(apply_mechanism(root, repo, project, form, plan, as_of, load))
     return out
 
 

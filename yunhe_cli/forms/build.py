@@ -63,6 +63,12 @@ from yunhe_cli.forms.layout import (
     row_height,
     trimmed,
 )
+from yunhe_cli.forms.mechanism_sheets import (
+    MechanismContent,
+    add_mechanism_sheets,
+    help_lines,
+    mechanism_content,
+)
 from yunhe_cli.outputs.labels import Lang, t
 from yunhe_cli.reports.rollup import readings, reporting_state, visible_reports
 
@@ -92,6 +98,7 @@ class FormContent:
     rows: dict[str, list[Row]]
     horizon: tuple[dt.date, dt.date]
     missing: tuple[str, ...] = ()  # the project's earlier months not reported (due and missing)
+    mechanism: MechanismContent | None = None  # 形势研判 and 督办反馈, where the month has them
 
 
 def _shown(value: Any, lang: Lang) -> Any:
@@ -231,7 +238,10 @@ def form_content(repo: Repository, project_ref: str, period: str, as_of: dt.date
         )
     )
     missing = tuple(p for p in reporting_state(repo, project.id, as_of).missing if p < period)
-    return FormContent(project, period, lang, report, rel is not None, submission, rows, horizon, missing)
+    mechanism = mechanism_content(repo, project, period, as_of)
+    return FormContent(
+        project, period, lang, report, rel is not None, submission, rows, horizon, missing, mechanism
+    )
 
 
 # --------------------------------------------------------------------------- the workbook
@@ -350,7 +360,7 @@ def build_workbook(content: FormContent, made_on: dt.date) -> Any:
         sheet.merge_cells(f"A{help_row}:B{help_row}")
         records.append(["merge", "submission", f"A{help_row}:B{help_row}"])
         help_row += 2
-    for i, line in enumerate(t("form.help", lang).split("\n")):
+    for i, line in enumerate(t("form.help", lang).split("\n") + help_lines(content.mechanism, lang)):
         # One line a row, across both columns, wrapped in a row as tall as its text.
         put(sheet, "submission", f"A{help_row + i}", line, False)
         sheet.merge_cells(f"A{help_row + i}:B{help_row + i}")
@@ -404,6 +414,18 @@ def build_workbook(content: FormContent, made_on: dt.date) -> Any:
         sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
         _print_wide(sheet)
         _protect(sheet)
+
+    if content.mechanism is not None:
+        add_mechanism_sheets(
+            book,
+            content.mechanism,
+            _project_name(content),
+            lang,
+            put,
+            lambda: validation("date"),
+            _finish,
+            records,
+        )
 
     meta = book.create_sheet(META_SHEET)
     records.append(["digest", digest(records)])
@@ -490,6 +512,11 @@ def _print_wide(sheet: Any) -> None:
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def _finish(sheet: Any) -> None:
+    _print_wide(sheet)
+    _protect(sheet)
 
 
 def _protect(sheet: Any) -> None:

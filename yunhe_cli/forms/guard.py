@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from yunhe_cli.forms.layout import SHEET_KEYS
+from yunhe_cli.forms.layout import OPTIONAL_SHEET_KEYS, SHEET_KEYS
 
 MAX_PARTS = 500
 MAX_PART_BYTES = 8 * 1024 * 1024
@@ -94,8 +94,9 @@ def check_records(numbered: list[tuple[int, list[str]]]) -> tuple[Records | None
         if kind == "key" and size in (2, 3):
             out.keys[r[1]] = r[2] if size > 2 else ""
             continue
-        if size < 3 or r[1] not in SHEET_KEYS:
+        if size < 3 or r[1] not in SHEET_KEYS + OPTIONAL_SHEET_KEYS:
             return None, row, f"entry {kind!r} has no sheet of the form"
+        out.cells.setdefault(r[1], {})  # an optional sheet's cells, when the form has it
         if kind == "sheet" and size == 3 and r[2].strip():
             out.names[r[1]] = r[2]
         elif kind == "cell" and size in (4, 5) and _COORD.match(r[2]) and r[3] in ROLES:
@@ -113,6 +114,8 @@ def check_records(numbered: list[tuple[int, list[str]]]) -> tuple[Records | None
     missing = [k for k in SHEET_KEYS if k not in out.names]
     if missing:
         return None, numbered[-1][0] if numbered else 1, f"no sheet is named for {', '.join(missing)}"
+    if any(key not in out.names for key in out.cells if key in OPTIONAL_SHEET_KEYS):
+        return None, numbered[-1][0], "an entry names a sheet the record does not"
     if len(set(out.names.values())) != len(out.names):
         return None, numbered[-1][0], "two sheets have one name"
     return out, 0, ""

@@ -22,6 +22,9 @@ FORMAT_NAME = "yunhe-form"
 LAYOUT = "1"  # the layout of the sheets below; a form of another layout is refused
 META_SHEET = "_yunhe"
 SHEET_KEYS = ("submission", "indicators", "tasks", "problems")
+# Sheets a form has only in some months (forms.mechanism_sheets): 形势研判 in a quarter's last month,
+# 督办反馈 when the lead unit has supervision items open. A form without them reads as before.
+OPTIONAL_SHEET_KEYS = ("assessment", "feedback")
 TITLE_ROW, HEADER_ROW, FIRST_ROW = 1, 2, 3
 
 # Columns of each table sheet: (key, input?). The order is the layout.

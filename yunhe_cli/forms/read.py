@@ -15,7 +15,16 @@ from typing import Any
 
 from yunhe_cli.core.problems import CODES, WARNING_CODES
 from yunhe_cli.forms.guard import DAMAGED, cell_position, check_records, numbered_records, zip_problem
-from yunhe_cli.forms.layout import FORMAT_NAME, LAYOUT, META_SHEET, SHEET_KEYS, digest, iter_records, norm
+from yunhe_cli.forms.layout import (
+    FORMAT_NAME,
+    LAYOUT,
+    META_SHEET,
+    OPTIONAL_SHEET_KEYS,
+    SHEET_KEYS,
+    digest,
+    iter_records,
+    norm,
+)
 from yunhe_cli.outputs.labels import Lang
 
 MAX_FORM_BYTES = 10 * 1024 * 1024
@@ -136,7 +145,8 @@ def read_form(path: Path) -> tuple[ReadForm | None, list[FormProblem]]:
     keys, names = checked.keys, checked.names
     form = ReadForm(path, keys["project"], keys["period"], keys["plan_version"], names, {}, {}, {}, [], [])
     problems: list[FormProblem] = []
-    expected_sheets = [names[k] for k in SHEET_KEYS] + [META_SHEET]
+    sheet_keys = SHEET_KEYS + tuple(k for k in OPTIONAL_SHEET_KEYS if k in names)
+    expected_sheets = [names[k] for k in sheet_keys] + [META_SHEET]
     for name in book.sheetnames:
         if name not in expected_sheets:
             problems.append(
@@ -144,7 +154,7 @@ def read_form(path: Path) -> tuple[ReadForm | None, list[FormProblem]]:
                     "X705", f"the workbook has an extra sheet {name!r}; a form holds only its own sheets"
                 )
             )
-    for key in SHEET_KEYS:
+    for key in sheet_keys:
         if names[key] not in book.sheetnames:
             problems.append(form.whole("X705", f"the sheet {names[key]!r} is missing"))
     if problems:
@@ -155,7 +165,7 @@ def read_form(path: Path) -> tuple[ReadForm | None, list[FormProblem]]:
     merges = checked.merges
     hidden = checked.hidden
     formulas: list[tuple[str, str]] = []
-    for key in SHEET_KEYS:
+    for key in sheet_keys:
         sheet = book[names[key]]
         written = _written(sheet)
         layout = _layout_problems(form, key, sheet, cells[key], merges, written, hidden)

@@ -6,6 +6,8 @@ import os
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from yunhe_cli.outputs.labels_form_mechanism import FORM_MECHANISM
+
 if TYPE_CHECKING:  # the CLI imports this module first; the roll-up (and pydantic) can wait
     from yunhe_cli.core.readings import Note
 
@@ -382,6 +384,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "form.sheet.indicators": ("主要指标", "Indicators"),
     "form.sheet.tasks": ("重点任务", "Key tasks"),
     "form.sheet.problems": ("问题销号", "Problems"),
+    **FORM_MECHANISM,  # the form's 形势研判 and 督办反馈 sheets
     "form.title": ("{name} {period} 月报", "{name}: monthly report {period}"),
     "form.field.project": ("工程", "Project"),
     "form.field.period": ("月份", "Month"),

@@ -15,7 +15,10 @@ Q = r"'(?:[^'\\]|\\.)*'"  # a quoted name as repr() writes it
 DAY = r"\d{4}-\d\d-\d\d"
 
 DETAILS_ZH: dict[str, list[tuple[str, str]]] = {
-    "S101": [(r"this key is required", "必须有这个键")],
+    "S101": [
+        (r"this key is required", "必须有这个键"),
+        (r"(?P<id>\S+): 办理情况 is empty", "{id}：请填写办理情况"),
+    ],
     "S102": [
         (rf"unknown key (?P<key>{Q}); allowed: (?P<allowed>.*)", "未知的键 {key}；可用的键：{allowed}"),
         (rf"unknown key (?P<key>{Q})", "未知的键 {key}"),
@@ -62,6 +65,7 @@ DETAILS_ZH: dict[str, list[tuple[str, str]]] = {
         ),
     ],
     "S105": [
+        (r"(?P<value>.+?) is not allowed; choose 绿, 黄 or 红", "{value} 不是允许的值；请选择 绿、黄 或 红"),
         (
             r"(?P<value>.+?) is not allowed; use one of (?P<choices>.+)",
             "{value} 不是允许的值；请用以下之一：{choices}",
