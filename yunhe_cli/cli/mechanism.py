@@ -55,7 +55,7 @@ def assess(
     """形势研判: draft the quarter's assessment with the computed facts, for the lead unit to complete."""
     from yunhe_cli.core.periods import quarter_of_date
     from yunhe_cli.edits.mechanism import draft_assessment
-    from yunhe_cli.reports.meetings import parse_quarter, previous_quarter
+    from yunhe_cli.reports.quarterly import parse_quarter, previous_quarter
 
     today = as_of or dt.date.today()
     if quarter is None:

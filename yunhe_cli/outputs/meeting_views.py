@@ -25,7 +25,10 @@ from yunhe_cli.outputs.views import (
     target_text,
     unit_text,
 )
-from yunhe_cli.reports.meetings import Annual, Dispatch, HistoryPoint, ProblemEvent, Quarter
+from yunhe_cli.reports.annual import Annual
+from yunhe_cli.reports.dispatch import Dispatch
+from yunhe_cli.reports.meetings import HistoryPoint, ProblemEvent
+from yunhe_cli.reports.quarterly import Quarter
 
 
 def _name(zh: str, en: str | None, lang: Lang) -> str:
