@@ -21,6 +21,7 @@ from yunhe_cli.outputs.views import (
     TableView,
     fmt_date,
     fmt_number,
+    project_short,
     status_cell,
     target_text,
     unit_text,
@@ -48,6 +49,7 @@ REPORT_STYLE = {"on_time": "achieved", "late": "at_risk", "missing": "off_track"
 def dispatch_views(d: Dispatch, lang: Lang) -> list[TableView]:
     english = lang is Lang.en
     names_en = {p.number: p.name_en for p in d.status.projects if p.name_en}
+    shorts = {p.number: project_short(p, lang) for p in d.status.projects}
 
     def unit(name: str) -> str:
         return d.status.unit_label(name, english)
@@ -60,7 +62,7 @@ def dispatch_views(d: Dispatch, lang: Lang) -> list[TableView]:
         tuple(
             (
                 Cell(str(r.number), numeric=True),
-                Cell(names_en.get(r.number, r.name) if english else r.name),
+                Cell(names_en.get(r.number, r.name) if english else r.name, short=shorts.get(r.number)),
                 Cell(unit(r.lead_unit)),
                 Cell(r.convener),
                 Cell(t(f"report.{r.state}", lang), REPORT_STYLE[r.state]),
@@ -262,7 +264,10 @@ def quarter_views(q: Quarter, lang: Lang, units_en: Mapping[str, str] | None = N
                 Cell(str(p.rank) if p.rank else "—", numeric=True),
                 Cell(movement(p.rank, p.previous_rank)),
                 Cell(str(p.number), numeric=True),
-                Cell(_name(p.name, p.name_en, lang)),
+                Cell(
+                    _name(p.name, p.name_en, lang),
+                    short=_name(p.short_name or "", p.short_name_en, lang) or None,
+                ),
                 Cell(p.convener),
                 Cell(english.get(p.lead_unit, p.lead_unit)),
                 Cell(ahead(p.score), numeric=True),

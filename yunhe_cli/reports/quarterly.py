@@ -57,6 +57,8 @@ class RankedProject:
     amber: int
     green: int
     grey: int
+    short_name: str | None = None  # the plan's shorthand, for narrow tables
+    short_name_en: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +145,8 @@ def quarter(repo: Repository, year: int, q: int, as_of: dt.date | None = None) -
                 s.amber,
                 s.green,
                 s.grey,
+                p.short_name,
+                p.short_name_en,
             )
         )
     totals = {c: sum(rag(i.status) == c for i in now.indicators()) for c in ("red", "amber", "green", "grey")}
