@@ -122,3 +122,29 @@ def test_english_at_80_columns_stays_a_table() -> None:
         lines = section(run(command, 80, "en"), title)
         assert lines[1].split()[0] in ("Days", "Progress"), lines[:3]  # a header, not `No.  5` blocks
         assert not any(line.startswith("Project ") for line in lines[1:]), lines
+
+
+def test_quarter_indicators_at_80_columns_leave_out_columns_rather_than_turn_into_blocks() -> None:
+    """The ranking of 82 indicators was a block of 11 lines per indicator at 80 columns; it leaves
+    out the previous status first (its movement stays), in English the expected figure too."""
+    zh = section(run("quarter", 80, "zh"), "指标排名")
+    assert zh[1:5] == [
+        "排 升  序                                                        超前/",
+        "名 降  号 指标                    2027目标        实际     预期   滞后 状态",
+        "─" * 80,
+        " 1 =    7 其中跨乡镇              1个以上         1        0.73 +36.4% ++ 已完成",
+    ]
+    # 土地综合整治工程 (project 7's name) inside the indicator's name is kept whole
+    assert zh[5] == "          土地综合整治工程"
+    assert zh[-1] == "（终端宽度不足，未显示：上季状态；加宽终端或用 --format plain 查看）"
+    en = section(run("quarter", 80, "en"), "Indicators ranked")
+    assert en[1:3] == [
+        "Rank Move No. Indicator           2027 target     Actual Ahead/behind Status",
+        "─" * 80,
+    ]
+    assert en[-2:] == [
+        "(too narrow for: Last quarter, Expected; widen the terminal or use --format",
+        "plain)",
+    ]
+    # all 82 ranked, each a row starting with its rank
+    assert [int(line.split()[0]) for line in zh if line[:3].strip().isdigit()] == list(range(1, 83))

@@ -13,6 +13,7 @@ from yunhe_cli.core.model import Indicator, Project
 from yunhe_cli.core.numbers import to_json
 from yunhe_cli.outputs.labels import MARKERS, Lang, t
 from yunhe_cli.outputs.order_views import quarter_order_line
+from yunhe_cli.outputs.priorities import QUARTER_INDICATOR_DROP
 from yunhe_cli.outputs.views import (
     EN_SIGN,
     JSON_VERSION,
@@ -335,6 +336,7 @@ def quarter_views(q: Quarter, lang: Lang, units_en: Mapping[str, str] | None = N
             "ahead",
             "status",
         ),
+        drop=QUARTER_INDICATOR_DROP,
     )
     return [summary, projects, indicators]
 
