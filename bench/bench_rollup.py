@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from yunhe_cli.checks.validation import validate  # noqa: E402
-from yunhe_cli.reports.meetings import quarter  # noqa: E402
+from yunhe_cli.reports.quarterly import quarter  # noqa: E402
 from yunhe_cli.reports.rollup import roll_up  # noqa: E402
 
 

@@ -16,7 +16,9 @@ from typer.testing import CliRunner
 from yunhe_cli.checks.validation import validate
 from yunhe_cli.cli.app import app
 from yunhe_cli.core.repository import Repository
-from yunhe_cli.reports.meetings import annual, dispatch, quarter
+from yunhe_cli.reports.annual import annual
+from yunhe_cli.reports.dispatch import dispatch
+from yunhe_cli.reports.quarterly import quarter
 from yunhe_cli.reports.rollup import IndicatorProgress, StatusReport, roll_up
 
 from .conftest import CHECKED_ON, RepoMaker

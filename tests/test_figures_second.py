@@ -316,7 +316,7 @@ def counts_report(period: str, projects: int, cross: int, achieved: bool) -> str
 
 
 def test_the_annual_summary_counts_whole_things_and_reads_its_own_year(make_repo: RepoMaker) -> None:
-    from yunhe_cli.reports.meetings import annual
+    from yunhe_cli.reports.annual import annual
 
     reports = {
         "2024-12": counts_report("2024-12", 15, 0, False),
@@ -381,7 +381,7 @@ def test_history_names_unit_and_target_and_shows_the_columns_of_its_kind(make_re
 
 
 def test_a_quarter_reads_its_board_day_not_a_later_as_of(make_repo: RepoMaker) -> None:
-    from yunhe_cli.reports.meetings import quarter
+    from yunhe_cli.reports.quarterly import quarter
 
     september = MAY.replace("2023-05", "2023-09").replace("2023-06-05", "2023-10-05")
     november = (

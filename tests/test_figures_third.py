@@ -169,7 +169,7 @@ ORDER_DAY = dt.date(2023, 10, 20)
 def test_status_the_quarter_and_the_site_order_projects_by_one_rule(make_repo: RepoMaker) -> None:
     from yunhe_cli.outputs.labels import Lang
     from yunhe_cli.outputs.site import site_context
-    from yunhe_cli.reports.meetings import quarter
+    from yunhe_cli.reports.quarterly import quarter
 
     repo, _ = validate(order_repo(make_repo), today=CHECKED_ON)
     report = roll_up(repo, ORDER_DAY)

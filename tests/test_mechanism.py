@@ -16,8 +16,10 @@ from yunhe_cli.checks.validation import validate
 from yunhe_cli.cli.app import app
 from yunhe_cli.outputs.export import FILLS, cell_value, sheets
 from yunhe_cli.outputs.labels import Lang
-from yunhe_cli.reports.meetings import annual, dispatch, parse_quarter, quarter
+from yunhe_cli.reports.annual import annual
+from yunhe_cli.reports.dispatch import dispatch
 from yunhe_cli.reports.order import rag
+from yunhe_cli.reports.quarterly import parse_quarter, quarter
 from yunhe_cli.reports.rollup import roll_up
 
 from .conftest import DATA, check_golden

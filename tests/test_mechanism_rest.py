@@ -698,7 +698,8 @@ def test_init_makes_the_three_folders_and_assess_fills_one(tmp_path: Path) -> No
         "assess", "p05", "--quarter", "2024-Q1", "--data", str(data), "--as-of", "2024-04-12"
     )
     assert (code, err) == (0, "")
-    assert out == f"drafted 2024-Q1 in {data / 'assessments/p05.yaml'}\n"
+    # in the county's language (its plan.yaml says language: zh)
+    assert out == f"已起草 2024-Q1 形势研判，写入 {data / 'assessments/p05.yaml'}\n"
     # the schema line of the new list points at the schemas copied beside the data
     first = (data / "assessments/p05.yaml").read_text(encoding="utf-8").splitlines()[0]
     assert first == "# yaml-language-server: $schema=../../schemas/assessments.schema.json"

@@ -48,7 +48,8 @@ def test_setup_registers_the_driver_once(tmp_path: Path) -> None:
         "git config merge.yunhe.driver 'yunhe merge-file %O %A %B %P'",
     ]
     again = runner.invoke(app, ["setup", "--data", str(top / "data")])
-    assert again.exit_code == 0 and again.stdout == "the merge driver is set up already\n"
+    # in the data's language (the sample's plan.yaml says language: zh)
+    assert again.exit_code == 0 and again.stdout == "合并驱动已配置，无需改动\n"
 
 
 def test_setup_outside_git_is_a_usage_error(tmp_path: Path) -> None:

@@ -10,8 +10,8 @@ from decimal import Decimal
 from typer.testing import CliRunner
 
 from yunhe_cli.cli.app import app
+from yunhe_cli.reports.dispatch import Dispatch, OverdueItem, ReportState, StatusChange
 from yunhe_cli.reports.indicator_status import IndicatorProgress
-from yunhe_cli.reports.meetings import Dispatch, OverdueItem, ReportState, StatusChange
 from yunhe_cli.reports.ordering import (
     dispatch_worst_first,
     indicators_worst_first,

@@ -19,7 +19,7 @@ from yunhe_cli.cli.options import (
     date_option,
     parse_date,
 )
-from yunhe_cli.cli.printing import emit_problems, notices, refused, run_lang, run_write
+from yunhe_cli.cli.printing import emit_problems, notice, notices, refused, run_lang, run_write
 from yunhe_cli.outputs.problem_printer import ProblemFormat
 
 if TYPE_CHECKING:
@@ -43,7 +43,6 @@ def report_new(
 
     from yunhe_cli.edits.drafts import default_period, write_new_report
     from yunhe_cli.edits.session import UnknownProject
-    from yunhe_cli.outputs.problem_printer import safe_text
     from yunhe_cli.store.write import WriteRefused
 
     today = as_of or dt.date.today()
@@ -57,7 +56,7 @@ def report_new(
         raise refused(exc) from None
     except UnknownProject as exc:
         raise typer.BadParameter(str(exc), param_hint="PROJECT") from None
-    sys.stdout.write(f"wrote {safe_text(str(path))}\n")
+    notice("wrote", path=path)
     notices(elsewhere)
 
 
@@ -103,7 +102,12 @@ def issue_add(
         added.append(new_id)
         return path
 
-    run_write(action, lambda: f"added {added[0]} to", project_hint="--project", unit_hint="--owner")
+    run_write(
+        action,
+        lambda: ("notice.problem_added", {"id": added[0]}),
+        project_hint="--project",
+        unit_hint="--owner",
+    )
 
 
 @issue_app.command("close")
@@ -131,7 +135,7 @@ def issue_close(
         lambda seen: close_problem(
             root, problem_id, on or today, resolution, evidence or [], today, lock_timeout, seen
         ),
-        f"closed {problem_id} in",
+        ("notice.problem_closed", {"id": problem_id}),
     )
 
 
@@ -165,7 +169,7 @@ def issue_reopen(
         raise typer.BadParameter("say who reopens it (git has no author identity here)", param_hint="--by")
     run_write(
         lambda seen: reopen_problem(root, problem_id, on or today, reason, today, who, lock_timeout, seen),
-        f"reopened {problem_id} in",
+        ("notice.problem_reopened", {"id": problem_id}),
     )
 
 
@@ -192,7 +196,7 @@ def fmt(
 
     from yunhe_cli.core.problems import Problem
     from yunhe_cli.edits.fmt import CanonicalCache, FormatError, format_file
-    from yunhe_cli.outputs.problem_printer import RENDERERS, safe_text, shown_path
+    from yunhe_cli.outputs.problem_printer import RENDERERS, shown_path
     from yunhe_cli.store.loader import discover
     from yunhe_cli.store.write import WriteRefused
 
@@ -229,6 +233,6 @@ def fmt(
             raise typer.Exit(1)
     else:
         for source in changed:
-            sys.stdout.write(f"formatted {safe_text(shown_path(source.path))}\n")
+            notice("notice.formatted", path=shown_path(source.path))
     if not changed and output_format is ProblemFormat.text:
-        sys.stdout.write(f"{len(files)} files already formatted\n")
+        notice("notice.all_formatted", files=len(files))

@@ -19,7 +19,7 @@ from yunhe_cli.cli.options import (
     data_root,
     settled_lang,
 )
-from yunhe_cli.cli.printing import export_failed, refused
+from yunhe_cli.cli.printing import export_failed, notice, refused
 from yunhe_cli.outputs.messages import text
 
 
@@ -38,7 +38,6 @@ def form_command(
     from yunhe_cli.edits.drafts import default_period
     from yunhe_cli.edits.session import UnknownProject
     from yunhe_cli.forms.build import write_form
-    from yunhe_cli.outputs.problem_printer import safe_text
     from yunhe_cli.store.write import WriteRefused
 
     today = as_of or dt.date.today()
@@ -48,15 +47,16 @@ def form_command(
     if out.suffix.lower() != ".xlsx":
         raise typer.BadParameter(f"{out} does not end in .xlsx", param_hint="OUT.xlsx")
     root = data_root(data)
+    language = settled_lang(lang, root)
     try:
-        write_form(root, project, period or default_period(today), out, today, settled_lang(lang, root))
+        write_form(root, project, period or default_period(today), out, today, language)
     except WriteRefused as exc:
         raise refused(exc) from None
     except UnknownProject as exc:
         raise typer.BadParameter(str(exc), param_hint="PROJECT") from None
     except OSError as exc:
         raise export_failed(out, exc) from None
-    sys.stdout.write(f"wrote {safe_text(str(out))}\n")
+    notice("wrote", language, path=out)
 
 
 def import_command(
@@ -111,5 +111,6 @@ def import_command(
         raise typer.Exit(1) from None
     for p in result.warnings:
         sys.stderr.write(p.text(language) + "\n")
-    for line in result.actions:
-        sys.stdout.write(line + "\n")
+    for key, params in result.actions:
+        state = params.get("state")
+        notice(key, language, **{**params, **({"state": text(state, language)} if state else {})})

@@ -55,7 +55,7 @@ def assess(
     """形势研判: draft the quarter's assessment with the computed facts, for the lead unit to complete."""
     from yunhe_cli.core.periods import quarter_of_date
     from yunhe_cli.edits.mechanism import draft_assessment
-    from yunhe_cli.reports.meetings import parse_quarter, previous_quarter
+    from yunhe_cli.reports.quarterly import parse_quarter, previous_quarter
 
     today = as_of or dt.date.today()
     if quarter is None:
@@ -69,7 +69,8 @@ def assess(
     which = f"{year:04d}-Q{q}"
     root = data_root(data)
     run_write(
-        lambda seen: draft_assessment(root, project, which, today, lock_timeout, seen), f"drafted {which} in"
+        lambda seen: draft_assessment(root, project, which, today, lock_timeout, seen),
+        ("notice.assessment_drafted", {"quarter": which}),
     )
 
 
@@ -116,7 +117,7 @@ def supervise_add(
         added.append(item_id)
         return path
 
-    run_write(action, lambda: f"added {added[0]} to", project_hint="--project")
+    run_write(action, lambda: ("notice.item_added", {"id": added[0]}), project_hint="--project")
 
 
 @supervise_app.command("feedback")
@@ -140,7 +141,7 @@ def supervise_feedback(
     root = data_root(data)
     run_write(
         lambda seen: item_feedback(root, item, text, on or today, evidence or [], today, lock_timeout, seen),
-        f"feedback on {item} in",
+        ("notice.item_feedback", {"id": item}),
     )
 
 
@@ -162,7 +163,7 @@ def supervise_close(
     root = data_root(data)
     run_write(
         lambda seen: close_item(root, item, on or today, conclusion, today, lock_timeout, seen),
-        f"closed {item} in",
+        ("notice.item_closed", {"id": item}),
     )
 
 
@@ -184,7 +185,7 @@ def supervise_return(
     root = data_root(data)
     run_write(
         lambda seen: return_item(root, item, on or today, reason, today, lock_timeout, seen),
-        f"sent back {item} in",
+        ("notice.item_returned", {"id": item}),
     )
 
 

@@ -134,9 +134,22 @@ def export_failed(out: Path, exc: Exception) -> typer.Exit:
     return typer.Exit(1)
 
 
+def notice(key: str, lang: Lang | None = None, /, **params: object) -> None:
+    """What a write did, to stdout, in the run's language (or `lang`): the catalogue's `key`
+    (`outputs.messages.TEXTS`) filled with `params`, each made safe to print."""
+    from yunhe_cli.outputs.problem_printer import safe_text
+
+    said = {name: safe_text(str(value)) for name, value in params.items()}
+    sys.stdout.write(text(key, lang or run_lang(), **said) + "\n")
+
+
+# A write's notice: its catalogue key and what fills it (the file written is `path`).
+Notice = tuple[str, dict[str, object]]
+
+
 def run_write(
     action: Callable[[list[Problem]], Path],
-    done: str | Callable[[], str],
+    done: Notice | Callable[[], Notice],
     project_hint: str = "PROJECT",
     unit_hint: str = "--unit",
 ) -> None:
@@ -162,6 +175,6 @@ def run_write(
         raise typer.BadParameter(str(exc), param_hint=project_hint) from None
     except UnknownUnit as exc:
         raise typer.BadParameter(str(exc), param_hint=unit_hint) from None
-    said = done if isinstance(done, str) else done()
-    sys.stdout.write(f"{safe_text(said)} {safe_text(str(path))}\n")
+    key, params = done if isinstance(done, tuple) else done()
+    notice(key, path=path, **params)
     notices(elsewhere)

@@ -258,8 +258,9 @@ def dispatch(
 
     from yunhe_cli.edits.drafts import default_period
     from yunhe_cli.outputs.meeting_views import dispatch_json, dispatch_views
-    from yunhe_cli.reports.meetings import OutsidePlan, check_period, dispatch_as_of, plan_months
-    from yunhe_cli.reports.meetings import dispatch as run_dispatch
+    from yunhe_cli.reports.dispatch import dispatch as run_dispatch
+    from yunhe_cli.reports.dispatch import dispatch_as_of
+    from yunhe_cli.reports.meetings import OutsidePlan, check_period, plan_months
 
     options = ReportOptions.of(data, as_of=as_of, at=at, output_format=output_format, lang=lang)
     today = options.today
@@ -322,8 +323,9 @@ def quarter(
     """季分析 (晾晒): indicators and projects ranked against their paths, with the movement."""
     from yunhe_cli.core.periods import last_quarter_due
     from yunhe_cli.outputs.meeting_views import quarter_json, quarter_views
-    from yunhe_cli.reports.meetings import OutsidePlan, check_year, due_day, parse_quarter
-    from yunhe_cli.reports.meetings import quarter as run_quarter
+    from yunhe_cli.reports.meetings import OutsidePlan, check_year, due_day
+    from yunhe_cli.reports.quarterly import parse_quarter
+    from yunhe_cli.reports.quarterly import quarter as run_quarter
 
     options = ReportOptions.of(data, as_of=as_of, at=at, output_format=output_format, lang=lang)
     try:
@@ -377,8 +379,8 @@ def annual(
     """年总结: each indicator's year against its target, tasks done, problems raised and closed, next year."""
     from yunhe_cli.core.periods import last_year_due
     from yunhe_cli.outputs.meeting_views import annual_json, annual_views
+    from yunhe_cli.reports.annual import annual as run_annual
     from yunhe_cli.reports.meetings import OutsidePlan, check_year, due_day
-    from yunhe_cli.reports.meetings import annual as run_annual
 
     options = ReportOptions.of(data, as_of=as_of, at=at, output_format=output_format, lang=lang)
     repo, code = load_repo(options.data, options.at, options.as_of)

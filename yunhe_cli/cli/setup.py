@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from yunhe_cli.cli.options import AsOfOption, DataOption, LangOption, data_root, settled_lang
-from yunhe_cli.cli.printing import report_errors, run_lang
+from yunhe_cli.cli.printing import notice, report_errors, run_lang
 
 
 def init(
@@ -36,30 +36,30 @@ def init(
     CODEOWNERS and a README with the branch protection to turn on (新建数据仓库)."""
     from yunhe_cli.edits.init import InitError, check_target, default_first_period
     from yunhe_cli.edits.init import init as run_init
-    from yunhe_cli.outputs.problem_printer import safe_text
     from yunhe_cli.store.shipped import ShippedDataMissing
 
     try:
         check_target(target)  # before anything is asked
     except InitError as exc:
         raise typer.BadParameter(str(exc), param_hint="DIR") from None
+    language = settled_lang(lang, target)  # the new county's, and what this run says
     month = first_period
     if month is None:
         month = default_first_period(as_of or dt.date.today())
         if sys.stdin.isatty():
             month = typer.prompt("First month reported (首个报送月, YYYY-MM)", default=month)
     try:
-        written = run_init(target, month, org, settled_lang(lang, target).value)
+        written = run_init(target, month, org, language.value)
     except InitError as exc:  # the folder was checked above: what is left is the month
         raise typer.BadParameter(str(exc), param_hint="--first-period") from None
     except ShippedDataMissing as exc:
         sys.stderr.write(f"yunhe: {exc}\n")
         raise typer.Exit(1) from None
     for path in written:
-        sys.stdout.write(f"wrote {safe_text(str(path))}\n")
+        notice("wrote", language, path=path)
     command = yunhe_command()
     started = "" if (target / ".git").is_dir() else "git init && "
-    sys.stdout.write(f"next: cd {shell_word(str(target))} && {started}{command} status\n")
+    notice("notice.next", language, command=f"cd {shell_word(str(target))} && {started}{command} status")
 
 
 def yunhe_command() -> str:
@@ -100,7 +100,7 @@ def schema(
             sys.stderr.write(f"{out / name}: out of date; run `yunhe schema --out {out}`\n")
         raise typer.Exit(1 if stale else 0)
     for path in write_schemas(out):
-        sys.stdout.write(f"wrote {path}\n")
+        notice("wrote", path=path)
 
 
 def owners(
@@ -159,10 +159,10 @@ def owners(
         if drift:
             sys.stderr.write(render_text(drift, 1, run_lang()))
             raise typer.Exit(1)
-        sys.stdout.write(f"{target} is up to date\n")
+        notice("notice.up_to_date", path=target)
         return
     atomic_write(target, text)
-    sys.stdout.write(f"wrote {target}\n")
+    notice("wrote", path=target)
 
 
 def merge_file(
@@ -204,4 +204,4 @@ def setup_command(
     for line in changed:
         sys.stdout.write(safe_text(line) + "\n")
     if not changed:
-        sys.stdout.write("the merge driver is set up already\n")
+        notice("notice.merge_driver_set")

@@ -80,7 +80,7 @@ def draft_assessment(
     from ruamel.yaml.comments import CommentedMap
 
     from yunhe_cli.reports.mechanism_rest import facts
-    from yunhe_cli.reports.meetings import quarter_as_of
+    from yunhe_cli.reports.quarterly import quarter_as_of
     from yunhe_cli.reports.rollup import roll_up
 
     with repo_lock(root, lock_timeout):

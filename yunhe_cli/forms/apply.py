@@ -33,9 +33,12 @@ from yunhe_cli.forms.to_report import apply_report, record_revisions, report_pla
 from yunhe_cli.store.write import decode_text, dump, encode_text, repo_lock
 
 NAME_PERIOD = periods.PERIOD_IN_NAME
-# What the success line says of each month the batch wrote (a draft's month still counts as missing).
-SUBMITTED = "submitted"
-DRAFT = "draft (the month still counts as missing)"
+# What the success line says of each month the batch wrote (a draft's month still counts as missing):
+# keys of the catalogue (`outputs.messages`), which the command line says in the run's language.
+SUBMITTED = "notice.state_submitted"
+DRAFT = "notice.state_draft"
+# One line of what the batch did: a key of the catalogue and what fills it.
+Action = tuple[str, dict[str, str]]
 NAME_PROJECT = re.compile(r"(?<![a-z0-9])p(\d{1,2})(?![0-9])", re.IGNORECASE)
 
 
@@ -46,7 +49,7 @@ class Planned:
     texts: dict[str, str] = field(default_factory=dict)
     data: dict[str, Any] = field(default_factory=dict)  # rel -> round-trip document being changed
     places: dict[str, dict[Loc, tuple[ReadForm, str, str]]] = field(default_factory=dict)
-    actions: list[str] = field(default_factory=list)
+    actions: list[Action] = field(default_factory=list)
     encoding: dict[str, tuple[bool, bool]] = field(default_factory=dict)  # rel -> (BOM, CRLF) to keep
     problems: list[FormProblem] = field(default_factory=list)
 
@@ -54,7 +57,7 @@ class Planned:
 @dataclass(frozen=True)
 class ImportResult:
     written: list[Path]
-    actions: list[str]
+    actions: list[Action]
     warnings: list[FormProblem]
 
 
@@ -272,13 +275,13 @@ def _apply_form(
     plan.texts[rel] = new_text
     plan.places[rel] = report_places(data, form, parsed)
     state = SUBMITTED if data.get("submitted_on") else DRAFT
-    said = f"{rel} ({project.id} {form.period}, from {form.path.name}): {state}"
+    line = {"path": rel, "project": project.id, "period": form.period, "form": form.path.name, "state": state}
     if not rel_existing:
-        plan.actions.append(f"wrote {said}")
+        plan.actions.append(("notice.import_wrote", line))
     elif new_text == text:
-        plan.actions.append(f"unchanged {said}")
+        plan.actions.append(("notice.import_unchanged", line))
     else:
-        plan.actions.append(f"updated {said}")
+        plan.actions.append(("notice.import_updated", line))
     if parsed.closings:
         lists = [lst for lst in repo.problem_lists if lst.model.project == project.id]
         out.extend(_apply_closings(root, lists[0] if lists else None, form, parsed, plan, as_of))
@@ -358,5 +361,5 @@ def _apply_closings(
         places[("problems", index, "closed_on")] = (form, "problems", cell)
         for key in ("resolution", "evidence"):
             places[("problems", index, key)] = (form, "problems", f"{column_letter('problems', key)}{c.row}")
-        plan.actions.append(f"closed {c.ident} in {rel} (from {form.path.name})")
+        plan.actions.append(("notice.import_closed", {"id": c.ident, "path": rel, "form": form.path.name}))
     return out

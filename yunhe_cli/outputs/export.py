@@ -30,7 +30,7 @@ from yunhe_cli.outputs.labels import Lang, t
 from yunhe_cli.outputs.meeting_views import quarter_json, quarter_views
 from yunhe_cli.outputs.problem_printer import safe_text
 from yunhe_cli.outputs.views import Cell, TableView, indicators_view, problems_view, status_view, tasks_view
-from yunhe_cli.reports.meetings import Quarter
+from yunhe_cli.reports.quarterly import Quarter
 from yunhe_cli.reports.rollup import StatusReport
 from yunhe_cli.store.write import atomic_write
 

@@ -13,6 +13,7 @@ from yunhe_cli.core.model import Indicator, Project
 from yunhe_cli.core.numbers import to_json
 from yunhe_cli.outputs.labels import MARKERS, Lang, t
 from yunhe_cli.outputs.order_views import quarter_order_line
+from yunhe_cli.outputs.priorities import QUARTER_INDICATOR_DROP
 from yunhe_cli.outputs.views import (
     EN_SIGN,
     JSON_VERSION,
@@ -21,11 +22,15 @@ from yunhe_cli.outputs.views import (
     TableView,
     fmt_date,
     fmt_number,
+    project_short,
     status_cell,
     target_text,
     unit_text,
 )
-from yunhe_cli.reports.meetings import Annual, Dispatch, HistoryPoint, ProblemEvent, Quarter
+from yunhe_cli.reports.annual import Annual
+from yunhe_cli.reports.dispatch import Dispatch
+from yunhe_cli.reports.meetings import HistoryPoint, ProblemEvent
+from yunhe_cli.reports.quarterly import Quarter
 
 
 def _name(zh: str, en: str | None, lang: Lang) -> str:
@@ -45,6 +50,7 @@ REPORT_STYLE = {"on_time": "achieved", "late": "at_risk", "missing": "off_track"
 def dispatch_views(d: Dispatch, lang: Lang) -> list[TableView]:
     english = lang is Lang.en
     names_en = {p.number: p.name_en for p in d.status.projects if p.name_en}
+    shorts = {p.number: project_short(p, lang) for p in d.status.projects}
 
     def unit(name: str) -> str:
         return d.status.unit_label(name, english)
@@ -57,7 +63,7 @@ def dispatch_views(d: Dispatch, lang: Lang) -> list[TableView]:
         tuple(
             (
                 Cell(str(r.number), numeric=True),
-                Cell(names_en.get(r.number, r.name) if english else r.name),
+                Cell(names_en.get(r.number, r.name) if english else r.name, short=shorts.get(r.number)),
                 Cell(unit(r.lead_unit)),
                 Cell(r.convener),
                 Cell(t(f"report.{r.state}", lang), REPORT_STYLE[r.state]),
@@ -259,7 +265,10 @@ def quarter_views(q: Quarter, lang: Lang, units_en: Mapping[str, str] | None = N
                 Cell(str(p.rank) if p.rank else "—", numeric=True),
                 Cell(movement(p.rank, p.previous_rank)),
                 Cell(str(p.number), numeric=True),
-                Cell(_name(p.name, p.name_en, lang)),
+                Cell(
+                    _name(p.name, p.name_en, lang),
+                    short=_name(p.short_name or "", p.short_name_en, lang) or None,
+                ),
                 Cell(p.convener),
                 Cell(english.get(p.lead_unit, p.lead_unit)),
                 Cell(ahead(p.score), numeric=True),
@@ -327,6 +336,7 @@ def quarter_views(q: Quarter, lang: Lang, units_en: Mapping[str, str] | None = N
             "ahead",
             "status",
         ),
+        drop=QUARTER_INDICATOR_DROP,
     )
     return [summary, projects, indicators]
 

@@ -122,6 +122,38 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "export_failed": ("{out}：无法写出：{reason}", "{out}: cannot write the export: {reason}"),
     "wrote": ("已写入 {path}", "wrote {path}"),
+    # What a write command did (`cli.printing.notice`), one line each, the file written last.
+    "notice.problem_added": ("已新增问题 {id}，写入 {path}", "added {id} to {path}"),
+    "notice.problem_closed": ("已销号 {id}，写入 {path}", "closed {id} in {path}"),
+    "notice.problem_reopened": ("已重新打开 {id}，写入 {path}", "reopened {id} in {path}"),
+    "notice.assessment_drafted": ("已起草 {quarter} 形势研判，写入 {path}", "drafted {quarter} in {path}"),
+    "notice.item_added": ("已交办 {id}，写入 {path}", "added {id} to {path}"),
+    "notice.item_feedback": ("已记录 {id} 的办理情况，写入 {path}", "feedback on {id} in {path}"),
+    "notice.item_closed": ("已办结 {id}，写入 {path}", "closed {id} in {path}"),
+    "notice.item_returned": ("已退回 {id}，写入 {path}", "sent back {id} in {path}"),
+    "notice.formatted": ("已格式化 {path}", "formatted {path}"),
+    "notice.all_formatted": ("{files}个文件均已是规范格式", "{files} files already formatted"),
+    "notice.import_wrote": (
+        "已写入 {path}（{project} {period}，来自 {form}）：{state}",
+        "wrote {path} ({project} {period}, from {form}): {state}",
+    ),
+    "notice.import_updated": (
+        "已更新 {path}（{project} {period}，来自 {form}）：{state}",
+        "updated {path} ({project} {period}, from {form}): {state}",
+    ),
+    "notice.import_unchanged": (
+        "未改动 {path}（{project} {period}，来自 {form}）：{state}",
+        "unchanged {path} ({project} {period}, from {form}): {state}",
+    ),
+    "notice.import_closed": (
+        "已销号 {id}，写入 {path}（来自 {form}）",
+        "closed {id} in {path} (from {form})",
+    ),
+    "notice.state_submitted": ("已报送", "submitted"),
+    "notice.state_draft": ("草稿（本月仍计为缺报）", "draft (the month still counts as missing)"),
+    "notice.next": ("下一步：{command}", "next: {command}"),
+    "notice.up_to_date": ("{path} 已是最新", "{path} is up to date"),
+    "notice.merge_driver_set": ("合并驱动已配置，无需改动", "the merge driver is set up already"),
     "at_day": (
         "按 {day} 的最后一次提交 {commit}（{when}）",
         "as of the last commit on or before {day}: {commit} ({when})",

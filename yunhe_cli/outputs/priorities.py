@@ -13,6 +13,9 @@ from yunhe_cli.reports.rollup import StatusReport
 STATUS_DROP = ("tasks_blocked", "last_report", "problems_open")
 INDICATOR_DROP = ("notes", "pace_needed", "projection", "published", "latest_period")
 TASK_DROP = ("next_deadline", "last_update", "percent", "task_note")
+# The quarter's indicator ranking: the previous status (its movement stays), the expected figure
+# (its ahead/behind stays), then the target.
+QUARTER_INDICATOR_DROP = ("previous_status", "expected", "target")
 PROBLEM_DROP = ("source", "closed_on", "raised_on", "age_days", "resolution", "reopened", "last_reopened")
 
 

@@ -45,7 +45,8 @@ from yunhe_cli.outputs.views import (
     unit_text,
 )
 from yunhe_cli.reports.board import latest_board
-from yunhe_cli.reports.meetings import history, quarter
+from yunhe_cli.reports.meetings import history
+from yunhe_cli.reports.quarterly import quarter
 from yunhe_cli.reports.query import units_in_english
 from yunhe_cli.reports.rollup import StatusReport, context, roll_up
 from yunhe_cli.store.write import atomic_write

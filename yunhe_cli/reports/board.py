@@ -1,5 +1,5 @@
 """The quarter's board (晾晒) a published output shows: the last quarter whose reports have fallen
-due, read by `meetings.quarter` on its own board day. `yunhe quarter`, the site and `yunhe export`
+due, read by `quarterly.quarter` on its own board day. `yunhe quarter`, the site and `yunhe export`
 all show this one board, so a quarter never has two rankings."""
 
 from __future__ import annotations
@@ -7,7 +7,8 @@ from __future__ import annotations
 import datetime as dt
 
 from yunhe_cli.core.repository import Repository
-from yunhe_cli.reports.meetings import OutsidePlan, Quarter, check_year, quarter, quarter_as_of
+from yunhe_cli.reports.meetings import OutsidePlan, check_year
+from yunhe_cli.reports.quarterly import Quarter, quarter, quarter_as_of
 
 
 def latest_quarter(repo: Repository, as_of: dt.date) -> tuple[int, int] | None:

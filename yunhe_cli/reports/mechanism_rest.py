@@ -19,8 +19,8 @@ from yunhe_cli.core.index import Index
 from yunhe_cli.core.mechanism_records import RATINGS, Assessment, Practice, SupervisionItem
 from yunhe_cli.core.plan_defaults import thresholds
 from yunhe_cli.core.repository import Repository
-from yunhe_cli.reports.meetings import Quarter, quarter_as_of
 from yunhe_cli.reports.order import rag
+from yunhe_cli.reports.quarterly import Quarter, quarter_as_of
 from yunhe_cli.reports.rollup import StatusReport
 
 

@@ -17,8 +17,8 @@ from collections.abc import Sequence
 from dataclasses import replace
 from decimal import Decimal
 
+from yunhe_cli.reports.dispatch import Dispatch
 from yunhe_cli.reports.indicator_status import IndicatorProgress
-from yunhe_cli.reports.meetings import Dispatch
 from yunhe_cli.reports.rollup import ProblemProgress, TaskProgress
 
 SORTS = ("worst", "plan")

@@ -23,7 +23,8 @@ from yunhe_cli.core import model as m
 from yunhe_cli.core.index import Index
 from yunhe_cli.core.periods import report_due
 from yunhe_cli.core.repository import Repository
-from yunhe_cli.reports.meetings import due_day, previous_quarter, quarter_as_of
+from yunhe_cli.reports.meetings import due_day
+from yunhe_cli.reports.quarterly import previous_quarter, quarter_as_of
 from yunhe_cli.reports.query import resolve_unit
 from yunhe_cli.reports.rollup import (
     ProjectStatus,
