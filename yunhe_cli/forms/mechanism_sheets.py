@@ -56,7 +56,7 @@ def mechanism_content(repo: Repository, project: m.Project, period: str, as_of: 
     out = MechanismContent(period, quarter, project.lead_unit)
     if quarter is not None:
         from yunhe_cli.reports.mechanism_rest import facts
-        from yunhe_cli.reports.meetings import quarter_as_of
+        from yunhe_cli.reports.quarterly import quarter_as_of
         from yunhe_cli.reports.rollup import roll_up
 
         for lst in repo.assessment_lists:
@@ -340,10 +340,10 @@ def apply_mechanism(
             entries.append(entry)
             block_style(entries)
             index = len(entries) - 1
-            said = "wrote"
+            said = "notice.import_assessment_wrote"
         else:
             entry = entries[index]
-            said = "updated"
+            said = "notice.import_assessment_updated"
         before = [norm(entry.get(k)) for k in ASSESSMENT_FIELDS]
         for name in ASSESSMENT_FIELDS:
             set_in_order(entry, name, parsed.assessment[name], ASSESSMENT_ORDER)
@@ -351,10 +351,10 @@ def apply_mechanism(
         places[("assessments", index)] = (form, "assessment", f"C{RATING_ROW}")
         for offset, name in enumerate(ASSESSMENT_FIELDS):
             places[("assessments", index, name)] = (form, "assessment", f"C{RATING_ROW + offset}")
-        if said == "wrote" or before != [norm(entry.get(k)) for k in ASSESSMENT_FIELDS]:
-            plan.actions.append(
-                f"{said} {project.id}'s assessment of {parsed.quarter} in {rel} (from {form.path.name})"
-            )
+        after = [norm(entry.get(k)) for k in ASSESSMENT_FIELDS]
+        if said == "notice.import_assessment_wrote" or before != after:
+            fields = {"project": project.id, "quarter": parsed.quarter, "path": rel, "form": form.path.name}
+            plan.actions.append((said, fields))
     for answer in parsed.answers:
         found = next(
             (
@@ -395,5 +395,7 @@ def apply_mechanism(
         places = plan.places.setdefault(rel, {})
         places[("items", index)] = (form, "feedback", f"D{answer.row}")
         places[("items", index, "feedback")] = (form, "feedback", f"D{answer.row}")
-        plan.actions.append(f"answered {answer.ident} in {rel} (from {form.path.name})")
+        plan.actions.append(
+            ("notice.import_answered", {"id": answer.ident, "path": rel, "form": form.path.name})
+        )
     return problems

@@ -145,6 +145,18 @@ TEXTS: dict[str, tuple[str, str]] = {
         "未改动 {path}（{project} {period}，来自 {form}）：{state}",
         "unchanged {path} ({project} {period}, from {form}): {state}",
     ),
+    "notice.import_assessment_wrote": (
+        "已写入 {project} {quarter} 的形势研判，写入 {path}（来自 {form}）",
+        "wrote {project}'s assessment of {quarter} in {path} (from {form})",
+    ),
+    "notice.import_assessment_updated": (
+        "已更新 {project} {quarter} 的形势研判，写入 {path}（来自 {form}）",
+        "updated {project}'s assessment of {quarter} in {path} (from {form})",
+    ),
+    "notice.import_answered": (
+        "已反馈督办事项 {id}，写入 {path}（来自 {form}）",
+        "answered {id} in {path} (from {form})",
+    ),
     "notice.import_closed": (
         "已销号 {id}，写入 {path}（来自 {form}）",
         "closed {id} in {path} (from {form})",
