@@ -34,8 +34,18 @@ def _site(tmp_path: Path, *args: str) -> str:
     out = tmp_path / "site.html"
     result = runner.invoke(app, ["site", str(out), *args])
     assert result.exit_code == 0, result.output
-    assert result.output == f"wrote {out}\n"
+    # said in the run's language: --lang, else the data's (test_site_says_what_it_wrote_in_its_language)
+    assert result.output in (f"wrote {out}\n", f"已写入 {out}\n")
     return out.read_text(encoding="utf-8")
+
+
+def test_site_says_what_it_wrote_in_its_language(tmp_path: Path) -> None:
+    out = tmp_path / "site.html"
+    for lang, said in (("zh", f"已写入 {out}\n"), ("en", f"wrote {out}\n")):
+        result = runner.invoke(
+            app, ["site", str(out), "--data", str(SAMPLE), "--as-of", "2026-11-15", "--lang", lang]
+        )
+        assert (result.exit_code, result.output) == (0, said)
 
 
 def _card(page: str, attribute: str) -> str:

@@ -20,7 +20,7 @@ from yunhe_cli.cli.options import (
     ReportOptions,
     find_data_root,
 )
-from yunhe_cli.cli.printing import export_failed
+from yunhe_cli.cli.printing import export_failed, notice
 
 export_app = typer.Typer(help="Export the three forms of every project (导出三张表单).", no_args_is_help=True)
 
@@ -51,7 +51,6 @@ def export_xlsx(
     """A workbook (三张表单): a summary sheet and the three forms of each project, laid out for printing."""
     from yunhe_cli.outputs.export import write_xlsx
     from yunhe_cli.outputs.mechanism_export import mechanism_tables
-    from yunhe_cli.outputs.problem_printer import safe_text
     from yunhe_cli.reports.board import latest_board
     from yunhe_cli.reports.rollup import roll_up
     from yunhe_cli.store.write import WriteRefused
@@ -70,7 +69,7 @@ def export_xlsx(
         )
     except (OSError, WriteRefused) as exc:
         raise export_failed(out, exc) from None
-    sys.stdout.write(f"wrote {safe_text(str(out))}\n")
+    notice("wrote", options.lang, path=out)
     raise typer.Exit(code)
 
 
@@ -91,7 +90,6 @@ def export_csv(
     """
     from yunhe_cli.outputs.export import write_csvs
     from yunhe_cli.outputs.mechanism_export import mechanism_tables
-    from yunhe_cli.outputs.problem_printer import safe_text
     from yunhe_cli.reports.board import latest_board
     from yunhe_cli.reports.rollup import roll_up
     from yunhe_cli.store.write import WriteRefused
@@ -111,7 +109,7 @@ def export_csv(
     except (OSError, WriteRefused) as exc:
         raise export_failed(out, exc) from None
     for path in written:
-        sys.stdout.write(f"wrote {safe_text(str(path))}\n")
+        notice("wrote", options.lang, path=path)
     raise typer.Exit(code)
 
 
@@ -157,7 +155,7 @@ def export_parquet(
             raise typer.Exit(1) from None
         except OSError as exc:
             raise export_failed(out, exc) from None
-        sys.stdout.write(f"wrote {safe_text(county.label)}: {len(written)} tables in {safe_text(str(out))}\n")
+        notice("notice.parquet_wrote", county=county.label, count=len(written), path=out)
         worst = max(worst, code)
     raise typer.Exit(worst)
 
@@ -176,5 +174,5 @@ def site(
     options = ReportOptions.of(data, as_of=as_of, at=at, lang=lang)
     repo, code = load_repo(options.data, options.at)  # checked as of today, whatever --as-of says
     write_site(repo, out, options.today, options.lang)
-    sys.stdout.write(f"wrote {out}\n")
+    notice("wrote", options.lang, path=out)
     raise typer.Exit(code)

@@ -157,6 +157,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "已反馈督办事项 {id}，写入 {path}（来自 {form}）",
         "answered {id} in {path} (from {form})",
     ),
+    "notice.parquet_wrote": (
+        "已写入 {county}：{count} 张表，位于 {path}",
+        "wrote {county}: {count} tables in {path}",
+    ),
     "notice.import_closed": (
         "已销号 {id}，写入 {path}（来自 {form}）",
         "closed {id} in {path} (from {form})",
