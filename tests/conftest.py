@@ -130,3 +130,11 @@ def make_repo(tmp_path: Path) -> RepoMaker:
 def _own_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """Each test its own cache folder: nothing learnt in one test (or on this machine) serves another."""
     monkeypatch.setenv("YUNHE_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+
+
+def own_git(monkeypatch: pytest.MonkeyPatch) -> None:
+    """git as in a fresh account: none of the caller's GIT_* variables, no system or global config."""
+    for key in [k for k in os.environ if k.startswith("GIT_")]:
+        monkeypatch.delenv(key)
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", os.devnull)

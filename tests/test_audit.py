@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from tests.conftest import MINIMAL
+from tests.conftest import MINIMAL, own_git
 from yunhe_cli.cli.app import app
 
 runner = CliRunner()
@@ -147,10 +147,7 @@ class History:
 @pytest.fixture
 def history(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> History:
     """Six commits by three people from April to August 2025 (C1 … C6)."""
-    for key in [k for k in os.environ if k.startswith("GIT_")]:
-        monkeypatch.delenv(key)
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", os.devnull)
+    own_git(monkeypatch)
     monkeypatch.delenv("GITHUB_BASE_REF", raising=False)
     h = History(tmp_path / "county")
     for rel, text in MINIMAL.items():

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from tests.conftest import own_git
 from yunhe_cli.checks.validation import validate
 from yunhe_cli.cli.app import app
 
@@ -31,10 +32,7 @@ def _flat(text: str) -> str:
 @pytest.fixture
 def top(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A git repository whose data is in TOP/data, committed once."""
-    for key in [k for k in os.environ if k.startswith("GIT_")]:
-        monkeypatch.delenv(key)
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", os.devnull)
+    own_git(monkeypatch)
     root = tmp_path / "top"
     shutil.copytree(SAMPLE, root / "data")
     env = {

@@ -8,14 +8,13 @@ SYNTHETIC data: the units are the plan's, every person and email is made up (exa
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-from tests.conftest import MINIMAL
+from tests.conftest import MINIMAL, own_git
 from tests.test_audit import History
 from tests.test_mechanism_owners import ASSESSMENT, DU, FEEDBACK, ITEM, MEMBERS_DCS, PLAN, UNITS_DCS
 from tests.test_owners import LI, QIAN, WANG, project
@@ -26,10 +25,7 @@ runner = CliRunner()
 
 @pytest.fixture
 def county(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> History:
-    for key in [k for k in os.environ if k.startswith("GIT_")]:
-        monkeypatch.delenv(key)
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", os.devnull)
+    own_git(monkeypatch)
     h = History(tmp_path / "county")
     h.write("plan.yaml", PLAN)
     h.write("people.yaml", MINIMAL["people.yaml"])

@@ -5,13 +5,12 @@ written and its rating changed; a practice added. SYNTHETIC commits and people."
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-from tests.conftest import MINIMAL
+from tests.conftest import MINIMAL, own_git
 from tests.test_audit import History
 from tests.test_mechanism_owners import ASSESSMENT, DU, FEEDBACK, ITEM, PLAN, PRACTICE
 from tests.test_owners import LI, QIAN, UNITS, WANG, project
@@ -22,10 +21,7 @@ runner = CliRunner()
 
 @pytest.fixture
 def county(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> History:
-    for key in [k for k in os.environ if k.startswith("GIT_")]:
-        monkeypatch.delenv(key)
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", os.devnull)
+    own_git(monkeypatch)
     h = History(tmp_path / "county")
     h.write("plan.yaml", PLAN)
     h.write("people.yaml", MINIMAL["people.yaml"])

@@ -8,7 +8,6 @@ for the tests (example.invalid addresses). The county repository has three units
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
@@ -18,7 +17,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from tests.conftest import DATA, MINIMAL
+from tests.conftest import DATA, MINIMAL, own_git
 from tests.test_audit import History
 from yunhe_cli.checks.owners import check_commits
 from yunhe_cli.cli.app import app
@@ -111,10 +110,7 @@ def close(text: str, pid: str, day: str) -> str:
 
 @pytest.fixture
 def county(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> History:
-    for key in [k for k in os.environ if k.startswith("GIT_")]:
-        monkeypatch.delenv(key)
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", os.devnull)
+    own_git(monkeypatch)
     h = History(tmp_path / "county")
     h.write("plan.yaml", MINIMAL["plan.yaml"])
     h.write("people.yaml", MINIMAL["people.yaml"])
@@ -272,10 +268,7 @@ def test_an_edit_slipped_into_a_merge_is_the_mergers(county: History) -> None:
 
 
 def test_without_a_members_file_nothing_is_checked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    for key in [k for k in os.environ if k.startswith("GIT_")]:
-        monkeypatch.delenv(key)
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", os.devnull)
+    own_git(monkeypatch)
     h = History(tmp_path / "plain")
     for rel, text in MINIMAL.items():
         h.write(rel, text)
