@@ -182,3 +182,60 @@ def test_a_refused_write_says_why_in_chinese(tmp_path: Path, args: list[str], li
     )
     assert done.exit_code == 1
     assert done.stderr.replace(str(root) + "/", "") == f"{line}\n未写入任何内容\n"
+
+
+# ----------------------------------------------------------------------------- the form's problems
+
+
+def test_a_clerks_form_problems_are_said_in_chinese() -> None:
+    # each English detail exactly as forms/read.py and forms/apply.py write it; the Chinese by hand
+    said = {
+        (
+            "X704",
+            "this locked cell was changed from '县发改局' to '发改局'; only the yellow cells take input "
+            "(make a new form with yunhe form if the plan's data changed)",
+        ): "这个锁定的单元格从 '县发改局' 改成了 '发改局'；只有黄色单元格可以填写"
+        "（规划数据有变时，请用 yunhe form 重新生成报表）",
+        ("X704", "'12' is written outside the form's input cells"): "'12' 写在了报表的填写区之外",
+        ("X705", "the cells B3:C3 are merged; unmerge them (取消合并)"): "单元格 B3:C3 被合并了；请取消合并",
+        ("X705", "row 6 is hidden; show it (取消隐藏) and check it"): "第 6 行被隐藏了；请取消隐藏并核对",
+        ("X705", "column D is hidden; show it (取消隐藏) and check it"): "D 列被隐藏了；请取消隐藏并核对",
+        (
+            "X705",
+            "a row was inserted above 'deployment 动员部署'; delete it",
+        ): "在 'deployment 动员部署' 上方插入了一行；请删除",
+        (
+            "X705",
+            "the workbook has an extra sheet 'Sheet1'; a form holds only its own sheets",
+        ): "工作簿多了工作表 'Sheet1'；报表只能有它自己的工作表",
+        ("X707", "the form is empty: nothing was filled in"): "报表是空的；请填写后再导入",
+        (
+            "X708",
+            "p01 2026-09 was submitted on 2026-10-08; a form changes a submitted month only with "
+            "--revise --reason TEXT (recorded under revisions:)",
+        ): "p01 2026-09 已于 2026-10-08 报送；用报表修改已报送的月份，"
+        "须加 --revise --reason 说明（记入 revisions:）",
+        (
+            "X709",
+            "报送日期 (submission date) is empty: the report would be a draft and 2026-10 would still "
+            "count as missing; fill it in, or import with --draft if a draft is meant",
+        ): "报送日期为空：这份月报将是草稿，2026-10 仍算缺报；请填写报送日期，若确是草稿请用 --draft 导入",
+    }
+    for (code, detail), chinese in said.items():
+        assert detail_zh(code, detail) == chinese, detail
+
+
+def test_an_empty_form_is_refused_in_chinese(tmp_path: Path) -> None:
+    root = tmp_path / "data"
+    shutil.copytree(DATA.parent / "examples" / "sample", root)
+    (root / "indicators" / "p01" / "2026-10.yaml").unlink()
+    form = tmp_path / "f.xlsx"
+    made = runner.invoke(
+        app, ["form", "p01", "--period", "2026-10", str(form), "--data", str(root), "--as-of", "2026-11-05"]
+    )
+    assert made.exit_code == 0, made.output
+    result = runner.invoke(
+        app, ["--lang", "zh", "import", str(form), "--data", str(root), "--as-of", "2026-11-05"]
+    )
+    assert result.exit_code == 1
+    assert "f.xlsx!主要指标!H3: X707 什么也没有填写：报表是空的；请填写后再导入" in result.stderr

@@ -201,6 +201,87 @@ DETAILS_ZH: dict[str, list[tuple[str, str]]] = {
         (rf"there is no problem (?P<id>{Q}) any more", "问题 {id} 已不存在"),
         (rf"there is no problem (?P<id>{Q})", "没有问题 {id}"),
     ],
+    # The workbook's problems, as a clerk meets them on `yunhe import`.
+    "X701": [
+        (
+            r"cannot read the workbook \((?P<reason>.*)\); is it a damaged file\?",
+            "无法读取工作簿（{reason}）；文件是否已损坏？",
+        ),
+    ],
+    "X702": [
+        (
+            r"this workbook is not a yunhe form \(it has no record sheet\); make one with yunhe form",
+            "这个工作簿不是 yunhe 生成的报表（没有记录表）；请用 yunhe form 生成报表",
+        ),
+    ],
+    "X703": [
+        (
+            r"the form was made from an older version of (?P<pid>\S+)'s plan data \((?P<old>[^,]+), now "
+            r"(?P<new>[^:]+): (?P<change>.*)\); make a new form with yunhe form (?P=pid) --period "
+            r"(?P<period>\S+) and copy the figures into it",
+            "报表是按 {pid} 较早的规划数据生成的（{old}，现为 {new}：{change}）；请用 yunhe form {pid} "
+            "--period {period} 重新生成报表，再把数字抄进去",
+        ),
+    ],
+    "X704": [
+        (
+            rf"this locked cell was changed from (?P<made>{Q}) to (?P<shown>{Q}); only the yellow cells "
+            r"take input \(make a new form with yunhe form if the plan's data changed\)",
+            "这个锁定的单元格从 {made} 改成了 {shown}；只有黄色单元格可以填写"
+            "（规划数据有变时，请用 yunhe form 重新生成报表）",
+        ),
+        (rf"(?P<shown>{Q}) is written outside the form's input cells", "{shown} 写在了报表的填写区之外"),
+    ],
+    "X705": [
+        (
+            rf"the workbook has an extra sheet (?P<name>{Q}); a form holds only its own sheets",
+            "工作簿多了工作表 {name}；报表只能有它自己的工作表",
+        ),
+        (rf"the sheet (?P<name>{Q}) is missing", "缺少工作表 {name}"),
+        (
+            r"the cells (?P<cells>\S+) are merged; unmerge them \(取消合并\)",
+            "单元格 {cells} 被合并了；请取消合并",
+        ),
+        (
+            r"row (?P<n>\d+) is hidden; show it \(取消隐藏\) and check it",
+            "第 {n} 行被隐藏了；请取消隐藏并核对",
+        ),
+        (
+            r"column (?P<n>[A-Z]+) is hidden; show it \(取消隐藏\) and check it",
+            "{n} 列被隐藏了；请取消隐藏并核对",
+        ),
+        (
+            rf"the row of (?P<label>{Q}) was deleted \(or rows moved up\)",
+            "{label} 这一行被删除了（或各行被上移）",
+        ),
+        (rf"a row was inserted above (?P<label>{Q}); delete it", "在 {label} 上方插入了一行；请删除"),
+        (r"row (?P<n>\d+) is not part of the form; delete it", "第 {n} 行不属于报表；请删除"),
+    ],
+    "X706": [
+        (
+            r"this cell holds a formula without a saved value; open the form in Excel or WPS and save it "
+            r"\(the value is then saved with it\), or type the figure",
+            "这个单元格是公式，但没有保存的值；请用 Excel 或 WPS 打开报表并保存"
+            "（值会随之保存），或直接填写数字",
+        ),
+    ],
+    "X707": [(r"the form is empty: nothing was filled in", "报表是空的；请填写后再导入")],
+    "X708": [
+        (
+            rf"(?P<pid>\S+) (?P<period>\S+) was submitted on (?P<day>{DAY}); "
+            r"a form changes a submitted month only with --revise --reason TEXT "
+            r"\(recorded under revisions:\)",
+            "{pid} {period} 已于 {day} 报送；用报表修改已报送的月份，须加 --revise --reason 说明（记入 "
+            "revisions:）",
+        ),
+    ],
+    "X709": [
+        (
+            r"报送日期 \(submission date\) is empty: the report would be a draft and (?P<period>\S+) would "
+            r"still count as missing; fill it in, or import with --draft if a draft is meant",
+            "报送日期为空：这份月报将是草稿，{period} 仍算缺报；请填写报送日期，若确是草稿请用 --draft 导入",
+        ),
+    ],
 }
 
 # What a detail calls the thing it quotes, in Chinese.
