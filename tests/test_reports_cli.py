@@ -122,7 +122,9 @@ def test_every_label_in_both_languages() -> None:
         assert (
             re.search(r"[\u4e00-\u9fff]", zh) or zh in ("{first}",) or zh == en or key == "missing.count"
         ), key
-        assert not re.search(r"[\u4e00-\u9fff]", en), key
+        # the form's rating hints name the values its cell takes, which the data writes in Chinese (绿/黄/红)
+        rating = key in ("form.mech.rating_hint", "form.mech.rating_valid")
+        assert not re.search(r"[\u4e00-\u9fff]", en) or rating, key
     for status in MARKERS:
         assert f"status.{status}" in LABELS
 
