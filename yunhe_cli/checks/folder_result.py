@@ -32,13 +32,11 @@ import time
 from pathlib import Path
 from typing import Any
 
-from yunhe_cli.checks.number_hints import percent_hints
-from yunhe_cli.checks.rules import run_checks
+from yunhe_cli.checks.rules import judged
 from yunhe_cli.core.problems import Problem
 from yunhe_cli.core.repository import Repository, SourceFile, attach
 from yunhe_cli.store import cache as cache_mod
 from yunhe_cli.store.loader import discover, load_repository, paused_gc
-from yunhe_cli.store.yamlio import place
 
 # A file changed less than this before the record began is hashed again on every run (some file
 # systems keep times to 1 or 2 seconds).
@@ -192,8 +190,7 @@ def _run_and_record(
     stats = {f.rel: stat_of(f.path) for f in files}
     pack = chosen.folder(root)
     repo, problems = load_repository(root, folder=pack, walked=walked)
-    problems.extend(run_checks(repo, today))
-    placed = place(percent_hints(problems, repo))  # as validate says them (checks/validation.py)
+    placed = judged(repo, problems, today)
     if all(stats[f.rel] and f.rel in pack.blobs for f in files):
         blobs = pack.blobs
         # answers of other days (or of the files as they were) stay: each is found only by its root

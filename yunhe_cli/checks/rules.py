@@ -552,3 +552,16 @@ def run_checks(repo: Repository, today: dt.date | None = None) -> list[Problem]:
     for _name, check in CHECKS:
         problems.extend(check(repo, index))
     return problems
+
+
+def judged(
+    repo: Repository, problems: list[Problem], today: dt.date, texts: dict[Path, str] | None = None
+) -> list[Problem]:
+    """What `validate` says of a loaded folder: the problems of reading it, then every rule above,
+    each figure written with % said by its indicator's unit, all placed and sorted. The folder read
+    afresh (checks/validation.py) and its kept result (checks/folder_result.py) both say it here, so
+    that the two cannot say it differently. `texts`: files checked in place of what is on disk."""
+    from yunhe_cli.checks.number_hints import percent_hints
+    from yunhe_cli.store.yamlio import place
+
+    return place(percent_hints([*problems, *run_checks(repo, today)], repo, texts), texts)

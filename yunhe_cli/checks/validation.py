@@ -8,8 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from yunhe_cli.checks.number_hints import percent_hints
-from yunhe_cli.checks.rules import run_checks
+from yunhe_cli.checks.rules import judged, run_checks
 from yunhe_cli.core.problems import Problem
 from yunhe_cli.core.repository import Repository, SourceFile
 
@@ -29,7 +28,6 @@ def validate(
     `today`: the day the data is checked on (default: the system's date); nothing done is after it.
     """
     from yunhe_cli.store.loader import load_repository, paused_gc
-    from yunhe_cli.store.yamlio import place
 
     if workers is None and not overrides:
         from yunhe_cli.checks.folder_result import validate_folder
@@ -39,9 +37,8 @@ def validate(
             return answered
     with paused_gc():
         repo, problems = load_repository(root, workers, overrides)
-        problems.extend(run_checks(repo, today or dt.date.today()))
         texts = {root / rel: text for rel, text in (overrides or {}).items()}
-        return repo, place(percent_hints(problems, repo, texts), texts)
+        return repo, judged(repo, problems, today or dt.date.today(), texts)
 
 
 def check_folder(root: Path, today: dt.date | None = None) -> tuple[list[SourceFile], list[Problem]]:
