@@ -12,7 +12,7 @@ from yunhe_cli.core.kinds import kind_named
 from yunhe_cli.core.model import Indicator, Project
 from yunhe_cli.core.numbers import to_json
 from yunhe_cli.outputs.labels import MARKERS, Lang, t
-from yunhe_cli.outputs.order_views import quarter_order_line
+from yunhe_cli.outputs.order_views import ahead, quarter_order_line
 from yunhe_cli.outputs.priorities import QUARTER_INDICATOR_DROP
 from yunhe_cli.outputs.views import (
     EN_SIGN,
@@ -223,10 +223,6 @@ def movement(rank: int | None, previous: int | None) -> str:
         return "new"
     change = previous - rank
     return f"+{change}" if change > 0 else (str(change) if change < 0 else "=")
-
-
-def ahead(score: Decimal | None) -> str:
-    return "" if score is None else f"{(score - 1) * 100:+.1f}%"
 
 
 def quarter_views(q: Quarter, lang: Lang, units_en: Mapping[str, str] | None = None) -> list[TableView]:

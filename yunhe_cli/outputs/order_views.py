@@ -10,9 +10,15 @@ from yunhe_cli.reports.order import score_ties
 from yunhe_cli.reports.rollup import StatusReport
 
 
+def ahead(score: Decimal | None) -> str:
+    """A score as the quarter's 进度/预期 column writes it: ahead (+) or behind (-) the path, or
+    nothing without one."""
+    return "" if score is None else f"{(score - 1) * 100:+.1f}%"
+
+
 def score_text(score: Decimal | None) -> str:
-    """A mean score as the quarter's 进度/预期 column writes it: ahead (+) or behind (-) the path."""
-    return "—" if score is None else f"{(score - 1) * 100:+.1f}%"
+    """A mean score in a line of text: as the quarter's column writes it, "—" without one."""
+    return ahead(score) or "—"
 
 
 def status_order_line(report: StatusReport, lang: Lang) -> str:
