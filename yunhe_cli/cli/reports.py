@@ -36,6 +36,7 @@ from yunhe_cli.cli.options import (
 from yunhe_cli.cli.printing import emit_document
 
 if TYPE_CHECKING:
+    from yunhe_cli.core.repository import Repository
     from yunhe_cli.outputs.views import TableView
     from yunhe_cli.reports.query import Query
     from yunhe_cli.reports.rollup import StatusReport
@@ -297,6 +298,16 @@ def dispatch(
     raise typer.Exit(code)
 
 
+def within_plan(repo: Repository, year: int, hint: str) -> None:
+    """A quarter's or a year's meeting asked of a year the plan does not cover: a usage error at `hint`."""
+    from yunhe_cli.reports.meetings import OutsidePlan, check_year
+
+    try:
+        check_year(repo, year)
+    except OutsidePlan as exc:
+        raise typer.BadParameter(str(exc), param_hint=hint) from None
+
+
 def quarter(
     which: Annotated[
         str | None,
@@ -323,7 +334,7 @@ def quarter(
     """季分析 (晾晒): indicators and projects ranked against their paths, with the movement."""
     from yunhe_cli.core.periods import last_quarter_due
     from yunhe_cli.outputs.meeting_views import quarter_json, quarter_views
-    from yunhe_cli.reports.meetings import OutsidePlan, check_year, due_day
+    from yunhe_cli.reports.meetings import due_day
     from yunhe_cli.reports.quarterly import parse_quarter
     from yunhe_cli.reports.quarterly import quarter as run_quarter
 
@@ -334,20 +345,18 @@ def quarter(
         raise typer.BadParameter(str(exc), param_hint="YYYY-Qn") from None
     repo, code = load_repo(options.data, options.at, options.as_of)
     year, q = parsed or last_quarter_due(options.today, due_day(repo))
-    try:
-        check_year(repo, year)
-    except OutsidePlan as exc:
-        raise typer.BadParameter(str(exc), param_hint="YYYY-Qn") from None
+    within_plan(repo, year, "YYYY-Qn")
     result = run_quarter(repo, year, q, options.as_of)
     from yunhe_cli.reports.query import units_in_english
 
-    views, doc = quarter_views(result, options.lang, units_in_english(repo)), quarter_json(result)
+    units_en = units_in_english(repo)
+    views, doc = quarter_views(result, options.lang, units_en), quarter_json(result)
     if repo.assessment_lists:  # 形势研判: judged beside computed, once the folder keeps assessments
         from yunhe_cli.outputs.mechanism_rest_views import judged_json, judged_view
         from yunhe_cli.reports.mechanism_rest import judged
 
         rows = judged(repo, result)
-        views.append(judged_view(rows, options.lang, units_in_english(repo)))
+        views.append(judged_view(rows, options.lang, units_en))
         doc["assessments"] = judged_json(rows)
     emit_document(views, doc, options.output_format)
     raise typer.Exit(code)
@@ -380,25 +389,23 @@ def annual(
     from yunhe_cli.core.periods import last_year_due
     from yunhe_cli.outputs.meeting_views import annual_json, annual_views
     from yunhe_cli.reports.annual import annual as run_annual
-    from yunhe_cli.reports.meetings import OutsidePlan, check_year, due_day
+    from yunhe_cli.reports.meetings import due_day
 
     options = ReportOptions.of(data, as_of=as_of, at=at, output_format=output_format, lang=lang)
     repo, code = load_repo(options.data, options.at, options.as_of)
     year = which_year if which_year is not None else last_year_due(options.today, due_day(repo))
-    try:
-        check_year(repo, year)
-    except OutsidePlan as exc:
-        raise typer.BadParameter(str(exc), param_hint="YYYY") from None
+    within_plan(repo, year, "YYYY")
     result = run_annual(repo, year, options.as_of)
     from yunhe_cli.reports.query import units_in_english
 
-    views, doc = annual_views(result, options.lang, units_in_english(repo)), annual_json(result)
+    units_en = units_in_english(repo)
+    views, doc = annual_views(result, options.lang, units_en), annual_json(result)
     if repo.practice_lists:  # 经验推广: the year's good practices, once the folder keeps them
         from yunhe_cli.outputs.mechanism_rest_views import practices_json, practices_view
         from yunhe_cli.reports.mechanism_rest import practices_of_year
 
         found = practices_of_year(repo, year, result.as_of)
-        views.append(practices_view(year, found, options.lang, units_in_english(repo)))
+        views.append(practices_view(year, found, options.lang, units_en))
         doc["practices"] = practices_json(found)
     emit_document(views, doc, options.output_format)
     raise typer.Exit(code)
